@@ -1,0 +1,32 @@
+/**
+ * Every error the BFF answers with, and its HTTP status. The status is part of the contract: clients
+ * may branch on either, and the two never disagree.
+ */
+export const errorStatus = {
+  bad_request: 400,
+  unauthenticated: 401,
+  csrf_rejected: 403,
+  account_not_found: 404,
+  not_found: 404,
+  method_not_allowed: 405,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal_error: 500,
+  knewton_unavailable: 503,
+  store_unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+/** Codes a client may retry unchanged: the server or the platform behind it was busy or down. */
+export const retryableErrorCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'rate_limited',
+  'internal_error',
+  'knewton_unavailable',
+  'store_unavailable',
+]);
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(errorStatus, value);
+}

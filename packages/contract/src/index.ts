@@ -1,0 +1,7 @@
+export type { AccountResponse } from './account.js';
+export { parseAccountResponse } from './account.js';
+export type { ErrorBody } from './errorBody.js';
+export { parseErrorBody } from './errorBody.js';
+export type { ErrorCode } from './errorCodes.js';
+export { errorStatus, isErrorCode, retryableErrorCodes } from './errorCodes.js';
+export { bffPaths, CSRF_HEADER, CSRF_HEADER_VALUE, KNEWTON_BFF_BASE_PATH } from './paths.js';

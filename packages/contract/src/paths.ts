@@ -1,0 +1,19 @@
+/** Where the example BFF mounts the Knewton routes; the React kit's default `baseUrl`. */
+export const KNEWTON_BFF_BASE_PATH = '/api/knewton';
+
+/** Route paths relative to {@link KNEWTON_BFF_BASE_PATH}. */
+export const bffPaths = {
+  /** `GET` reads the signed-in user's account (never creates); `PUT` ensures it exists. */
+  account: '/account',
+  /** Liveness: the process answers. */
+  healthz: '/healthz',
+  /** Readiness: the store is reachable and a platform token can be obtained. */
+  readyz: '/readyz',
+} as const;
+
+/**
+ * Every state-changing request carries this header with value `1`. A custom header cannot be sent
+ * cross-origin without a CORS preflight, which is what makes it a CSRF defence.
+ */
+export const CSRF_HEADER = 'X-CSRF';
+export const CSRF_HEADER_VALUE = '1';
