@@ -5,6 +5,11 @@ export const KNEWTON_BFF_BASE_PATH = '/api/knewton';
 export const bffPaths = {
   /** `GET` reads the signed-in user's account (never creates); `PUT` ensures it exists. */
   account: '/account',
+  /**
+   * `GET`: the platform's next recommendation for the signed-in user (registering the account in the
+   * app's learning instance on first use). Never creates the account: 404 `account_not_found` without one.
+   */
+  recommendation: '/recommendation',
   /** Liveness: the process answers. */
   healthz: '/healthz',
   /** Readiness: the store is reachable and a platform token can be obtained. */
