@@ -1,0 +1,72 @@
+/**
+ * Errors the provisioning core throws. The HTTP layer maps each to one answer of the contract:
+ * `KnewtonUnavailableError` → 503 `knewton_unavailable`, `StoreUnavailableError` → 503 `store_unavailable`,
+ * `InvalidExternalIdError` → 500 `internal_error` (a host's mapper is wrong; the caller can do nothing).
+ * Messages never contain app user ids, external ids, tokens or secrets.
+ */
+export abstract class BffError extends Error {
+  override name: string = 'BffError';
+}
+
+export function isBffError(error: unknown): error is BffError {
+  return error instanceof BffError;
+}
+
+/** The Knewton Platform is down, timing out, rate limiting us beyond our budget, or refusing our calls. */
+export class KnewtonUnavailableError extends BffError {
+  override name = 'KnewtonUnavailableError' as const;
+  /** Seconds after which a retry is sensible; goes into `Retry-After`. */
+  readonly retryAfterSeconds: number;
+  /** The platform's HTTP status when it answered at all. */
+  readonly status: number | undefined;
+
+  constructor(
+    message: string,
+    options: { retryAfterSeconds?: number; status?: number; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.retryAfterSeconds = options.retryAfterSeconds ?? 1;
+    this.status = options.status;
+  }
+}
+
+export function isKnewtonUnavailableError(error: unknown): error is KnewtonUnavailableError {
+  return (
+    error instanceof KnewtonUnavailableError ||
+    (error as Error | undefined)?.name === 'KnewtonUnavailableError'
+  );
+}
+
+/** The account store (PGlite or PostgreSQL) cannot be reached or failed a query. */
+export class StoreUnavailableError extends BffError {
+  override name = 'StoreUnavailableError' as const;
+  /** Seconds after which a retry is sensible; goes into `Retry-After`. */
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, options: { retryAfterSeconds?: number; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.retryAfterSeconds = options.retryAfterSeconds ?? 1;
+  }
+}
+
+export function isStoreUnavailableError(error: unknown): error is StoreUnavailableError {
+  return (
+    error instanceof StoreUnavailableError ||
+    (error as Error | undefined)?.name === 'StoreUnavailableError'
+  );
+}
+
+/**
+ * An external id mapper produced a value the platform must not receive: empty, longer than 256 characters,
+ * or looking like PII. A server-side bug; nothing was sent or stored.
+ */
+export class InvalidExternalIdError extends BffError {
+  override name = 'InvalidExternalIdError' as const;
+}
+
+export function isInvalidExternalIdError(error: unknown): error is InvalidExternalIdError {
+  return (
+    error instanceof InvalidExternalIdError ||
+    (error as Error | undefined)?.name === 'InvalidExternalIdError'
+  );
+}

@@ -1,0 +1,39 @@
+import type { Kysely } from 'kysely';
+import type { AccountDatabase } from './schema.js';
+
+/** One row of the mapping: an app user, its external id, and the Knewton account both name. */
+export interface AccountRow {
+  appUserId: string;
+  externalId: string;
+  keyVersion: string;
+  accountId: string;
+  createdAt: Date;
+}
+
+export type NewAccountRow = Omit<AccountRow, 'createdAt'>;
+
+/** What the provisioning service can do while it holds a user's provisioning lock. */
+export interface AccountStoreTransaction {
+  findByAppUserId(appUserId: string): Promise<AccountRow | undefined>;
+  /** Writes the mapping; throws if any of the three ids is already mapped to something else. */
+  insert(row: NewAccountRow): Promise<AccountRow>;
+}
+
+/**
+ * The mapping from app users to Knewton accounts, on PGlite or PostgreSQL. Created by `createPgliteStore`
+ * or `createPostgresStore`, both of which run the migrations before resolving.
+ */
+export interface AccountStore {
+  readonly kind: 'pglite' | 'postgres';
+  /** The Kysely instance over the store's schema (for host tooling and tests; rows are immutable). */
+  readonly db: Kysely<AccountDatabase>;
+  findByAppUserId(appUserId: string): Promise<AccountRow | undefined>;
+  /**
+   * Runs `work` while holding the provisioning lock of one app user, excluding every other holder of the
+   * same lock in this process and (on PostgreSQL) in every process sharing the database.
+   */
+  withUserLock<T>(appUserId: string, work: (tx: AccountStoreTransaction) => Promise<T>): Promise<T>;
+  /** Resolves when the store answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

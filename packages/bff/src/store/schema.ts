@@ -1,0 +1,18 @@
+import type { ColumnType } from 'kysely';
+
+/**
+ * The one table. `app_user_id` is the host's own opaque user id, stored as given: it is the only way to
+ * find a user's row again after the HMAC key rotates (old rows keep the external id and `key_version`
+ * they were created with). Nothing else about the user is stored: no email, no name, no profile.
+ */
+export interface KnewtonAccountTable {
+  app_user_id: string;
+  external_id: string;
+  key_version: string;
+  account_id: string;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface AccountDatabase {
+  knewton_accounts: KnewtonAccountTable;
+}
