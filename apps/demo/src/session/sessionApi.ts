@@ -1,0 +1,29 @@
+import { isApiError } from '../http/ApiError.js';
+import { apiRequest } from '../http/apiRequest.js';
+
+/** The demo sign-in of the example BFF: a stand-in for the partner app's own authentication. */
+export interface Session {
+  userId: string;
+}
+
+const sessionUrl = '/api/session';
+
+/** The signed-in user, or `null` when nobody is signed in. */
+export async function fetchSession(signal?: AbortSignal): Promise<Session | null> {
+  try {
+    return await apiRequest<Session>(sessionUrl, { signal });
+  } catch (error) {
+    if (isApiError(error) && error.status === 401) return null;
+    throw error;
+  }
+}
+
+export function signIn(userId: string): Promise<Session> {
+  return apiRequest<Session>(sessionUrl, { method: 'POST', body: { userId } }).then(
+    (session) => session ?? { userId },
+  );
+}
+
+export async function signOut(): Promise<void> {
+  await apiRequest<unknown>(sessionUrl, { method: 'DELETE' });
+}
