@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+import { createPlatformSim } from './createPlatformSim.js';
+import { CLI_USAGE, parseCliArgs } from './parseCliArgs.js';
+
+const parsed = parseCliArgs(process.argv.slice(2));
+if (parsed.kind === 'help') {
+  console.log(CLI_USAGE);
+  process.exit(0);
+}
+if (parsed.kind === 'error') {
+  console.error(`platform-sim: ${parsed.message} (see --help)`);
+  process.exit(2);
+}
+
+const { config } = parsed;
+let sim: ReturnType<typeof createPlatformSim>;
+try {
+  sim = createPlatformSim(config.options);
+} catch (error) {
+  console.error(`platform-sim: ${(error as Error).message}`);
+  process.exit(2);
+}
+
+let server: Awaited<ReturnType<typeof sim.listen>>;
+try {
+  server = await sim.listen({ port: config.port, hostname: config.hostname });
+} catch (error) {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason =
+    code === 'EADDRINUSE' ? `port ${config.port} is already in use` : (error as Error).message;
+  console.error(`platform-sim: cannot listen on ${config.hostname}:${config.port}: ${reason}`);
+  process.exit(1);
+}
+
+// These are the simulator's own throwaway credentials, printed so they can be pasted into a BFF's env.
+console.log(`Knewton Platform simulator listening on ${server.url}`);
+console.log(`  api key:                 ${sim.apiKey}`);
+console.log(`  api secret:              ${sim.apiSecret}`);
+console.log(`  system external user id: ${sim.systemExternalUserId}`);
+console.log(`  rate limits:             ${config.options.rateLimits === false ? 'off' : 'on'}`);
+console.log('Press Ctrl-C to stop.');
+
+let stopping = false;
+const stop = (signal: NodeJS.Signals) => {
+  if (stopping) return;
+  stopping = true;
+  server.close().then(
+    () => {
+      console.log(`platform-sim: stopped (${signal}).`);
+      process.exit(0);
+    },
+    () => process.exit(1),
+  );
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,10 @@
+export type { PlatformSim } from './createPlatformSim.js';
+export { createPlatformSim } from './createPlatformSim.js';
+export type { ListeningSim, ListenOptions } from './listenOnPort.js';
+export { looksLikePii } from './looksLikePii.js';
+export type { PlatformSimOptions } from './platformSimOptions.js';
+export { defaultPlatformSimOptions } from './platformSimOptions.js';
+export type { SimAccounts, SimAccountView, SimStats } from './routes/simRoutes.js';
+export type { SeededGraph } from './seededGraphs.js';
+export { seededGraphs } from './seededGraphs.js';
+export type { SimFaults } from './simFaults.js';

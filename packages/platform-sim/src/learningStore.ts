@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+
+export interface LearningInstanceRecord {
+  id: string;
+  graphId: string;
+  name: string;
+  startDate: string | undefined;
+  endDate: string | undefined;
+}
+
+export type RegistrationType = 'learner' | 'instructor';
+
+export interface RegistrationRecord {
+  id: string;
+  accountId: string;
+  learningInstanceId: string;
+  type: RegistrationType;
+  deletedAt: number | undefined;
+  /** Events accepted so far; part of the recommendation's deterministic seed. */
+  eventCount: number;
+  /** Modules this learner completed (ungraded `is_complete`, or graded correct). */
+  completedModules: Set<string>;
+}
+
+/** Documented: at most 500 registrations per account and per learning instance. */
+export const MAX_REGISTRATIONS = 500;
+
+export type RegistrationRefusal = 'account-limit' | 'instance-limit' | 'duplicate';
+
+/** Learning instances, registrations and the learning activity recorded from events. */
+export class LearningStore {
+  readonly #instances = new Map<string, LearningInstanceRecord>();
+  readonly #registrations = new Map<string, RegistrationRecord>();
+  readonly #activePerAccount = new Map<string, number>();
+  readonly #activePerInstance = new Map<string, RegistrationRecord[]>();
+
+  reset(): void {
+    this.#instances.clear();
+    this.#registrations.clear();
+    this.#activePerAccount.clear();
+    this.#activePerInstance.clear();
+  }
+
+  createInstance(fields: Omit<LearningInstanceRecord, 'id'>): LearningInstanceRecord {
+    const instance = { id: randomUUID(), ...fields };
+    this.#instances.set(instance.id, instance);
+    return instance;
+  }
+
+  getInstance(id: string): LearningInstanceRecord | undefined {
+    return this.#instances.get(id);
+  }
+
+  listInstances(): LearningInstanceRecord[] {
+    return [...this.#instances.values()];
+  }
+
+  createRegistration(
+    accountId: string,
+    learningInstanceId: string,
+    type: RegistrationType,
+  ): RegistrationRecord | RegistrationRefusal {
+    const ofInstance = this.#activePerInstance.get(learningInstanceId) ?? [];
+    if (ofInstance.some((registration) => registration.accountId === accountId)) return 'duplicate';
+    if ((this.#activePerAccount.get(accountId) ?? 0) >= MAX_REGISTRATIONS) return 'account-limit';
+    if (ofInstance.length >= MAX_REGISTRATIONS) return 'instance-limit';
+    const registration: RegistrationRecord = {
+      id: randomUUID(),
+      accountId,
+      learningInstanceId,
+      type,
+      deletedAt: undefined,
+      eventCount: 0,
+      completedModules: new Set(),
+    };
+    this.#registrations.set(registration.id, registration);
+    this.#activePerAccount.set(accountId, (this.#activePerAccount.get(accountId) ?? 0) + 1);
+    ofInstance.push(registration);
+    this.#activePerInstance.set(learningInstanceId, ofInstance);
+    return registration;
+  }
+
+  /** Active (not deleted) registration by id. */
+  getRegistration(id: string): RegistrationRecord | undefined {
+    const registration = this.#registrations.get(id);
+    return registration && registration.deletedAt === undefined ? registration : undefined;
+  }
+
+  registrationsOfInstance(learningInstanceId: string): RegistrationRecord[] {
+    return [...(this.#activePerInstance.get(learningInstanceId) ?? [])];
+  }
+
+  deleteRegistration(id: string, now: number): boolean {
+    const registration = this.getRegistration(id);
+    if (!registration) return false;
+    registration.deletedAt = now;
+    this.#activePerAccount.set(
+      registration.accountId,
+      (this.#activePerAccount.get(registration.accountId) ?? 1) - 1,
+    );
+    const ofInstance = this.#activePerInstance.get(registration.learningInstanceId) ?? [];
+    this.#activePerInstance.set(
+      registration.learningInstanceId,
+      ofInstance.filter((other) => other !== registration),
+    );
+    return true;
+  }
+}
