@@ -1,40 +1,23 @@
+import type { ExternalIdMapperOptions } from '../externalId/createExternalIdMapper.js';
 import type { Logger } from '../logger.js';
+import type { PlatformClientOptions } from '../platform/createPlatformClient.js';
 import type { AccountStore } from '../store/AccountStore.js';
 
-export interface PlatformOptions {
-  /** Base URL of the Knewton Platform, e.g. `https://api.knewton.com` (the `/v0` is added). */
-  baseUrl: string;
-  apiKey: string;
-  apiSecret: string;
-  /** External id of the partner-admin ("system") account whose token makes the calls. */
-  systemExternalUserId: string;
-  /** Per-attempt timeout of one platform request. @default 5000 */
-  timeoutMs?: number;
-  /** Retries after a 5xx, a timeout or a network error (429s have their own budget). @default 2 */
-  maxRetries?: number;
-  /** Fetch implementation, e.g. the simulator's in-process `fetch`. @default globalThis.fetch */
-  fetch?: typeof fetch;
-}
+/** Where and how to reach the Knewton Platform (see `PlatformClientOptions` for each field). */
+export type PlatformOptions = Omit<PlatformClientOptions, 'logger'>;
 
-export type ExternalIdOptions =
-  | {
-      /** HMAC-SHA256 key for external ids; at least 32 bytes. */
-      key: string;
-      /** Stored with each row so a later key can be told apart. @default 'v1' */
-      keyVersion?: string;
-    }
-  | {
-      /** The host's own mapper; its output is refused when empty, over 256 characters or looking like PII. */
-      map: (appUserId: string) => string | Promise<string>;
-    };
+/** Either an HMAC key (the default scheme) or the host's own mapper. */
+export type ExternalIdOptions = ExternalIdMapperOptions;
 
 export interface AccountProvisionerOptions {
   platform: PlatformOptions;
   /** From `createPgliteStore()` or `createPostgresStore()`. */
   store: AccountStore;
   externalIds: ExternalIdOptions;
-  /** Structured logger. @default silentLogger */
+  /** Structured logger; never receives app user ids, external ids, tokens or secrets. @default silentLogger */
   logger?: Logger;
   /** Close the store in `close()`. @default true */
   closeStore?: boolean;
+  /** Resolved accounts kept in memory (they never change once written); 0 turns the cache off. @default 10000 */
+  cacheSize?: number;
 }

@@ -1,9 +1,204 @@
+import { KnewtonUnavailableError, StoreUnavailableError } from '../errors.js';
+import { createExternalIdMapper } from '../externalId/createExternalIdMapper.js';
+import { type Logger, silentLogger } from '../logger.js';
+import {
+  createPlatformClient,
+  type PlatformClient,
+  validatePlatformOptions,
+} from '../platform/createPlatformClient.js';
+import type { AccountRow, AccountStore } from '../store/AccountStore.js';
 import type { AccountProvisionerOptions } from './AccountProvisionerOptions.js';
-import type { AccountProvisioner } from './types.js';
+import { ResolvedAccountCache } from './ResolvedAccountCache.js';
+import type {
+  AccountProvisioner,
+  EnsureAccountResult,
+  ProvisionedAccount,
+  ProvisioningContext,
+} from './types.js';
 
-/** Creates the provisioning service (implementation in progress). */
+/** Longest app user id accepted; the host's ids are opaque but bounded. */
+const maxAppUserIdLength = 512;
+
+function toAccount(row: AccountRow): ProvisionedAccount {
+  return { accountId: row.accountId, createdAt: row.createdAt };
+}
+
+function checkAppUserId(appUserId: unknown): asserts appUserId is string {
+  if (typeof appUserId !== 'string' || appUserId === '' || appUserId.length > maxAppUserIdLength) {
+    throw new TypeError(
+      `The app user id must be a non-empty string of at most ${maxAppUserIdLength} characters`,
+    );
+  }
+}
+
+function isAccountStore(store: unknown): store is AccountStore {
+  const candidate = store as Partial<AccountStore> | undefined;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.findByAppUserId === 'function' &&
+    typeof candidate.withUserLock === 'function' &&
+    typeof candidate.ping === 'function' &&
+    typeof candidate.close === 'function'
+  );
+}
+
+function isLogger(logger: unknown): logger is Logger {
+  const candidate = logger as Partial<Logger> | undefined;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    (['debug', 'info', 'warn', 'error'] as const).every(
+      (level) => typeof candidate[level] === 'function',
+    )
+  );
+}
+
+/**
+ * The provisioning service: maps app users to Knewton accounts, creating each account exactly once.
+ *
+ * `ensureAccount` path: in-memory cache → one concurrent provisioning per user in this process (callers
+ * arriving meanwhile share its result) → store lookup → the store's per-user lock (cross-process on
+ * PostgreSQL) → re-check → `POST /v0/accounts` → write the row. A create whose answer was lost left the
+ * account on the platform but no row here; the next ensure gets 422 duplicate and recovers the id with a
+ * scoped token, so the platform sees at most one successful create per external id.
+ */
 export async function createAccountProvisioner(
-  _options: AccountProvisionerOptions,
+  options: AccountProvisionerOptions,
 ): Promise<AccountProvisioner> {
-  throw new Error('createAccountProvisioner: not implemented yet');
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('`options` must be an object');
+  const {
+    store,
+    externalIds,
+    logger = silentLogger,
+    closeStore = true,
+    cacheSize = 10_000,
+  } = options;
+  validatePlatformOptions(options.platform, 'platform');
+  if (!isAccountStore(store)) {
+    throw new TypeError(
+      '`store` must be an account store from `createPgliteStore()` or `createPostgresStore()`',
+    );
+  }
+  if (!isLogger(logger))
+    throw new TypeError('`logger` must have debug, info, warn and error functions');
+  if (typeof closeStore !== 'boolean') throw new TypeError('`closeStore` must be a boolean');
+  if (!Number.isInteger(cacheSize) || cacheSize < 0)
+    throw new TypeError('`cacheSize` must be a non-negative integer');
+  const mapExternalId = createExternalIdMapper(externalIds);
+  const platform: PlatformClient = createPlatformClient({ ...options.platform, logger });
+  const cache = new ResolvedAccountCache(cacheSize);
+  const provisioning = new Map<string, Promise<EnsureAccountResult>>();
+  const inFlight = new Set<Promise<unknown>>();
+  let closed = false;
+
+  function track<T>(promise: Promise<T>): Promise<T> {
+    inFlight.add(promise);
+    const forget = () => inFlight.delete(promise);
+    promise.then(forget, forget);
+    return promise;
+  }
+
+  function checkOpen(): void {
+    if (closed)
+      throw new StoreUnavailableError('The account provisioner is closed', {
+        retryAfterSeconds: 5,
+      });
+  }
+
+  async function lookup(appUserId: string): Promise<ProvisionedAccount | undefined> {
+    const cached = cache.get(appUserId);
+    if (cached) return cached;
+    const row = await store.findByAppUserId(appUserId);
+    if (!row) return undefined;
+    const account = toAccount(row);
+    cache.set(appUserId, account);
+    return account;
+  }
+
+  /** Creates the account, or recovers the id of one whose creation answer was lost earlier. */
+  async function createOrRecover(
+    externalId: string,
+    context: ProvisioningContext | undefined,
+  ): Promise<string> {
+    const outcome = await platform.createAccount(externalId, context);
+    if (outcome.kind === 'created') {
+      logger.info('knewton account created', {
+        accountId: outcome.accountId,
+        requestId: context?.requestId,
+      });
+      return outcome.accountId;
+    }
+    const accountId = await platform.findAccountIdByExternalId(externalId, context);
+    if (accountId === undefined) {
+      throw new KnewtonUnavailableError(
+        'Knewton reported a duplicate account but the scoped token found none',
+        {
+          retryAfterSeconds: 5,
+        },
+      );
+    }
+    logger.warn('knewton account recovered after a lost create', {
+      accountId,
+      requestId: context?.requestId,
+    });
+    return accountId;
+  }
+
+  async function provision(
+    appUserId: string,
+    context: ProvisioningContext | undefined,
+  ): Promise<EnsureAccountResult> {
+    const existing = await lookup(appUserId);
+    if (existing) return { account: existing, created: false };
+    // Map before locking: a refused mapper output must fail before any lock, platform call or write.
+    const { externalId, keyVersion } = await mapExternalId(appUserId);
+    const result = await store.withUserLock(appUserId, async (tx) => {
+      const raced = await tx.findByAppUserId(appUserId);
+      if (raced) return { account: toAccount(raced), created: false };
+      const accountId = await createOrRecover(externalId, context);
+      const row = await tx.insert({ appUserId, externalId, keyVersion, accountId });
+      return { account: toAccount(row), created: true };
+    });
+    cache.set(appUserId, result.account);
+    return result;
+  }
+
+  return {
+    async getAccount(appUserId, _context) {
+      checkAppUserId(appUserId);
+      checkOpen();
+      return track(lookup(appUserId));
+    },
+
+    async ensureAccount(appUserId, context) {
+      checkAppUserId(appUserId);
+      checkOpen();
+      const cached = cache.get(appUserId);
+      if (cached) return { account: cached, created: false };
+      const running = provisioning.get(appUserId);
+      // Followers share the leader's outcome, but only the leader reports `created`.
+      if (running) return running.then(({ account }) => ({ account, created: false }));
+      const leader = track(provision(appUserId, context)).finally(() =>
+        provisioning.delete(appUserId),
+      );
+      provisioning.set(appUserId, leader);
+      return leader;
+    },
+
+    async checkReadiness() {
+      checkOpen();
+      await store.ping();
+      await platform.checkToken();
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      // Bounded: in-flight work ends by itself (every platform call and lock wait has a timeout).
+      await Promise.allSettled([...inFlight]);
+      if (closeStore) await store.close();
+    },
+  };
 }

@@ -1,13 +1,148 @@
-import type { AccountStore } from './AccountStore.js';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { StoreUnavailableError } from '../errors.js';
+import type { AccountStore, AccountStoreTransaction } from './AccountStore.js';
+import { findAccountByAppUserId, guardStore, insertAccount, pingStore } from './accountQueries.js';
+import { migrateToLatest } from './migrations.js';
+import type { AccountDatabase } from './schema.js';
+import { Semaphore } from './semaphore.js';
 
 export interface PostgresStoreOptions {
-  /** `postgres://...` connection string. */
+  /** `postgres://user@host:port/database` */
   connectionString: string;
-  /** Pool size. @default 10 */
+  /** Connections in the pool; at least 2 so lookups never wait behind provisioning. @default 10 */
   max?: number;
+  /** Schema holding the tables, created if missing. @default undefined (the server's `search_path`) */
+  schema?: string;
+  /** How long an ensure waits for another process provisioning the same user. @default 30000 */
+  lockTimeoutMs?: number;
+  /** How long to wait for a pool connection before reporting the store unavailable. @default 5000 */
+  connectionTimeoutMs?: number;
 }
 
-/** Opens (and migrates) the PostgreSQL store (implementation in progress). */
-export async function createPostgresStore(_options: PostgresStoreOptions): Promise<AccountStore> {
-  throw new Error('createPostgresStore: not implemented yet');
+const identifierPattern = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+function validate(
+  options: PostgresStoreOptions,
+): Required<Omit<PostgresStoreOptions, 'schema'>> & { schema?: string } {
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('`options` must be an object');
+  const {
+    connectionString,
+    max = 10,
+    schema,
+    lockTimeoutMs = 30_000,
+    connectionTimeoutMs = 5_000,
+  } = options;
+  if (typeof connectionString !== 'string' || !/^postgres(ql)?:\/\//.test(connectionString)) {
+    throw new TypeError('`connectionString` must be a postgres:// URL');
+  }
+  if (!Number.isInteger(max) || max < 2)
+    throw new TypeError('`max` must be an integer of at least 2');
+  if (schema !== undefined && (typeof schema !== 'string' || !identifierPattern.test(schema))) {
+    throw new TypeError('`schema` must be a plain SQL identifier (letters, digits, underscore)');
+  }
+  if (!Number.isInteger(lockTimeoutMs) || lockTimeoutMs < 1)
+    throw new TypeError('`lockTimeoutMs` must be a positive integer');
+  if (!Number.isInteger(connectionTimeoutMs) || connectionTimeoutMs < 1) {
+    throw new TypeError('`connectionTimeoutMs` must be a positive integer');
+  }
+  return { connectionString, max, schema, lockTimeoutMs, connectionTimeoutMs };
+}
+
+/**
+ * Opens the PostgreSQL store through a `pg` pool and migrates it. Use it when several BFF processes share
+ * one database: provisioning is serialized per user across all of them with a transaction-scoped advisory
+ * lock, which PostgreSQL releases by itself if the holder crashes or its connection drops.
+ */
+export async function createPostgresStore(options: PostgresStoreOptions): Promise<AccountStore> {
+  const { connectionString, max, schema, lockTimeoutMs, connectionTimeoutMs } = validate(options);
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    connectionTimeoutMillis: connectionTimeoutMs,
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+  });
+  // An idle client losing its server must not crash the host; the next query reports the store unavailable.
+  pool.on('error', () => {});
+  const db = new Kysely<AccountDatabase>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    if (schema !== undefined) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+    await migrateToLatest(db as Kysely<unknown>);
+  } catch (error) {
+    await db.destroy().catch(() => {});
+    throw error instanceof StoreUnavailableError
+      ? error
+      : new StoreUnavailableError('Opening the PostgreSQL account store failed', { cause: error });
+  }
+
+  // Each provisioning holds one pooled connection for the length of its platform call (the advisory lock is
+  // tied to that transaction). Capping the holders below the pool size keeps connections free for the warm
+  // path: 100 users arriving at once with a pool of 10 means 8 provision at a time, the rest queue here
+  // (not inside pg's pool, where they would also starve lookups), and no holder ever needs a second
+  // connection, so the queue always drains.
+  const provisioningSlots = new Semaphore(Math.max(1, max - 2));
+
+  return {
+    kind: 'postgres',
+    db,
+    findByAppUserId: (appUserId) =>
+      guardStore('lookup', () => findAccountByAppUserId(db, appUserId)),
+    withUserLock: (appUserId, work) =>
+      provisioningSlots.run(async () => {
+        let workFailure: { error: unknown } | undefined;
+        try {
+          return await db.transaction().execute(async (trx) => {
+            await sql`select set_config('lock_timeout', ${`${lockTimeoutMs}ms`}, true)`.execute(
+              trx,
+            );
+            // hashtext collisions only serialize two unrelated users; the schema keeps separate
+            // installations (or test schemas) in one database from waiting on each other.
+            await sql`select pg_advisory_xact_lock(hashtext(current_schema() || ':knewton-account:' || ${appUserId}))`.execute(
+              trx,
+            );
+            const tx: AccountStoreTransaction = {
+              findByAppUserId: (id) => findAccountByAppUserId(trx, id),
+              insert: (row) => insertAccount(trx, row),
+            };
+            try {
+              return await work(tx);
+            } catch (error) {
+              workFailure = { error };
+              throw error;
+            }
+          });
+        } catch (error) {
+          if (workFailure && workFailure.error === error) {
+            if (error instanceof Error && error.message.startsWith('Account store conflict'))
+              throw error;
+            // Errors of the platform (or the mapper) pass through; our own queries' failures are store failures.
+            if (isPgError(error))
+              throw new StoreUnavailableError('Account store query failed', { cause: error });
+            throw error;
+          }
+          if (isPgError(error) && error.code === '55P03') {
+            throw new StoreUnavailableError(
+              'Timed out waiting for another process provisioning the same user',
+              {
+                cause: error,
+                retryAfterSeconds: 2,
+              },
+            );
+          }
+          throw new StoreUnavailableError('Account store transaction failed', { cause: error });
+        }
+      }),
+    ping: () => guardStore('ping', () => pingStore(db)),
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+function isPgError(error: unknown): error is Error & { code: string } {
+  return (
+    error instanceof pg.DatabaseError ||
+    (error instanceof Error && typeof (error as { code?: unknown }).code === 'string')
+  );
 }

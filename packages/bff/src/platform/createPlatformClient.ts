@@ -1,0 +1,361 @@
+import ky, { type KyInstance, TimeoutError } from 'ky';
+import { KnewtonUnavailableError } from '../errors.js';
+import { type Logger, silentLogger } from '../logger.js';
+import { backoffDelayMs, sleep } from './backoff.js';
+import { SlidingWindowPacer } from './slidingWindowPacer.js';
+
+export interface PlatformClientOptions {
+  /** Base URL of the Knewton Platform, e.g. `https://api.knewton.com` (the `/v0` is added). */
+  baseUrl: string;
+  apiKey: string;
+  apiSecret: string;
+  /** External id of the partner-admin ("system") account whose token makes the calls. */
+  systemExternalUserId: string;
+  /** Per-attempt timeout of one platform request. @default 5000 */
+  timeoutMs?: number;
+  /** Retries after a 5xx, a timeout or a network error. @default 2 */
+  maxRetries?: number;
+  /** Resends after a 429, each after the platform's `X-Knewton-Rate-Delay` or a growing pause. @default 5 */
+  maxRateLimitRetries?: number;
+  /** First backoff step; later steps double up to 20 times this. @default 100 */
+  retryBaseDelayMs?: number;
+  /** Fetch implementation, e.g. the simulator's in-process `fetch`. @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /** @default silentLogger */
+  logger?: Logger;
+}
+
+export interface PlatformCallContext {
+  /** Sent as `request-label` so the platform's logs can be matched with ours. */
+  requestId?: string;
+}
+
+export type CreateAccountOutcome = { kind: 'created'; accountId: string } | { kind: 'duplicate' };
+
+/** The few platform calls provisioning needs, with auth, pacing, retries and timeouts built in. */
+export interface PlatformClient {
+  /** `POST /v0/accounts`; a 422 duplicate is an outcome, not an error (the caller repairs it). */
+  createAccount(externalId: string, context?: PlatformCallContext): Promise<CreateAccountOutcome>;
+  /** The account id of an existing external id, via a token request with `scope=<externalId>`; `undefined` if none. */
+  findAccountIdByExternalId(
+    externalId: string,
+    context?: PlatformCallContext,
+  ): Promise<string | undefined>;
+  /** Resolves when a system token is cached or obtainable (readiness). */
+  checkToken(context?: PlatformCallContext): Promise<void>;
+}
+
+interface CachedToken {
+  accessToken: string;
+  /** Epoch ms after which we stop using it (already short of the platform's expiry). */
+  refreshAt: number;
+}
+
+interface TokenAnswer {
+  access_token?: unknown;
+  expires_in?: unknown;
+  account_id?: unknown;
+}
+
+/** Documented per-token limit for `POST /accounts` (per minute) and per-IP limit for token requests (per second). */
+const accountCreatesPerMinute = 750;
+const tokenRequestsPerSecond = 100;
+
+export function validatePlatformOptions(
+  options: PlatformClientOptions,
+  prefix = '',
+): Required<Omit<PlatformClientOptions, 'fetch' | 'logger'>> & { fetch: typeof fetch | undefined } {
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError(`\`${prefix || 'options'}\` must be an object`);
+  const name = (key: string) => `\`${prefix ? `${prefix}.` : ''}${key}\``;
+  const {
+    baseUrl,
+    apiKey,
+    apiSecret,
+    systemExternalUserId,
+    timeoutMs = 5000,
+    maxRetries = 2,
+    maxRateLimitRetries = 5,
+    retryBaseDelayMs = 100,
+    fetch: fetchImpl,
+  } = options;
+  let parsed: URL | undefined;
+  try {
+    parsed = typeof baseUrl === 'string' ? new URL(baseUrl) : undefined;
+  } catch {}
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    throw new TypeError(`${name('baseUrl')} must be an http(s) URL`);
+  }
+  for (const [key, value] of [
+    ['apiKey', apiKey],
+    ['apiSecret', apiSecret],
+    ['systemExternalUserId', systemExternalUserId],
+  ] as const) {
+    if (typeof value !== 'string' || value.trim() === '')
+      throw new TypeError(`${name(key)} must be a non-empty string`);
+  }
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 120_000) {
+    throw new TypeError(`${name('timeoutMs')} must be an integer from 1 to 120000`);
+  }
+  for (const [key, value] of [
+    ['maxRetries', maxRetries],
+    ['maxRateLimitRetries', maxRateLimitRetries],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 0 || value > 10)
+      throw new TypeError(`${name(key)} must be an integer from 0 to 10`);
+  }
+  if (!Number.isInteger(retryBaseDelayMs) || retryBaseDelayMs < 1) {
+    throw new TypeError(`${name('retryBaseDelayMs')} must be a positive integer`);
+  }
+  if (fetchImpl !== undefined && typeof fetchImpl !== 'function')
+    throw new TypeError(`${name('fetch')} must be a function`);
+  return {
+    baseUrl: parsed.href.replace(/\/+$/, ''),
+    apiKey,
+    apiSecret,
+    systemExternalUserId,
+    timeoutMs,
+    maxRetries,
+    maxRateLimitRetries,
+    retryBaseDelayMs,
+    fetch: fetchImpl,
+  };
+}
+
+/**
+ * A client for the Knewton Platform v0 on ky. ky does the transport and the per-attempt timeout; the
+ * retry policy is ours, because it differs per failure: 5xx/timeouts back off (bounded), 429 waits and
+ * resends (its own budget: nothing was processed), 401 refreshes the token once, other 4xx are final.
+ */
+export function createPlatformClient(options: PlatformClientOptions): PlatformClient {
+  const config = validatePlatformOptions(options);
+  const logger = options.logger ?? silentLogger;
+  const http: KyInstance = ky.create({
+    prefixUrl: `${config.baseUrl}/v0`,
+    timeout: config.timeoutMs,
+    retry: 0,
+    throwHttpErrors: false,
+    ...(config.fetch ? { fetch: config.fetch } : {}),
+  });
+  const basicAuth = `Basic ${Buffer.from(`${config.apiKey}:${config.apiSecret}`, 'utf8').toString('base64')}`;
+  const createPacer = new SlidingWindowPacer(accountCreatesPerMinute, 60_000);
+  const tokenPacer = new SlidingWindowPacer(tokenRequestsPerSecond, 1_000);
+  const capDelayMs = config.retryBaseDelayMs * 20;
+
+  let cachedToken: CachedToken | undefined;
+  let tokenInFlight: Promise<CachedToken> | undefined;
+
+  type Attempt = (token: string | undefined) => Promise<Response>;
+
+  /**
+   * Sends until there is an answer worth interpreting (2xx or a final 4xx), or throws KnewtonUnavailableError.
+   * `auth` adds the system token and enables the one refresh-and-retry on 401.
+   */
+  async function send(
+    what: string,
+    pacer: SlidingWindowPacer,
+    auth: boolean,
+    attempt: Attempt,
+  ): Promise<Response> {
+    let failures = 0;
+    let rateLimited = 0;
+    let refreshed = false;
+    for (;;) {
+      const token = auth ? (await systemToken()).accessToken : undefined;
+      await pacer.take();
+      let response: Response;
+      try {
+        response = await attempt(token);
+      } catch (error) {
+        const reason =
+          error instanceof TimeoutError
+            ? `timed out after ${config.timeoutMs} ms`
+            : 'failed to connect';
+        if (failures >= config.maxRetries) {
+          throw new KnewtonUnavailableError(`Knewton ${what} ${reason}`, {
+            cause: error,
+            retryAfterSeconds: 2,
+          });
+        }
+        failures++;
+        logger.warn('knewton request failed, retrying', { call: what, reason, attempt: failures });
+        await sleep(backoffDelayMs(failures, config.retryBaseDelayMs, capDelayMs));
+        continue;
+      }
+      const { status } = response;
+      if (status === 401 && auth && !refreshed && token !== undefined) {
+        refreshed = true;
+        await response.body?.cancel();
+        // Drop only the token that failed: another caller may already have fetched a fresh one.
+        if (cachedToken?.accessToken === token) cachedToken = undefined;
+        logger.info('knewton token rejected, refreshing', { call: what });
+        continue;
+      }
+      if (status === 429) {
+        await response.body?.cancel();
+        const delayHeader = Number(response.headers.get('x-knewton-rate-delay'));
+        const waitMs =
+          Number.isFinite(delayHeader) && delayHeader > 0
+            ? Math.min(delayHeader, 60_000)
+            : backoffDelayMs(rateLimited + 1, config.retryBaseDelayMs * 2, capDelayMs);
+        if (rateLimited >= config.maxRateLimitRetries) {
+          throw new KnewtonUnavailableError(
+            `Knewton ${what} stayed rate limited after ${rateLimited} resends`,
+            {
+              status,
+              retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
+            },
+          );
+        }
+        rateLimited++;
+        logger.warn('knewton rate limited, waiting', { call: what, waitMs, attempt: rateLimited });
+        await sleep(waitMs);
+        continue;
+      }
+      if (status >= 500) {
+        await response.body?.cancel();
+        if (failures >= config.maxRetries) {
+          throw new KnewtonUnavailableError(`Knewton ${what} answered ${status}`, {
+            status,
+            retryAfterSeconds: 2,
+          });
+        }
+        failures++;
+        logger.warn('knewton server error, retrying', { call: what, status, attempt: failures });
+        await sleep(backoffDelayMs(failures, config.retryBaseDelayMs, capDelayMs));
+        continue;
+      }
+      return response;
+    }
+  }
+
+  function labelHeaders(context: PlatformCallContext | undefined): Record<string, string> {
+    const label = context?.requestId?.replace(/[^\x20-\x7e]/g, '').slice(0, 256);
+    return label ? { 'request-label': label } : {};
+  }
+
+  async function readJson(response: Response, what: string): Promise<Record<string, unknown>> {
+    try {
+      const body: unknown = await response.json();
+      if (typeof body === 'object' && body !== null) return body as Record<string, unknown>;
+    } catch (error) {
+      throw new KnewtonUnavailableError(`Knewton ${what} answered unreadable JSON`, {
+        cause: error,
+      });
+    }
+    throw new KnewtonUnavailableError(`Knewton ${what} answered a non-object`);
+  }
+
+  /** A token request; `scope` is the external id the token acts as. */
+  function requestToken(
+    scope: string,
+    context: PlatformCallContext | undefined,
+    what: string,
+  ): Promise<Response> {
+    return send(what, tokenPacer, false, () =>
+      http.post('oauth/token', {
+        headers: { authorization: basicAuth, ...labelHeaders(context) },
+        body: new URLSearchParams({ grant_type: 'client_credentials', scope }),
+      }),
+    );
+  }
+
+  async function fetchSystemToken(): Promise<CachedToken> {
+    const what = 'POST /v0/oauth/token';
+    const response = await requestToken(config.systemExternalUserId, undefined, what);
+    if (!response.ok) {
+      await response.body?.cancel();
+      // Wrong credentials or system id: a configuration error, reported as the platform refusing us.
+      throw new KnewtonUnavailableError(
+        `Knewton ${what} refused the system credentials (${response.status})`,
+        {
+          status: response.status,
+          retryAfterSeconds: 30,
+        },
+      );
+    }
+    const body = (await readJson(response, what)) as TokenAnswer;
+    if (typeof body.access_token !== 'string' || body.access_token === '') {
+      throw new KnewtonUnavailableError(`Knewton ${what} answered without an access token`);
+    }
+    const lifetimeMs =
+      (typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 3599) * 1000;
+    // Refresh before expiry: a minute early, or a tenth of the lifetime for short-lived tokens.
+    return {
+      accessToken: body.access_token,
+      refreshAt: Date.now() + lifetimeMs - Math.min(60_000, lifetimeMs / 10),
+    };
+  }
+
+  /** The cached system token, fetched single-flight when missing or near expiry. */
+  async function systemToken(): Promise<CachedToken> {
+    if (cachedToken && Date.now() < cachedToken.refreshAt) return cachedToken;
+    tokenInFlight ??= fetchSystemToken().then(
+      (token) => {
+        cachedToken = token;
+        tokenInFlight = undefined;
+        return token;
+      },
+      (error: unknown) => {
+        tokenInFlight = undefined;
+        throw error;
+      },
+    );
+    return tokenInFlight;
+  }
+
+  return {
+    async createAccount(externalId, context) {
+      const what = 'POST /v0/accounts';
+      const response = await send(what, createPacer, true, (token) =>
+        http.post('accounts', {
+          headers: { authorization: `Bearer ${token}`, ...labelHeaders(context) },
+          json: { external_user_id: externalId },
+        }),
+      );
+      if (response.status === 422) {
+        const body = await readJson(response, what).catch(() => ({}) as Record<string, unknown>);
+        const message = String(body.error_message ?? body.message ?? '');
+        if (/duplicate/i.test(message)) return { kind: 'duplicate' };
+        throw new KnewtonUnavailableError(`Knewton ${what} refused the external id (422)`, {
+          status: 422,
+          retryAfterSeconds: 30,
+        });
+      }
+      if (!response.ok) {
+        await response.body?.cancel();
+        throw new KnewtonUnavailableError(
+          `Knewton ${what} refused the request (${response.status})`,
+          {
+            status: response.status,
+            retryAfterSeconds: 30,
+          },
+        );
+      }
+      const body = await readJson(response, what);
+      const accountId = body.id ?? body.account_id;
+      if (typeof accountId !== 'string' || accountId === '') {
+        throw new KnewtonUnavailableError(`Knewton ${what} answered without an account id`);
+      }
+      return { kind: 'created', accountId };
+    },
+
+    async findAccountIdByExternalId(externalId, context) {
+      const what = 'POST /v0/oauth/token (scoped)';
+      const response = await requestToken(externalId, context, what);
+      if (response.status >= 400 && response.status < 500) {
+        // The platform refuses a scope naming no account; that is the "not found" of this lookup.
+        await response.body?.cancel();
+        return undefined;
+      }
+      const body = (await readJson(response, what)) as TokenAnswer;
+      return typeof body.account_id === 'string' && body.account_id !== ''
+        ? body.account_id
+        : undefined;
+    },
+
+    async checkToken() {
+      await systemToken();
+    },
+  };
+}

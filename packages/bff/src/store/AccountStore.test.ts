@@ -1,0 +1,136 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isStoreUnavailableError } from '../errors.js';
+import {
+  countRows,
+  createTestStore,
+  type StoreKind,
+  storeKinds,
+  type TestStore,
+  testDatabaseUrl,
+  warnIfPostgresSkipped,
+} from '../testSupport/testStores.js';
+import { createPgliteStore } from './createPgliteStore.js';
+import { createPostgresStore } from './createPostgresStore.js';
+
+warnIfPostgresSkipped('AccountStore');
+
+const row = (n: number) => ({
+  appUserId: `user-${n}`,
+  externalId: `ext-${n}`,
+  keyVersion: 'v1',
+  accountId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+});
+
+describe.each(storeKinds)('account store on %s', (kind: StoreKind) => {
+  describe.skipIf(kind === 'postgres' && !testDatabaseUrl)('', () => {
+    let testStore: TestStore;
+    beforeEach(async () => {
+      testStore = await createTestStore(kind);
+    }, 30_000);
+    afterEach(async () => {
+      await testStore.dispose();
+    });
+
+    it('finds nothing for an unknown user, then the row it wrote', async () => {
+      const { store } = testStore;
+      expect(await store.findByAppUserId('user-1')).toBeUndefined();
+      const written = await store.withUserLock('user-1', (tx) => tx.insert(row(1)));
+      expect(written).toMatchObject(row(1));
+      expect(written.createdAt).toBeInstanceOf(Date);
+      expect(await store.findByAppUserId('user-1')).toEqual(written);
+    });
+
+    it('refuses a second user claiming an external id or account id already mapped', async () => {
+      const { store } = testStore;
+      await store.withUserLock('user-1', (tx) => tx.insert(row(1)));
+      await expect(
+        store.withUserLock('user-2', (tx) => tx.insert({ ...row(2), externalId: 'ext-1' })),
+      ).rejects.toThrow(/already mapped/);
+      await expect(
+        store.withUserLock('user-2', (tx) => tx.insert({ ...row(2), accountId: row(1).accountId })),
+      ).rejects.toThrow(/already mapped/);
+      expect(await countRows(store)).toBe(1);
+    });
+
+    it('treats writing the very same mapping twice as a no-op', async () => {
+      const { store } = testStore;
+      const first = await store.withUserLock('user-1', (tx) => tx.insert(row(1)));
+      const second = await store.withUserLock('user-1', (tx) => tx.insert(row(1)));
+      expect(second).toEqual(first);
+      expect(await countRows(store)).toBe(1);
+    });
+
+    it('runs holders of one user lock one after another, and different users side by side', async () => {
+      const { store } = testStore;
+      const events: string[] = [];
+      let releaseFirst!: () => void;
+      const firstHolds = new Promise<void>((resolve) => {
+        releaseFirst = resolve;
+      });
+      let firstEntered!: () => void;
+      const entered = new Promise<void>((resolve) => {
+        firstEntered = resolve;
+      });
+      const first = store.withUserLock('user-1', async () => {
+        events.push('first in');
+        firstEntered();
+        await firstHolds;
+        events.push('first out');
+      });
+      await entered;
+      const second = store.withUserLock('user-1', async () => {
+        events.push('second in');
+      });
+      // Another user's lock is not blocked by user-1's holder.
+      await store.withUserLock('user-2', async () => {
+        events.push('other user');
+      });
+      releaseFirst();
+      await Promise.all([first, second]);
+      expect(events).toEqual(['first in', 'other user', 'first out', 'second in']);
+    });
+
+    it('writes nothing when the work inside the lock fails', async () => {
+      const { store } = testStore;
+      await expect(
+        store.withUserLock('user-1', async (tx) => {
+          await tx.insert(row(1));
+          throw new Error('platform went away');
+        }),
+      ).rejects.toThrow('platform went away');
+      // PGlite writes each statement on its own (no transaction across the platform call), PostgreSQL rolls back.
+      expect(await countRows(store)).toBe(kind === 'pglite' ? 1 : 0);
+    });
+
+    it('reports itself unavailable once closed', async () => {
+      const { store } = testStore;
+      await store.ping();
+      await store.close();
+      const failure = await store.findByAppUserId('user-1').catch((error: unknown) => error);
+      expect(isStoreUnavailableError(failure)).toBe(true);
+    });
+  });
+});
+
+describe('store factories', () => {
+  it('validate their options, naming the option', async () => {
+    await expect(createPgliteStore({ dataDir: '' })).rejects.toThrow('`dataDir`');
+    await expect(createPostgresStore({ connectionString: 'mysql://x' })).rejects.toThrow(
+      '`connectionString`',
+    );
+    await expect(
+      createPostgresStore({ connectionString: 'postgres://x/y', max: 1 }),
+    ).rejects.toThrow('`max`');
+    await expect(
+      createPostgresStore({ connectionString: 'postgres://x/y', schema: 'a;drop' }),
+    ).rejects.toThrow('`schema`');
+  });
+
+  it('report an unreachable PostgreSQL as StoreUnavailableError', async () => {
+    const failure = await createPostgresStore({
+      connectionString: 'postgres://postgres@127.0.0.1:1/test',
+      connectionTimeoutMs: 2000,
+    }).catch((error: unknown) => error);
+    expect(isStoreUnavailableError(failure)).toBe(true);
+  });
+});

@@ -1,0 +1,71 @@
+import type { Kysely, Selectable } from 'kysely';
+import { StoreUnavailableError } from '../errors.js';
+import type { AccountRow, NewAccountRow } from './AccountStore.js';
+import type { AccountDatabase, KnewtonAccountTable } from './schema.js';
+
+function toAccountRow(row: Selectable<KnewtonAccountTable>): AccountRow {
+  return {
+    appUserId: row.app_user_id,
+    externalId: row.external_id,
+    keyVersion: row.key_version,
+    accountId: row.account_id,
+    createdAt: row.created_at instanceof Date ? row.created_at : new Date(row.created_at),
+  };
+}
+
+/** The warm path: one lookup by primary key. */
+export async function findAccountByAppUserId(
+  db: Kysely<AccountDatabase>,
+  appUserId: string,
+): Promise<AccountRow | undefined> {
+  const row = await db
+    .selectFrom('knewton_accounts')
+    .selectAll()
+    .where('app_user_id', '=', appUserId)
+    .executeTakeFirst();
+  return row ? toAccountRow(row) : undefined;
+}
+
+/**
+ * Inserts the mapping. Only ever called under the user's provisioning lock after a re-check, so a conflict
+ * means the same account was already written (harmless) or two users claim one external id or account id:
+ * a broken mapper or a corrupted store, which must stop rather than be papered over.
+ */
+export async function insertAccount(
+  db: Kysely<AccountDatabase>,
+  row: NewAccountRow,
+): Promise<AccountRow> {
+  const inserted = await db
+    .insertInto('knewton_accounts')
+    .values({
+      app_user_id: row.appUserId,
+      external_id: row.externalId,
+      key_version: row.keyVersion,
+      account_id: row.accountId,
+    })
+    .onConflict((conflict) => conflict.doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted) return toAccountRow(inserted);
+  const existing = await findAccountByAppUserId(db, row.appUserId);
+  if (existing && existing.accountId === row.accountId && existing.externalId === row.externalId)
+    return existing;
+  throw new Error(
+    'Account store conflict: the external id or account id is already mapped to another app user (check the external id mapper)',
+  );
+}
+
+export async function pingStore(db: Kysely<AccountDatabase>): Promise<void> {
+  await db.selectFrom('knewton_accounts').select('app_user_id').limit(1).execute();
+}
+
+/** Store failures become `StoreUnavailableError`; errors we raise on purpose pass through. */
+export async function guardStore<T>(what: string, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (error instanceof Error && error.message.startsWith('Account store conflict')) throw error;
+    if (error instanceof StoreUnavailableError) throw error;
+    throw new StoreUnavailableError(`Account store ${what} failed`, { cause: error });
+  }
+}

@@ -1,0 +1,33 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { StoreUnavailableError } from '../errors.js';
+
+/**
+ * The schema's history, in code so the published package needs no migration files on disk.
+ * Append new migrations; never edit one that has shipped.
+ */
+const migrations: Record<string, Migration> = {
+  '2026-11-26-001-knewton-accounts': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('knewton_accounts')
+        .addColumn('app_user_id', 'text', (col) => col.primaryKey())
+        .addColumn('external_id', 'text', (col) => col.notNull().unique())
+        .addColumn('key_version', 'text', (col) => col.notNull())
+        .addColumn('account_id', 'text', (col) => col.notNull().unique())
+        .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('knewton_accounts').execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Brings the schema up to date; on PostgreSQL, Kysely serializes concurrent starters with an advisory lock. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  const { error } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error)
+    throw new StoreUnavailableError('Migrating the account store failed', { cause: error });
+}
