@@ -5,6 +5,24 @@ import {
   getAccountRoute,
 } from './routes/accountRoutes.js';
 import { batchRoute } from './routes/batchRoute.js';
+import {
+  batchEventsRoute,
+  gradedEventRoute,
+  recommendationFollowedEventRoute,
+  ungradedEventRoute,
+} from './routes/eventRoutes.js';
+import {
+  createLearningInstanceRoute,
+  getLearningInstanceRoute,
+  listInstanceRegistrationsRoute,
+  listLearningInstancesRoute,
+} from './routes/learningInstanceRoutes.js';
+import { recommendationRoute } from './routes/recommendationRoute.js';
+import {
+  createRegistrationRoute,
+  deleteRegistrationRoute,
+  getRegistrationRoute,
+} from './routes/registrationRoutes.js';
 import { tokenRoute } from './routes/tokenRoute.js';
 import type { SimRoute } from './simState.js';
 
@@ -16,4 +34,16 @@ export const platformRoutes: SimRoute[] = [
   getAccountRoute,
   deleteAccountRoute,
   batchRoute,
+  createLearningInstanceRoute,
+  listLearningInstancesRoute,
+  getLearningInstanceRoute,
+  listInstanceRegistrationsRoute,
+  createRegistrationRoute,
+  getRegistrationRoute,
+  deleteRegistrationRoute,
+  ungradedEventRoute,
+  gradedEventRoute,
+  recommendationFollowedEventRoute,
+  batchEventsRoute,
+  recommendationRoute,
 ];

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { seededGraphs } from '../seededGraphs.js';
+import { simHarness } from '../testSupport/simHarness.js';
+
+const graph = seededGraphs[0];
+const modules = graph?.moduleIds ?? [];
+const at = '2026-11-26T15:30:00Z';
+
+async function setUp() {
+  const harness = simHarness({ rateLimits: false });
+  const token = await harness.adminToken();
+  const instance = await harness.call('POST', '/v0/learning-instances', {
+    token,
+    json: { graph_id: graph?.id, name: 'Class' },
+  });
+  const accountId = await harness.createAccount('learner', token);
+  const registration = await harness.call('POST', '/v0/registrations', {
+    token,
+    json: { account_id: accountId, learning_instance_id: instance.body.id, type: 'learner' },
+  });
+  const learner = (await harness.tokenFor('learner')).access_token;
+  const recommend = (query = '') =>
+    harness.call('GET', `/v0/registrations/${registration.body.id}/recommendation${query}`, {
+      token: learner,
+    });
+  const complete = (moduleId: string) =>
+    harness.call('POST', `/v0/registrations/${registration.body.id}/graded-events`, {
+      token: learner,
+      json: { module_id: moduleId, interaction_end_time: at, is_correct: true },
+    });
+  return { ...harness, recommend, complete };
+}
+
+describe('GET /v0/registrations/{id}/recommendation', () => {
+  it('recommends up to 10 seeded mref- modules, in order, deterministically', async () => {
+    const { recommend } = await setUp();
+    const first = await recommend();
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({
+      recommendation_id: expect.any(Number),
+      module_ids: modules.slice(0, 10),
+      status: 'unfocused',
+    });
+    expect(
+      Number.isSafeInteger(first.body.recommendation_id) && first.body.recommendation_id >= 0,
+    ).toBe(true);
+    for (const id of first.body.module_ids) expect(id).toMatch(/^mref-[0-9a-f-]{36}$/);
+    expect((await recommend()).body).toEqual(first.body);
+  });
+
+  it('moves past completed modules and reports a goal as ready when its prerequisites are done', async () => {
+    const { recommend, complete } = await setUp();
+    const goal = modules[2] ?? '';
+    expect((await recommend(`?goal_id=${goal}`)).body).toMatchObject({
+      module_ids: modules.slice(0, 3),
+      status: 'in progress',
+    });
+    expect((await complete(modules[0] ?? '')).status).toBe(204);
+    const after = await recommend(
+      `?goal_id=${goal}&continued_recommendations=true&justifications=false`,
+    );
+    expect(after.body.module_ids).toEqual(modules.slice(1, 3));
+    await complete(modules[1] ?? '');
+    await complete(goal);
+    expect((await recommend(`?goal_id=${goal}`)).body).toMatchObject({
+      module_ids: [],
+      status: 'ready',
+    });
+    expect((await recommend()).body.module_ids).toEqual(modules.slice(3, 13));
+  });
+
+  it('refuses bad query values and unknown registrations', async () => {
+    const { recommend, call, adminToken } = await setUp();
+    expect((await recommend('?justifications=maybe')).status).toBe(422);
+    expect((await recommend('?goal_id=')).status).toBe(422);
+    expect(
+      (await call('GET', '/v0/registrations/nope/recommendation', { token: await adminToken() }))
+        .status,
+    ).toBe(404);
+  });
+});

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { seededGraphs } from '../seededGraphs.js';
+import { simHarness } from '../testSupport/simHarness.js';
+
+const graphId = seededGraphs[0]?.id ?? '';
+
+async function setUp() {
+  const harness = simHarness({ rateLimits: false });
+  const token = await harness.adminToken();
+  const instance = await harness.call('POST', '/v0/learning-instances', {
+    token,
+    json: { graph_id: graphId, name: 'Class' },
+  });
+  const register = (
+    accountId: string,
+    learningInstanceId: string = instance.body.id,
+    type = 'learner',
+  ) =>
+    harness.call('POST', '/v0/registrations', {
+      token,
+      json: { account_id: accountId, learning_instance_id: learningInstanceId, type },
+    });
+  return { ...harness, token, instanceId: instance.body.id as string, register };
+}
+
+describe('registrations', () => {
+  it('registers (201), reads, lists per instance and deletes (204)', async () => {
+    const { call, token, instanceId, register, createAccount, tokenFor } = await setUp();
+    const accountId = await createAccount('learner', token);
+    const created = await register(accountId);
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({
+      id: expect.any(String),
+      account_id: accountId,
+      learning_instance_id: instanceId,
+      type: 'learner',
+    });
+    const own = (await tokenFor('learner')).access_token;
+    expect(
+      (await call('GET', `/v0/registrations/${created.body.id}`, { token: own })).body,
+    ).toEqual(created.body);
+    expect(
+      (await call('GET', `/v0/learning-instances/${instanceId}/registrations`, { token })).body,
+    ).toEqual([created.body]);
+    expect(
+      (await call('DELETE', `/v0/registrations/${created.body.id}`, { token: own })).status,
+    ).toBe(403);
+    expect((await call('DELETE', `/v0/registrations/${created.body.id}`, { token })).status).toBe(
+      204,
+    );
+    expect((await call('GET', `/v0/registrations/${created.body.id}`, { token })).status).toBe(404);
+    expect((await call('DELETE', `/v0/registrations/${created.body.id}`, { token })).status).toBe(
+      404,
+    );
+  });
+
+  it('validates fields with 422 and refuses duplicates', async () => {
+    const { register, createAccount, token, sim } = await setUp();
+    const accountId = await createAccount('learner', token);
+    expect((await register(accountId, undefined, 'teacher')).status).toBe(422);
+    expect((await register('no-such-account')).status).toBe(422);
+    expect((await register(sim.systemAccountId)).status).toBe(422);
+    expect((await register(accountId, 'no-such-instance')).status).toBe(422);
+    expect((await register(accountId)).status).toBe(201);
+    const duplicate = await register(accountId, undefined, 'instructor');
+    expect(duplicate.status).toBe(422);
+  });
+
+  it('hides another account registrations', async () => {
+    const { call, register, createAccount, token, tokenFor } = await setUp();
+    const a = await createAccount('a', token);
+    await createAccount('b', token);
+    const registration = await register(a);
+    const bToken = (await tokenFor('b')).access_token;
+    expect(
+      (await call('GET', `/v0/registrations/${registration.body.id}`, { token: bToken })).status,
+    ).toBe(403);
+  });
+
+  it('allows at most 500 registrations per learning instance', async () => {
+    const { call, register, token, instanceId } = await setUp();
+    const batch = (offset: number) =>
+      Array.from({ length: 50 }, (_, index) => ({
+        method: 'post',
+        relative_url: '/accounts',
+        body: { external_user_id: `l${offset + index}` },
+      }));
+    const accountIds: string[] = [];
+    for (let offset = 0; offset < 501; offset += 50) {
+      const answer = await call('POST', '/v0/batch', { token, json: { requests: batch(offset) } });
+      accountIds.push(
+        ...answer.body.responses.map(
+          (item: { body: { account_id: string } }) => item.body.account_id,
+        ),
+      );
+    }
+    for (const accountId of accountIds.slice(0, 500))
+      expect((await register(accountId)).status).toBe(201);
+    const over = await register(accountIds[500] ?? '');
+    expect(over.status).toBe(422);
+    expect(over.body.message).toMatch(/learning instance already has 500/);
+    const listed = await call('GET', `/v0/learning-instances/${instanceId}/registrations`, {
+      token,
+    });
+    expect(listed.body).toHaveLength(500);
+    // Deleting one frees a place.
+    await call('DELETE', `/v0/registrations/${listed.body[0].id}`, { token });
+    expect((await register(accountIds[500] ?? '')).status).toBe(201);
+  });
+
+  it('allows at most 500 registrations per account', async () => {
+    const { call, register, createAccount, token } = await setUp();
+    const accountId = await createAccount('busy', token);
+    const instanceIds: string[] = [];
+    for (let index = 0; index < 501; index++) {
+      const instance = await call('POST', '/v0/learning-instances', {
+        token,
+        json: { graph_id: graphId, name: `Class ${index}` },
+      });
+      instanceIds.push(instance.body.id);
+    }
+    for (const instanceId of instanceIds.slice(0, 500)) {
+      expect((await register(accountId, instanceId)).status).toBe(201);
+    }
+    const over = await register(accountId, instanceIds[500]);
+    expect(over.status).toBe(422);
+    expect(over.body.message).toMatch(/account already has 500/);
+  });
+});
