@@ -1,0 +1,42 @@
+import type { KnewtonBffLimits } from '@knewton-kit/bff';
+
+/** Where the Knewton Platform is: a real URL with credentials, or the simulator started in-process. */
+export type PlatformConfig =
+  | { kind: 'simulator' }
+  | {
+      kind: 'remote';
+      baseUrl: string;
+      apiKey: string;
+      apiSecret: string;
+      systemExternalUserId: string;
+    };
+
+/** The account store: PGlite in a folder (in memory without one) or PostgreSQL. */
+export type DatabaseConfig =
+  | { kind: 'pglite'; dataDir?: string }
+  | { kind: 'postgres'; connectionString: string };
+
+/** Everything the example BFF needs; `parseConfig` builds it from the environment. */
+export interface ExampleBffConfig {
+  /** Port to listen on; 0 picks a free one. @default 8787 */
+  port: number;
+  /** Interface to listen on. @default undefined (every interface, IPv4 and IPv6) */
+  hostname?: string;
+  platform: PlatformConfig;
+  database: DatabaseConfig;
+  /**
+   * Folder for the embedded database and, with the simulator, the generated development secrets.
+   * @default undefined (nothing persisted)
+   */
+  dataDir?: string;
+  /** HMAC key for external ids; generated (and kept in `dataDir`) only with the simulator. */
+  pseudonymKey?: string;
+  /** HMAC key of the demo session cookie; generated (and kept in `dataDir`) only with the simulator. */
+  sessionSecret?: string;
+  /** Origins allowed to send state-changing requests. */
+  allowedOrigins: string[];
+  /** `NODE_ENV === 'production'`: turns the development-only routes off. */
+  production: boolean;
+  /** Passed to `createKnewtonBff`. @default the library's defaults */
+  limits?: KnewtonBffLimits;
+}

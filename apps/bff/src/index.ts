@@ -1,0 +1,10 @@
+export { ConfigError } from './ConfigError.js';
+export type { ExampleBffEnv } from './config.js';
+export { defaultDataDir, defaultPort, parseConfig } from './config.js';
+export type { ExampleBff, ExampleBffOptions } from './createExampleBff.js';
+export { createExampleBff } from './createExampleBff.js';
+export type { DemoSessions } from './demoSession.js';
+export { createDemoSessions, sessionCookieName } from './demoSession.js';
+export type { DatabaseConfig, ExampleBffConfig, PlatformConfig } from './ExampleBffConfig.js';
+export type { RunningExampleBff } from './startExampleBff.js';
+export { startExampleBff } from './startExampleBff.js';

@@ -1,0 +1,57 @@
+/**
+ * `pnpm bff`: the example BFF, configured by the environment (see README.md). Exits 1 with one line on a
+ * configuration problem; on SIGINT/SIGTERM finishes in-flight requests, closes the store and exits 0.
+ */
+import { createJsonLogger } from '@knewton-kit/bff';
+import { ConfigError } from './ConfigError.js';
+import { parseConfig } from './config.js';
+import { startExampleBff } from './startExampleBff.js';
+
+function fail(line: string): never {
+  process.stderr.write(`${line}\n`);
+  process.exit(1);
+}
+
+let config: ReturnType<typeof parseConfig>;
+try {
+  config = parseConfig(process.env);
+} catch (error) {
+  if (error instanceof ConfigError) fail(`Configuration error: ${error.message}`);
+  throw error;
+}
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+let running: Awaited<ReturnType<typeof startExampleBff>>;
+try {
+  running = await startExampleBff(config, { logger: createJsonLogger(), notice: say });
+} catch (error) {
+  if (error instanceof ConfigError) fail(`Configuration error: ${error.message}`);
+  const { name, message } = error as Error;
+  fail(`Start-up failed: ${name}: ${message}`);
+}
+say(
+  `knewton-kit example BFF listening on ${running.url} (Knewton routes under /api/knewton; DEMO sign-in at /api/session)`,
+);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) {
+      say(`${signal} again: exiting without waiting.`);
+      process.exit(1);
+    }
+    stopping = true;
+    say(`${signal}: finishing in-flight requests, then closing the store.`);
+    running.close().then(
+      () => {
+        say('Stopped.');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        const { name, message } = error as Error;
+        process.stderr.write(`Shutdown failed: ${name}: ${message}\n`);
+        process.exit(1);
+      },
+    );
+  });
+}

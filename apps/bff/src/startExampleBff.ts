@@ -1,0 +1,79 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import { createExampleBff, type ExampleBff, type ExampleBffOptions } from './createExampleBff.js';
+import type { ExampleBffConfig } from './ExampleBffConfig.js';
+
+export interface RunningExampleBff {
+  /** e.g. `http://localhost:8787` (no trailing slash). */
+  url: string;
+  port: number;
+  example: ExampleBff;
+  /**
+   * Graceful stop: refuses new connections, lets in-flight requests finish, then closes the provisioner,
+   * the store and the simulator. Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+/** How long in-flight requests may take to finish on shutdown before their connections are cut. */
+export const shutdownGraceMs = 10_000;
+
+/** Builds the example BFF and serves it over HTTP on `config.port` (0 picks a free port). */
+export async function startExampleBff(
+  config: ExampleBffConfig,
+  options: ExampleBffOptions = {},
+): Promise<RunningExampleBff> {
+  const example = await createExampleBff(config, options);
+  // Without http2 or https options the adaptor creates a plain `http.Server`.
+  const server = createAdaptorServer({
+    fetch: (request) => example.fetch(request),
+    // Leave the process's global Request/Response alone: this server is often embedded (tests, tools).
+    overrideGlobalObjects: false,
+  }) as Server;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.hostname, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await example.close();
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+  const host =
+    config.hostname === undefined || config.hostname === '0.0.0.0' || config.hostname === '::'
+      ? 'localhost'
+      : config.hostname.includes(':')
+        ? `[${config.hostname}]`
+        : config.hostname;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    example,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          // close() stops accepting; sockets still busy with a request are left to finish. Keep-alive
+          // sockets that fall idle afterwards are dropped as they do, and a stuck client is cut off
+          // after the grace period so shutdown always ends.
+          server.close(() => {
+            clearInterval(idleSweep);
+            clearTimeout(deadline);
+            resolve();
+          });
+          const idleSweep = setInterval(() => server.closeIdleConnections(), 50);
+          const deadline = setTimeout(() => server.closeAllConnections(), shutdownGraceMs);
+          server.closeIdleConnections();
+        });
+        await example.close();
+      })();
+      return closing;
+    },
+  };
+}

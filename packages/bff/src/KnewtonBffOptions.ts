@@ -1,0 +1,56 @@
+import type { RateLimitOptions } from './http/createRateLimiter.js';
+import type { Authenticate } from './http/requireAppUser.js';
+import type { Logger } from './logger.js';
+import type {
+  ExternalIdOptions,
+  PlatformOptions,
+} from './provisioning/AccountProvisionerOptions.js';
+import type { AccountProvisioner } from './provisioning/types.js';
+import type { AccountStore } from './store/AccountStore.js';
+
+export interface KnewtonBffLimits {
+  /** Largest accepted request body in bytes; larger ones get 413 `payload_too_large`. @default 16384 */
+  maxBodyBytes?: number;
+  /**
+   * Per-user budget of account requests (`GET` and `PUT /account`) per process, or `false` for none;
+   * over it, 429 `rate_limited` with `Retry-After`. @default { requests: 30, windowMs: 10000 }
+   */
+  rateLimit?: RateLimitOptions | false;
+}
+
+export interface KnewtonBffOptions {
+  /**
+   * Reads the signed-in app user's id from the request (your own session cookie or token), or resolves to
+   * `undefined` when nobody is signed in. The only source of identity: URLs and bodies are never read.
+   */
+  authenticate: Authenticate;
+  /**
+   * A provisioner you created with `createAccountProvisioner` (and close yourself), e.g. to share it with
+   * an eager sign-up handler. Give either this or `platform`, `store` and `externalIds`. @default undefined
+   */
+  provisioner?: AccountProvisioner;
+  /** Knewton Platform URL and credentials; required without `provisioner`. @default undefined */
+  platform?: PlatformOptions;
+  /** From `createPgliteStore()` or `createPostgresStore()`; required without `provisioner`. @default undefined */
+  store?: AccountStore;
+  /** HMAC key (or your own mapper) for external ids; required without `provisioner`. @default undefined */
+  externalIds?: ExternalIdOptions;
+  /** Origins (`https://app.example.com`) allowed to send state-changing requests and to use CORS. @default [] */
+  allowedOrigins?: string[];
+  /** Request size and rate limits. @default { maxBodyBytes: 16384, rateLimit: { requests: 30, windowMs: 10000 } } */
+  limits?: KnewtonBffLimits;
+  /** Receives one structured line per request, without personal data or secrets. @default silentLogger */
+  logger?: Logger;
+  /** Where the routes are mounted; `''` for the root. @default '/api/knewton' */
+  basePath?: string;
+}
+
+/** What `createKnewtonBff` resolves to. */
+export interface KnewtonBff {
+  /** The Web-standard handler: mount it in Node, Express, a Next.js route handler or anything with `Request`. */
+  fetch(request: Request): Promise<Response>;
+  /** The provisioner behind the routes, for eager creation in your own server code. */
+  provisioner: AccountProvisioner;
+  /** Closes the provisioner (and its store) if this BFF created it; a provisioner you passed in stays open. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,94 @@
+import { CSRF_HEADER } from '@knewton-kit/contract';
+import { type Handler, Hono } from 'hono';
+import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Logger } from '../logger.js';
+import { ApiError } from './ApiError.js';
+import { createErrorHandler } from './handleError.js';
+import { limitBody } from './limitBody.js';
+import { logRequests } from './logRequests.js';
+import type { RouterEnv } from './RouterEnv.js';
+import { requireCsrf } from './requireCsrf.js';
+
+export interface BffRouterOptions {
+  /** Receives one line per request and one per server-side failure. */
+  logger: Logger;
+  /** Origins allowed to send state-changing requests (and to read answers cross-origin). */
+  allowedOrigins: readonly string[];
+  /** Largest accepted request body in bytes. */
+  maxBodyBytes: number;
+  /** Path prefix of every route, e.g. `/api/knewton`; `''` for none. */
+  basePath: string;
+}
+
+export type RouteMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';
+
+export interface BffRouter {
+  /** The Hono app; its `fetch` is the Web-standard handler. */
+  app: Hono<RouterEnv>;
+  /**
+   * Registers one path with a handler per method, behind the CSRF check and the body limit. Any other
+   * method gets 405 `method_not_allowed` with `Allow` (Hono alone would answer 404).
+   */
+  route(path: string, handlers: Partial<Record<RouteMethod, Handler<RouterEnv>>>): void;
+}
+
+/**
+ * A Hono app that already follows the BFF's rules, for the Knewton routes and for a host's own routes
+ * beside them: request ids, one log line per request, secure headers, `Cache-Control: no-store`, CORS for
+ * the allowed origins, and the one JSON error shape for everything that goes wrong, including unknown paths
+ * and methods. Routed requests then pass the CSRF check and the body limit, in that order, so a request
+ * that names no route is answered 404/405 without its body being read.
+ */
+export function createBffRouter(options: BffRouterOptions): BffRouter {
+  const app = new Hono<RouterEnv>({ strict: true }).basePath(options.basePath || '/');
+  // Request ids go to logs and to the platform's `request-label`: only short, plain ids are taken over.
+  app.use(requestId({ limitLength: 128 }));
+  app.use(logRequests(options.logger));
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      xFrameOptions: 'DENY',
+    }),
+  );
+  app.use(async function noStore(c, next) {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+  if (options.allowedOrigins.length > 0) {
+    app.use(
+      cors({
+        origin: [...options.allowedOrigins],
+        credentials: true,
+        allowMethods: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'],
+        allowHeaders: [CSRF_HEADER, 'Content-Type', 'X-Request-Id'],
+        exposeHeaders: ['X-Request-Id', 'Retry-After'],
+        maxAge: 600,
+      }),
+    );
+  }
+  const handleError = createErrorHandler(options.logger);
+  app.onError(handleError);
+  app.notFound((c) => handleError(new ApiError('not_found', 'There is no such route.'), c));
+
+  const csrf = requireCsrf({ allowedOrigins: options.allowedOrigins });
+  const bodyLimit = limitBody({ maxBytes: options.maxBodyBytes });
+
+  return {
+    app,
+    route(path, handlers) {
+      const methods = Object.keys(handlers) as RouteMethod[];
+      for (const method of methods) {
+        const handler = handlers[method];
+        if (handler) app.on(method, path, csrf, bodyLimit, handler);
+      }
+      const allow = (methods.includes('GET') ? ['GET', 'HEAD', ...methods] : methods).join(', ');
+      app.all(path, function methodNotAllowed() {
+        throw new ApiError('method_not_allowed', `This route accepts ${allow}.`, {
+          headers: { Allow: allow },
+        });
+      });
+    },
+  };
+}

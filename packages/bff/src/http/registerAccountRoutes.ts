@@ -1,0 +1,78 @@
+import { type AccountResponse, bffPaths } from '@knewton-kit/contract';
+import type { Context } from 'hono';
+import type { AccountProvisioner, ProvisionedAccount } from '../provisioning/types.js';
+import { ApiError } from './ApiError.js';
+import type { BffRouter } from './createBffRouter.js';
+import type { RateLimiter } from './createRateLimiter.js';
+import type { RouterEnv } from './RouterEnv.js';
+import { readJsonBody } from './readJsonBody.js';
+import { type Authenticate, requireAppUser } from './requireAppUser.js';
+
+export interface AccountRoutesOptions {
+  provisioner: AccountProvisioner;
+  authenticate: Authenticate;
+  /** Per-user budget of account requests; `undefined` for none. */
+  rateLimiter: RateLimiter | undefined;
+}
+
+/**
+ * `GET /account` reads the signed-in user's account (404 `account_not_found`, never creates);
+ * `PUT /account` ensures it (201 when created by this call, 200 when it existed).
+ */
+export function registerAccountRoutes(router: BffRouter, options: AccountRoutesOptions): void {
+  const { provisioner, authenticate, rateLimiter } = options;
+
+  async function signedInUser(c: Context<RouterEnv>): Promise<string> {
+    const appUserId = await requireAppUser(c, authenticate);
+    const retryAfterSeconds = rateLimiter?.take(appUserId) ?? 0;
+    if (retryAfterSeconds > 0) {
+      throw new ApiError('rate_limited', 'Too many account requests; try again later.', {
+        retryAfterSeconds,
+      });
+    }
+    return appUserId;
+  }
+
+  router.route(bffPaths.account, {
+    async GET(c) {
+      const appUserId = await signedInUser(c);
+      const account = await provisioner.getAccount(appUserId, { requestId: c.get('requestId') });
+      if (account === undefined) {
+        throw new ApiError('account_not_found', 'The signed-in user has no Knewton account yet.');
+      }
+      return c.json(toAccountResponse(account), 200);
+    },
+    async PUT(c) {
+      refuseBodyFields(readJsonBody(c));
+      const appUserId = await signedInUser(c);
+      const { account, created } = await provisioner.ensureAccount(appUserId, {
+        requestId: c.get('requestId'),
+      });
+      return c.json(toAccountResponse(account), created ? 201 : 200);
+    },
+  });
+}
+
+/**
+ * `PUT /account` takes no input: the account is always the signed-in user's. An empty body or `{}` is
+ * accepted (some clients send one); anything else, such as a smuggled `userId`, is refused with 400 so a
+ * caller who believes it can choose the user learns otherwise.
+ */
+function refuseBodyFields(body: unknown): void {
+  if (body === undefined) return;
+  const isEmptyObject =
+    typeof body === 'object' &&
+    body !== null &&
+    !Array.isArray(body) &&
+    Object.keys(body).length === 0;
+  if (!isEmptyObject) {
+    throw new ApiError(
+      'bad_request',
+      "PUT /account takes no fields: the account is always the signed-in user's.",
+    );
+  }
+}
+
+function toAccountResponse(account: ProvisionedAccount): AccountResponse {
+  return { accountId: account.accountId, createdAt: account.createdAt.toISOString() };
+}

@@ -1,0 +1,142 @@
+import { KNEWTON_BFF_BASE_PATH } from '@knewton-kit/contract';
+import type { RateLimitOptions } from './http/createRateLimiter.js';
+import type { KnewtonBffOptions } from './KnewtonBffOptions.js';
+import { type Logger, silentLogger } from './logger.js';
+
+/** Options after validation, with every default applied. */
+export interface ResolvedKnewtonBffOptions {
+  authenticate: KnewtonBffOptions['authenticate'];
+  provisioner: KnewtonBffOptions['provisioner'];
+  platform: KnewtonBffOptions['platform'];
+  store: KnewtonBffOptions['store'];
+  externalIds: KnewtonBffOptions['externalIds'];
+  allowedOrigins: readonly string[];
+  maxBodyBytes: number;
+  rateLimit: RateLimitOptions | false;
+  logger: Logger;
+  basePath: string;
+}
+
+export const defaultLimits = {
+  maxBodyBytes: 16 * 1024,
+  rateLimit: { requests: 30, windowMs: 10_000 },
+} as const;
+
+function fail(message: string): never {
+  throw new TypeError(`createKnewtonBff: ${message}`);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isPositiveInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+}
+
+function hasMethods(value: unknown, names: readonly string[]): boolean {
+  return isObject(value) && names.every((name) => typeof value[name] === 'function');
+}
+
+/** An origin as browsers send it: scheme, host and optional port, nothing else. */
+function isOrigin(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+/** Checks every option once, at construction, naming the option that is wrong and how to fix it. */
+export function validateKnewtonBffOptions(options: unknown): ResolvedKnewtonBffOptions {
+  if (!isObject(options)) fail('options must be an object.');
+  const {
+    authenticate,
+    provisioner,
+    platform,
+    store,
+    externalIds,
+    allowedOrigins = [],
+    limits = {},
+    logger = silentLogger,
+    basePath = KNEWTON_BFF_BASE_PATH,
+  } = options as Partial<Record<keyof KnewtonBffOptions, unknown>>;
+
+  if (typeof authenticate !== 'function') {
+    fail('`authenticate` must be a function (request) => appUserId | undefined.');
+  }
+
+  if (provisioner !== undefined) {
+    if (!hasMethods(provisioner, ['getAccount', 'ensureAccount', 'checkReadiness', 'close'])) {
+      fail('`provisioner` must be the result of createAccountProvisioner().');
+    }
+    for (const [name, value] of Object.entries({ platform, store, externalIds })) {
+      if (value !== undefined) {
+        fail(`give either \`provisioner\` or \`${name}\` (with the other core options), not both.`);
+      }
+    }
+  } else {
+    if (!isObject(platform)) {
+      fail(
+        '`platform` ({ baseUrl, apiKey, apiSecret, systemExternalUserId }) is required without `provisioner`.',
+      );
+    }
+    if (!hasMethods(store, ['findByAppUserId', 'withUserLock', 'ping', 'close'])) {
+      fail('`store` must come from createPgliteStore() or createPostgresStore().');
+    }
+    if (!isObject(externalIds)) {
+      fail('`externalIds` ({ key } or { map }) is required without `provisioner`.');
+    }
+  }
+
+  if (!Array.isArray(allowedOrigins)) {
+    fail('`allowedOrigins` must be an array of origins such as "https://app.example.com".');
+  }
+  for (const origin of allowedOrigins) {
+    if (!isOrigin(origin)) {
+      fail(
+        `\`allowedOrigins\` entries must be origins (scheme://host[:port], no path or trailing slash), got ${JSON.stringify(origin)}.`,
+      );
+    }
+  }
+
+  if (!isObject(limits)) fail('`limits` must be an object.');
+  const { maxBodyBytes = defaultLimits.maxBodyBytes, rateLimit = defaultLimits.rateLimit } = limits;
+  if (!isPositiveInteger(maxBodyBytes)) {
+    fail('`limits.maxBodyBytes` must be a positive integer (bytes).');
+  }
+  if (rateLimit !== false) {
+    if (!isObject(rateLimit)) {
+      fail('`limits.rateLimit` must be { requests, windowMs } or false.');
+    }
+    if (!isPositiveInteger(rateLimit.requests)) {
+      fail('`limits.rateLimit.requests` must be a positive integer.');
+    }
+    if (!isPositiveInteger(rateLimit.windowMs)) {
+      fail('`limits.rateLimit.windowMs` must be a positive integer (milliseconds).');
+    }
+  }
+
+  if (!hasMethods(logger, ['debug', 'info', 'warn', 'error'])) {
+    fail('`logger` must have debug, info, warn and error methods.');
+  }
+
+  if (typeof basePath !== 'string' || !/^(\/[\w.~-]+)*$/.test(basePath)) {
+    fail('`basePath` must be "" or a path like "/api/knewton" (no trailing slash, no parameters).');
+  }
+
+  return {
+    authenticate: authenticate as KnewtonBffOptions['authenticate'],
+    provisioner: provisioner as KnewtonBffOptions['provisioner'],
+    platform: platform as KnewtonBffOptions['platform'],
+    store: store as KnewtonBffOptions['store'],
+    externalIds: externalIds as KnewtonBffOptions['externalIds'],
+    allowedOrigins: [...(allowedOrigins as string[])],
+    maxBodyBytes,
+    rateLimit: rateLimit === false ? false : (rateLimit as unknown as RateLimitOptions),
+    logger: logger as Logger,
+    basePath,
+  };
+}
