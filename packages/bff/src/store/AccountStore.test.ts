@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isStoreUnavailableError } from '../errors.js';
 import {
   countRows,
@@ -12,6 +12,8 @@ import {
 import { createPgliteStore } from './createPgliteStore.js';
 import { createPostgresStore } from './createPostgresStore.js';
 
+// Stores start in about a second, the first PGlite of a file (initdb) in up to ten on a busy machine.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 60_000 });
 warnIfPostgresSkipped('AccountStore');
 
 const row = (n: number) => ({
