@@ -32,14 +32,7 @@ try {
   process.exit(1);
 }
 
-// These are the simulator's own throwaway credentials, printed so they can be pasted into a BFF's env.
-console.log(`Knewton Platform simulator listening on ${server.url}`);
-console.log(`  api key:                 ${sim.apiKey}`);
-console.log(`  api secret:              ${sim.apiSecret}`);
-console.log(`  system external user id: ${sim.systemExternalUserId}`);
-console.log(`  rate limits:             ${config.options.rateLimits === false ? 'off' : 'on'}`);
-console.log('Press Ctrl-C to stop.');
-
+// Handlers go in before the banner: whoever reads the banner may signal at once.
 let stopping = false;
 const stop = (signal: NodeJS.Signals) => {
   if (stopping) return;
@@ -54,3 +47,11 @@ const stop = (signal: NodeJS.Signals) => {
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+
+// These are the simulator's own throwaway credentials, printed so they can be pasted into a BFF's env.
+console.log(`Knewton Platform simulator listening on ${server.url}`);
+console.log(`  api key:                 ${sim.apiKey}`);
+console.log(`  api secret:              ${sim.apiSecret}`);
+console.log(`  system external user id: ${sim.systemExternalUserId}`);
+console.log(`  rate limits:             ${config.options.rateLimits === false ? 'off' : 'on'}`);
+console.log('Press Ctrl-C to stop.');
