@@ -1,0 +1,61 @@
+import { createPlatformSim } from '@knewton-kit/platform-sim';
+import { describe, expect, it } from 'vitest';
+import { createPostgresStore } from '../store/createPostgresStore.js';
+import { testPseudonymKey } from '../testSupport/provisioningHarness.js';
+import { runChildProcesses } from '../testSupport/runChildProcesses.js';
+import {
+  countRows,
+  dropSchema,
+  testDatabaseUrl,
+  uniqueSchemaName,
+} from '../testSupport/testStores.js';
+
+if (!testDatabaseUrl)
+  console.warn(
+    '[multiProcessProvisioning] skipped: TEST_DATABASE_URL is not set (needs a shared PostgreSQL)',
+  );
+
+describe.skipIf(!testDatabaseUrl)(
+  'provisioning across 4 OS processes sharing one PostgreSQL',
+  () => {
+    it('creates exactly one account per user however many processes race for it', async () => {
+      const connectionString = testDatabaseUrl as string;
+      const sim = createPlatformSim();
+      const server = await sim.listen({ port: 0 });
+      const schema = uniqueSchemaName();
+      // Migrate once up front; the children then only open the store.
+      const store = await createPostgresStore({ connectionString, schema });
+      try {
+        const sharedUser = 'user-everyone';
+        // Every process ensures the shared user 50 times and 20 users that all four processes also ensure.
+        const users = [sharedUser, ...Array.from({ length: 20 }, (_, i) => `user-${i}`)];
+        const env = {
+          CHILD_DATABASE_URL: connectionString,
+          CHILD_SCHEMA: schema,
+          CHILD_SIM_URL: server.url,
+          CHILD_API_KEY: sim.apiKey,
+          CHILD_API_SECRET: sim.apiSecret,
+          CHILD_SYSTEM_ID: sim.systemExternalUserId,
+          CHILD_PSEUDONYM_KEY: testPseudonymKey,
+          CHILD_USERS: users.join(','),
+          CHILD_ENSURES_PER_USER: '10',
+        };
+        const perProcess = await runChildProcesses([env, env, env, env], 90_000);
+        const outcomes = perProcess.flat();
+        expect(outcomes).toHaveLength(4 * users.length * 10);
+        expect(sim.stats().calls['POST /v0/accounts']).toBe(users.length);
+        expect(sim.stats().accounts).toBe(users.length);
+        for (const user of users) {
+          const mine = outcomes.filter((outcome) => outcome.user === user);
+          expect(new Set(mine.map((outcome) => outcome.accountId)).size).toBe(1);
+          expect(mine.filter((outcome) => outcome.created)).toHaveLength(1);
+        }
+        expect(await countRows(store)).toBe(users.length);
+      } finally {
+        await store.close();
+        await dropSchema(connectionString, schema);
+        await server.close();
+      }
+    }, 120_000);
+  },
+);

@@ -1,0 +1,49 @@
+/**
+ * One "BFF process" of the multi-process provisioning test: opens the shared PostgreSQL store, says
+ * `ready`, waits for `go` on stdin (so all processes start together), runs concurrent ensures and prints
+ * one JSON line with the outcomes. Run with `tsx --conditions=source`; configured by the environment.
+ */
+import { createInterface } from 'node:readline';
+import { createAccountProvisioner } from '../provisioning/createAccountProvisioner.js';
+import { createPostgresStore } from '../store/createPostgresStore.js';
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is required`);
+  return value;
+}
+
+const users = required('CHILD_USERS').split(',');
+const ensuresPerUser = Number(required('CHILD_ENSURES_PER_USER'));
+const store = await createPostgresStore({
+  connectionString: required('CHILD_DATABASE_URL'),
+  schema: required('CHILD_SCHEMA'),
+});
+const provisioner = await createAccountProvisioner({
+  platform: {
+    baseUrl: required('CHILD_SIM_URL'),
+    apiKey: required('CHILD_API_KEY'),
+    apiSecret: required('CHILD_API_SECRET'),
+    systemExternalUserId: required('CHILD_SYSTEM_ID'),
+  },
+  store,
+  externalIds: { key: required('CHILD_PSEUDONYM_KEY') },
+});
+// Warm the token so the race below is about accounts, not start-up.
+await provisioner.checkReadiness();
+
+const lines = createInterface({ input: process.stdin });
+process.stdout.write('ready\n');
+await new Promise<void>((resolve) => lines.once('line', () => resolve()));
+lines.close();
+
+const outcomes = await Promise.all(
+  users.flatMap((user) =>
+    Array.from({ length: ensuresPerUser }, async () => {
+      const { account, created } = await provisioner.ensureAccount(user);
+      return { user, accountId: account.accountId, created };
+    }),
+  ),
+);
+await provisioner.close();
+process.stdout.write(`${JSON.stringify(outcomes)}\n`);
