@@ -1,0 +1,21 @@
+import type { KyInstance } from 'ky';
+
+/**
+ * `lazy`: the first gate that needs the account ensures it (`PUT`, creating it if missing).
+ * `eager`: gates only read it (`GET`); the sign-up flow creates it with `useProvisionKnewtonAccount()`.
+ */
+export type KnewtonMode = 'lazy' | 'eager';
+
+/** How the kit reaches the BFF. Shared by `KnewtonProvider` and `knewtonAccountQueryOptions()`. */
+export interface KnewtonClientOptions {
+  /** Where the BFF's Knewton routes are mounted, resolved against the page's URL. @default '/api/knewton' */
+  baseUrl?: string;
+  /** When the account is created. @default 'lazy' */
+  mode?: KnewtonMode;
+  /** Extra headers for every request, such as the host's auth header. Called per request. */
+  headers?: () => HeadersInit | Promise<HeadersInit>;
+  /** The host's ky instance (its hooks, timeout and headers apply); retries stay with TanStack Query. @default ky */
+  ky?: KyInstance;
+  /** How many times a network failure, 5xx or 429 is retried before the error state. @default 3 */
+  retry?: number;
+}

@@ -1,0 +1,41 @@
+import {
+  bffPaths,
+  CSRF_HEADER,
+  CSRF_HEADER_VALUE,
+  KNEWTON_BFF_BASE_PATH,
+  parseAccountResponse,
+} from '@knewton-kit/contract';
+import ky from 'ky';
+import { toKnewtonAccountError } from './errors/toKnewtonAccountError.js';
+import type { KnewtonClientOptions } from './KnewtonClientOptions.js';
+
+/**
+ * One exchange with the BFF: `GET` reads the signed-in user's account, `PUT` ensures it. Resolves to
+ * the account id; rejects only with a `KnewtonAccountError`. Never retries: TanStack Query does.
+ */
+export async function requestKnewtonAccount(
+  options: KnewtonClientOptions,
+  method: 'GET' | 'PUT',
+): Promise<string> {
+  const path = (options.baseUrl ?? KNEWTON_BFF_BASE_PATH) + bffPaths.account;
+  const where = `${method} ${path}`;
+  let response: Response;
+  try {
+    const headers = new Headers(await options.headers?.());
+    // A custom header cannot cross origins without a CORS preflight: the BFF's CSRF defence.
+    if (method === 'PUT') headers.set(CSRF_HEADER, CSRF_HEADER_VALUE);
+    // Resolved here, as a browser would, so it also works where `Request` needs absolute URLs (jsdom).
+    response = await (options.ky ?? ky)(new URL(path, globalThis.document?.baseURI), {
+      method,
+      headers,
+      retry: 0,
+      throwHttpErrors: false,
+    });
+  } catch (cause) {
+    throw toKnewtonAccountError(where, undefined, undefined, cause);
+  }
+  const json: unknown = await response.json().catch(() => undefined);
+  const account = response.ok ? parseAccountResponse(json) : undefined;
+  if (account) return account.accountId;
+  throw toKnewtonAccountError(where, response, json);
+}

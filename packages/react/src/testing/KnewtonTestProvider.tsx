@@ -1,0 +1,103 @@
+import { bffPaths } from '@knewton-kit/contract';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import ky from 'ky';
+import { type ReactNode, useState } from 'react';
+import type { KnewtonAccountErrorCode } from '../errors/KnewtonAccountError.js';
+import { toKnewtonAccountError } from '../errors/toKnewtonAccountError.js';
+import { KnewtonProvider } from '../KnewtonProvider.js';
+import { knewtonAccountQueryKey, knewtonQueryKeyPrefix } from '../knewtonAccountQueryKey.js';
+import { knewtonErrorBody, knewtonErrorResponse } from './knewtonErrorResponse.js';
+import { testKnewtonAccountId } from './knewtonHandlers.js';
+
+/** The state every kit hook and gate under a `KnewtonTestProvider` reports. */
+export type KnewtonTestState =
+  | { status: 'signed-out' }
+  | { status: 'pending' }
+  | { status: 'ready' /** @default testKnewtonAccountId */; accountId?: string }
+  | { status: 'error' /** @default 'knewton_unavailable' */; code?: KnewtonAccountErrorCode };
+
+export interface KnewtonTestProviderProps {
+  /** The pinned state, read on mount (remount with a `key` to change it). */
+  state: KnewtonTestState;
+  /** The app's QueryClient, if the tree under test uses its own queries. @default a new QueryClient */
+  queryClient?: QueryClient;
+  /** The signed-in user's id. @default 'test-user' */
+  userId?: string;
+  children?: ReactNode;
+}
+
+const baseUrl = 'http://knewton.test/api/knewton';
+
+/** What the pinned "BFF" answers, without any network: `retry()` gets the same answer again. */
+function answerFor(state: KnewtonTestState): typeof fetch {
+  return async () => {
+    if (state.status === 'pending') return new Promise<never>(() => {});
+    if (state.status !== 'error') {
+      return Response.json({
+        accountId: (state.status === 'ready' && state.accountId) || testKnewtonAccountId,
+        createdAt: '2026-01-01T00:00:00.000Z',
+      });
+    }
+    const code = state.code ?? 'knewton_unavailable';
+    if (code === 'network_error') throw new TypeError('Failed to fetch');
+    if (code === 'invalid_response') return new Response('<!doctype html>');
+    return knewtonErrorResponse(code);
+  };
+}
+
+/** The error `answerFor(state)` leads to, built synchronously so the first render already shows it. */
+function pinnedError(code: KnewtonAccountErrorCode) {
+  const where = `PUT ${baseUrl}${bffPaths.account}`;
+  if (code === 'network_error') {
+    return toKnewtonAccountError(where, undefined, undefined, new TypeError('Failed to fetch'));
+  }
+  if (code === 'invalid_response') return toKnewtonAccountError(where, new Response(''));
+  return toKnewtonAccountError(where, knewtonErrorResponse(code), knewtonErrorBody(code));
+}
+
+/**
+ * Renders the kit's real hooks and gates in a fixed state (`ready`, `pending`, `error`, `signed-out`)
+ * with no network, so a host app tests its own gated UI in a few lines. Provides its own
+ * `QueryClientProvider`.
+ */
+export function KnewtonTestProvider({
+  state,
+  queryClient,
+  userId = 'test-user',
+  children,
+}: KnewtonTestProviderProps) {
+  const [pinned] = useState(() => {
+    const client = queryClient ?? new QueryClient();
+    const options = {
+      baseUrl,
+      retry: 0,
+      ky: ky.create({ fetch: answerFor(state), timeout: false }),
+    };
+    if (state.status === 'error') {
+      // Starts in the error state, rather than pending for a tick, and stays there until `retry()`.
+      client.setQueryDefaults(knewtonQueryKeyPrefix, { retryOnMount: false });
+      client
+        .getQueryCache()
+        .build(client, { queryKey: knewtonAccountQueryKey(userId) })
+        .setState({
+          status: 'error',
+          error: pinnedError(state.code ?? 'knewton_unavailable'),
+          errorUpdatedAt: Date.now(),
+        });
+    }
+    return { client, options };
+  });
+  return (
+    <QueryClientProvider client={pinned.client}>
+      <KnewtonProvider
+        {...pinned.options}
+        userId={state.status === 'signed-out' ? undefined : userId}
+        initialAccountId={
+          state.status === 'ready' ? (state.accountId ?? testKnewtonAccountId) : undefined
+        }
+      >
+        {children}
+      </KnewtonProvider>
+    </QueryClientProvider>
+  );
+}

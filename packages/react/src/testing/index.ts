@@ -1,0 +1,5 @@
+export type { KnewtonTestProviderProps, KnewtonTestState } from './KnewtonTestProvider.js';
+export { KnewtonTestProvider } from './KnewtonTestProvider.js';
+export { knewtonErrorResponse } from './knewtonErrorResponse.js';
+export type { KnewtonHandlersOptions } from './knewtonHandlers.js';
+export { knewtonHandlers, testKnewtonAccountId } from './knewtonHandlers.js';

@@ -1,0 +1,26 @@
+import { type UseMutationResult, useMutation, useQueryClient } from '@tanstack/react-query';
+import type { KnewtonAccountError } from './errors/KnewtonAccountError.js';
+import { knewtonAccountQueryKey } from './knewtonAccountQueryKey.js';
+import { useKnewtonContext } from './knewtonContext.js';
+import { knewtonRetry, knewtonRetryDelay } from './knewtonRetry.js';
+import { requestKnewtonAccount } from './requestKnewtonAccount.js';
+
+export type UseProvisionKnewtonAccountResult = UseMutationResult<string, KnewtonAccountError, void>;
+
+/**
+ * The eager path, for a sign-up flow: ensures the signed-in user's account (`PUT`) and puts its id
+ * in the cache, so every gate opens with no further request. Call it once the provider has the new
+ * user's `userId`; resolves to the account id.
+ */
+export function useProvisionKnewtonAccount(): UseProvisionKnewtonAccountResult {
+  const input = useKnewtonContext();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => requestKnewtonAccount(input, 'PUT'),
+    onSuccess: (accountId) =>
+      queryClient.setQueryData(knewtonAccountQueryKey(input.userId), accountId),
+    // The ensure is idempotent, so retrying it is as safe as retrying a read.
+    retry: knewtonRetry(input.retry),
+    retryDelay: knewtonRetryDelay,
+  });
+}

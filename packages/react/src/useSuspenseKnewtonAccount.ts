@@ -1,0 +1,24 @@
+import { type UseSuspenseQueryOptions, useSuspenseQuery } from '@tanstack/react-query';
+import type { KnewtonAccountError } from './errors/KnewtonAccountError.js';
+import { knewtonAccountQueryOptions } from './knewtonAccountQueryOptions.js';
+import { useKnewtonContext } from './knewtonContext.js';
+
+export type UseSuspenseKnewtonAccountResult =
+  | { status: 'signed-out' }
+  | { status: 'ready'; accountId: string };
+
+/**
+ * Like `useKnewtonAccount()`, for Suspense: suspends while pending and throws failures (a
+ * `KnewtonAccountError`) to the nearest error boundary. Signed out does not suspend.
+ */
+export function useSuspenseKnewtonAccount(): UseSuspenseKnewtonAccountResult {
+  const input = useKnewtonContext();
+  const options = knewtonAccountQueryOptions(input);
+  const { data } = useSuspenseQuery(
+    (input.userId === undefined
+      ? // Signed out: settled at once with no account, and never fetched.
+        { ...options, queryFn: () => null, initialData: null }
+      : options) as UseSuspenseQueryOptions<string | null, KnewtonAccountError>,
+  );
+  return data === null ? { status: 'signed-out' } : { status: 'ready', accountId: data };
+}

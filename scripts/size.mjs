@@ -1,0 +1,48 @@
+// Size budget of the browser kit, checked in CI after `pnpm build`: the kit's own code (the react
+// package's dist/index.js plus the contract it imports), minified and gzipped, with react, TanStack
+// Query and ky external. Also prints, for information, the total with ky bundled and the testing entry.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const budgetBytes = 1536;
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'packages', 'react');
+const peers = ['react', 'react/jsx-runtime', 'react-dom', '@tanstack/react-query'];
+
+async function measure(entry, external) {
+  const file = join(packageDir, 'dist', entry);
+  if (!existsSync(file)) {
+    console.error(`size: ${file} is missing; run \`pnpm build\` first.`);
+    process.exit(1);
+  }
+  const result = await build({
+    entryPoints: [file],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    logLevel: 'error',
+    external,
+  });
+  const code = result.outputFiles[0].contents;
+  return { min: code.length, gzip: gzipSync(code, { level: 9 }).length };
+}
+
+const kit = await measure('index.js', [...peers, 'ky']);
+const withKy = await measure('index.js', peers);
+const testing = await measure('testing/index.js', [...peers, 'ky', 'msw', 'msw/*']);
+
+const line = (label, { min, gzip }) =>
+  `${label.padEnd(44)} ${String(min).padStart(6)} B min  ${String(gzip).padStart(6)} B gzip`;
+console.log(line('@knewton-kit/react (ky, react, TanStack external)', kit));
+console.log(line('  same, with ky bundled (information)', withKy));
+console.log(line('  @knewton-kit/react/testing (information)', testing));
+
+if (kit.gzip > budgetBytes) {
+  console.error(`size: ${kit.gzip} B gzip is over the ${budgetBytes} B budget.`);
+  process.exit(1);
+}
+console.log(`size: within the ${budgetBytes} B budget (${budgetBytes - kit.gzip} B to spare).`);
