@@ -83,7 +83,7 @@ export function createBffRouter(options: BffRouterOptions): BffRouter {
         const handler = handlers[method];
         if (handler) app.on(method, path, csrf, bodyLimit, handler);
       }
-      const allow = (methods.includes('GET') ? ['GET', 'HEAD', ...methods] : methods).join(', ');
+      const allow = methods.flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m])).join(', ');
       app.all(path, function methodNotAllowed() {
         throw new ApiError('method_not_allowed', `This route accepts ${allow}.`, {
           headers: { Allow: allow },
