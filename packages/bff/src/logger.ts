@@ -92,12 +92,14 @@ export function createJsonLogger(
     (message: string, fields?: Record<string, unknown>): void => {
       if (levelRank[entryLevel] < threshold) return;
       const safe = fields ? redactLogFields(fields) : {};
+      const { time: _time, level: _level, msg: _msg, ...rest } = safe;
+      // Our own keys cannot be overwritten by same-named fields (a field must not forge the level or message).
       write(
         JSON.stringify({
           time: new Date().toISOString(),
           level: entryLevel,
           msg: message,
-          ...safe,
+          ...rest,
         }),
       );
     };

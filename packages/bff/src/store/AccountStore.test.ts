@@ -92,6 +92,27 @@ describe.each(storeKinds)('account store on %s', (kind: StoreKind) => {
       expect(events).toEqual(['first in', 'other user', 'first out', 'second in']);
     });
 
+    it('keeps answering lookups while many users hold provisioning locks', async () => {
+      // A pool of 3 (PostgreSQL): provisioning may hold at most one connection, two stay free for lookups.
+      await testStore.dispose();
+      testStore = await createTestStore(kind, { max: 3 });
+      const { store } = testStore;
+      await store.withUserLock('user-0', (tx) => tx.insert(row(0)));
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const holders = Array.from({ length: 6 }, (_, i) =>
+        store.withUserLock(`user-${i + 1}`, () => held),
+      );
+      const lookups = await Promise.all(
+        Array.from({ length: 10 }, () => store.findByAppUserId('user-0')),
+      );
+      expect(lookups.every((found) => found?.accountId === row(0).accountId)).toBe(true);
+      release();
+      await Promise.all(holders);
+    });
+
     it('writes nothing when the work inside the lock fails', async () => {
       const { store } = testStore;
       await expect(

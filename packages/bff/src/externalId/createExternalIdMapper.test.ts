@@ -1,0 +1,99 @@
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { InvalidExternalIdError } from '../errors.js';
+import { createExternalIdMapper } from './createExternalIdMapper.js';
+import { looksLikePii } from './looksLikePii.js';
+
+const key = 'k'.repeat(32);
+
+describe('createExternalIdMapper with a key', () => {
+  it('computes base64url(HMAC-SHA256(key, "v1:" + appUserId)) and records the key version', async () => {
+    const map = createExternalIdMapper({ key });
+    const expected = createHmac('sha256', key).update('v1:user-1').digest('base64url');
+    expect(await map('user-1')).toEqual({ externalId: expected, keyVersion: 'v1' });
+  });
+
+  it('is stable per user, differs between users, keys and key versions', async () => {
+    const ids = await Promise.all([
+      createExternalIdMapper({ key })('user-1'),
+      createExternalIdMapper({ key })('user-1'),
+      createExternalIdMapper({ key })('user-2'),
+      createExternalIdMapper({ key: 'x'.repeat(32) })('user-1'),
+      createExternalIdMapper({ key, keyVersion: 'v2' })('user-1'),
+    ]);
+    expect(ids[0]).toEqual(ids[1]);
+    expect(new Set(ids.map((id) => id.externalId)).size).toBe(4);
+    expect(ids[4]?.keyVersion).toBe('v2');
+  });
+
+  it('never lets the app user id show through, even when it is an email', async () => {
+    const { externalId } = await createExternalIdMapper({ key })('jane.doe@example.com');
+    expect(externalId).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(looksLikePii(externalId)).toBe(false);
+  });
+
+  it('refuses short keys and odd key versions, naming the option', () => {
+    expect(() => createExternalIdMapper({ key: 'short' })).toThrow('`externalIds.key`');
+    expect(() => createExternalIdMapper({ key, keyVersion: 'has space' })).toThrow(
+      '`externalIds.keyVersion`',
+    );
+    expect(() => createExternalIdMapper({ key, keyVersion: 'custom' })).toThrow(
+      '`externalIds.keyVersion`',
+    );
+    expect(() => createExternalIdMapper({ key, map: (id: string) => id } as never)).toThrow(
+      'not both',
+    );
+  });
+});
+
+describe('createExternalIdMapper with a host mapper', () => {
+  it('passes opaque ids through, recorded as key version "custom"', async () => {
+    const map = createExternalIdMapper({ map: async (id) => `partner-${id}` });
+    expect(await map('u123')).toEqual({ externalId: 'partner-u123', keyVersion: 'custom' });
+  });
+
+  it.each([
+    ['an email', () => 'jane@example.com'],
+    ['a phone number', () => '+44 20 7946 0958'],
+    ['an empty string', () => ''],
+    ['a non-string', () => 42 as unknown as string],
+    ['more than 256 characters', () => 'a'.repeat(257)],
+    ['control characters', () => 'abc\ndef'],
+  ])('refuses %s without quoting it', async (_label, output) => {
+    const map = createExternalIdMapper({ map: output });
+    const failure = await map('u1').catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(InvalidExternalIdError);
+    expect((failure as Error).message).not.toContain('jane');
+  });
+
+  it('refuses the raw app user id when it looks like PII, accepts it when opaque', async () => {
+    const identity = createExternalIdMapper({ map: (id) => id });
+    await expect(identity('555-123-4567')).rejects.toBeInstanceOf(InvalidExternalIdError);
+    await expect(identity('a8f3e2')).resolves.toEqual({
+      externalId: 'a8f3e2',
+      keyVersion: 'custom',
+    });
+  });
+});
+
+describe('looksLikePii', () => {
+  it.each([
+    'jane@example.com',
+    'x jane.doe+tag@mail.co.uk y',
+    '+1 (555) 123-4567',
+    '5551234567',
+    '078-05-1120',
+    '192.168.0.12',
+  ])('flags %s', (value) => {
+    expect(looksLikePii(value)).toBe(true);
+  });
+
+  it.each([
+    'user-42',
+    'a8f3e2c1-77b0-4c2e-9d1e-3f0b2a6c9e11',
+    'qL0pVx7-JZ3_wS9mN2bT5cR8yK1dF4hG6jA0eU3iO7w',
+    'order 12345',
+  ])('accepts %s', (value) => {
+    expect(looksLikePii(value)).toBe(false);
+  });
+});

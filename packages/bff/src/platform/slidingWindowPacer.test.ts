@@ -1,0 +1,36 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { backoffDelayMs } from './backoff.js';
+import { SlidingWindowPacer } from './slidingWindowPacer.js';
+
+describe('SlidingWindowPacer', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 0 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('lets a burst up to the limit through, then starts no more than the limit per window', async () => {
+    const pacer = new SlidingWindowPacer(3, 1000);
+    const startedAt: number[] = [];
+    const takes = Array.from({ length: 7 }, () =>
+      pacer.take().then(() => startedAt.push(Date.now())),
+    );
+    await vi.advanceTimersByTimeAsync(5000);
+    await Promise.all(takes);
+    expect(startedAt).toEqual([0, 0, 0, 1000, 1000, 1000, 2000]);
+    // Any window of 1000 ms holds at most 3 starts.
+    for (const start of startedAt) {
+      expect(startedAt.filter((t) => t >= start && t < start + 1000).length).toBeLessThanOrEqual(3);
+    }
+  });
+});
+
+describe('backoffDelayMs', () => {
+  it('grows exponentially up to the cap, with at least half of each step kept', () => {
+    expect(backoffDelayMs(1, 100, 1000, () => 0)).toBe(50);
+    expect(backoffDelayMs(1, 100, 1000, () => 1)).toBe(100);
+    expect(backoffDelayMs(3, 100, 1000, () => 0)).toBe(200);
+    expect(backoffDelayMs(10, 100, 1000, () => 1)).toBe(1000);
+  });
+});
