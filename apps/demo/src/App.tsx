@@ -59,8 +59,8 @@ function AccountMenu({ userId }: { userId: string }) {
   return (
     <div className="account-menu">
       <KnewtonGate
-        error={({ retry, error }) => (
-          <KnewtonUnavailable retry={retry} retryAfterSeconds={error.retryAfter} />
+        error={(error, retry) => (
+          <KnewtonUnavailable retry={retry} retryAfterMs={error.retryAfterMs} />
         )}
       >
         {(accountId) => <AccountBadge accountId={accountId} />}

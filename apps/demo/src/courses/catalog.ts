@@ -13,7 +13,8 @@ export interface Lesson {
   summary: string;
   /**
    * The lesson's module in the Knewton knowledge graph, so a recommendation (a list of module ids) can
-   * link back to a lesson.
+   * link back to a lesson. The demo's lessons are the first modules, in teaching order, of the
+   * simulator's seeded graph "Algebra foundations" (`gref-b4ad52b2-5e7f-5034-be72-472cf8078e62`).
    */
   moduleId: string;
   questions: readonly PracticeQuestion[];
@@ -40,7 +41,7 @@ export const catalog: readonly Course[] = [
         id: 'fractions-compare',
         title: 'Comparing fractions',
         summary: 'Which is bigger? Use a common denominator to find out.',
-        moduleId: 'mref-fractions-compare',
+        moduleId: 'mref-81287326-2cc3-5e8e-a78d-763cb1f455a5',
         questions: [
           {
             id: 'q1',
@@ -61,7 +62,7 @@ export const catalog: readonly Course[] = [
         id: 'fractions-simplify',
         title: 'Simplifying fractions',
         summary: 'Divide the numerator and denominator by their greatest common divisor.',
-        moduleId: 'mref-fractions-simplify',
+        moduleId: 'mref-a6d17e6c-9097-5b03-a597-93cc868899c7',
         questions: [
           { id: 'q1', prompt: 'Simplify 4/8.', choices: ['2/4', '1/2', '1/4'], answer: 1 },
           { id: 'q2', prompt: 'Simplify 6/9.', choices: ['2/3', '3/6', '1/3'], answer: 0 },
@@ -72,7 +73,7 @@ export const catalog: readonly Course[] = [
         id: 'fractions-add',
         title: 'Adding fractions',
         summary: 'Bring both fractions to a common denominator, then add the numerators.',
-        moduleId: 'mref-fractions-add',
+        moduleId: 'mref-ce161dfe-a5a0-5978-bdd2-77ec31faccd8',
         questions: [
           { id: 'q1', prompt: '1/4 + 1/4 = ?', choices: ['1/2', '2/8', '1/8'], answer: 0 },
           { id: 'q2', prompt: '1/2 + 1/3 = ?', choices: ['2/5', '5/6', '1/6'], answer: 1 },
@@ -90,7 +91,7 @@ export const catalog: readonly Course[] = [
         id: 'algebra-expressions',
         title: 'Evaluating expressions',
         summary: 'Replace the variable with its value, then calculate.',
-        moduleId: 'mref-algebra-expressions',
+        moduleId: 'mref-18f68b11-9065-5d6a-95fe-676fe9aaccf8',
         questions: [
           { id: 'q1', prompt: 'If x = 3, what is 2x + 1?', choices: ['7', '6', '5'], answer: 0 },
           { id: 'q2', prompt: 'If y = 4, what is y² − y?', choices: ['8', '12', '16'], answer: 1 },
@@ -106,7 +107,7 @@ export const catalog: readonly Course[] = [
         id: 'algebra-equations',
         title: 'Solving linear equations',
         summary: 'Do the same thing to both sides until the unknown stands alone.',
-        moduleId: 'mref-algebra-equations',
+        moduleId: 'mref-ca1bcd20-b396-50b7-bf35-e3757dc7d0b8',
         questions: [
           {
             id: 'q1',
@@ -134,7 +135,7 @@ export const catalog: readonly Course[] = [
         id: 'geometry-angles',
         title: 'Angles in a triangle',
         summary: 'The three angles of a triangle always add up to 180°.',
-        moduleId: 'mref-geometry-angles',
+        moduleId: 'mref-133a9413-7c95-562f-bbfe-0b9ff253dd30',
         questions: [
           {
             id: 'q1',
@@ -160,7 +161,7 @@ export const catalog: readonly Course[] = [
         id: 'geometry-area',
         title: 'Area of rectangles',
         summary: 'Area is width times height.',
-        moduleId: 'mref-geometry-area',
+        moduleId: 'mref-30326a88-f790-5043-9fd1-b1e97011a875',
         questions: [
           {
             id: 'q1',

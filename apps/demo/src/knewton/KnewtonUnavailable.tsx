@@ -2,20 +2,20 @@ import { useEffect } from 'react';
 
 export interface KnewtonUnavailableProps {
   retry: () => void;
-  /** Seconds the server asked us to wait before trying again, when it said. */
-  retryAfterSeconds?: number;
+  /** How long the server asked us to wait before trying again, in milliseconds, when it said. */
+  retryAfterMs?: number | undefined;
 }
 
 /** Time before the app tries again by itself when the server gave no `Retry-After`. */
-const defaultRetrySeconds = 10;
+const defaultRetryMs = 10_000;
 
 /**
  * What the header shows while the Knewton account cannot be resolved: a quiet note, a button to try
  * again now, and an automatic retry, so the personalised features come back on their own after an
  * outage. Nothing else on the page depends on it.
  */
-export function KnewtonUnavailable({ retry, retryAfterSeconds }: KnewtonUnavailableProps) {
-  const delayMs = Math.max(retryAfterSeconds ?? defaultRetrySeconds, 1) * 1000;
+export function KnewtonUnavailable({ retry, retryAfterMs }: KnewtonUnavailableProps) {
+  const delayMs = Math.max(retryAfterMs ?? defaultRetryMs, 1000);
   useEffect(() => {
     const timer = setTimeout(retry, delayMs);
     return () => clearTimeout(timer);

@@ -1,0 +1,237 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BrowserTraffic } from './BrowserTraffic.js';
+import { type DemoStack, startDemoStack } from './demoStack.js';
+import { launchChromium } from './launchChromium.js';
+
+const artifactsDir = join(
+  new URL('../../../', import.meta.url).pathname,
+  '.e2e-artifacts',
+  new Date().toISOString().replace(/[:.]/g, '-'),
+);
+
+/** Long enough for the kit's retries and the BFF's platform retries on a loaded 2-core machine. */
+const featureTimeout = 45_000;
+
+let stack: DemoStack;
+let browser: Browser;
+const traffic = new BrowserTraffic();
+const contexts: BrowserContext[] = [];
+/** Ids of the users who signed in, with the Knewton account id the browser was given for each. */
+const accountIdOf = new Map<string, string>();
+const run = Math.random().toString(36).slice(2, 8);
+
+beforeAll(async () => {
+  mkdirSync(artifactsDir, { recursive: true });
+  console.info(`e2e screenshots: ${artifactsDir}`);
+  stack = await startDemoStack();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  // Ctrl-C must stop everything: the command exits 0 and none of its ports answers any more.
+  if (stack) expect(await stack.close()).toBe(0);
+});
+
+async function newContext(): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  traffic.watch(context);
+  contexts.push(context);
+  return context;
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: true });
+}
+
+const badge = (page: Page) => page.getByTestId('knewton-badge');
+const recommended = (page: Page) => page.getByRole('region', { name: /Recommended next/ });
+
+async function signIn(page: Page, userId: string): Promise<void> {
+  await page.goto(stack.appUrl);
+  await page.getByLabel('User id').fill(userId);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect
+    .poll(() => page.getByTestId('user-id').textContent(), { timeout: featureTimeout })
+    .toBe(userId);
+}
+
+async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign in' }).waitFor();
+}
+
+/** The account id the BFF gave this page's user, read from the badge's accessible text. */
+async function shownAccountId(page: Page): Promise<string> {
+  const title = await badge(page).getAttribute('title');
+  const accountId = title?.replace('Knewton account ', '') ?? '';
+  expect(accountId).toMatch(/^[0-9a-f-]{36}$/);
+  return accountId;
+}
+
+async function accountCreates(): Promise<number> {
+  return (await stack.simStats()).calls['POST /v0/accounts'] ?? 0;
+}
+
+/** Answers every question of the open lesson with its first choice and checks the answers. */
+async function practiceLesson(page: Page): Promise<string> {
+  await page.getByRole('link', { name: 'Comparing fractions' }).first().click();
+  await page.getByRole('heading', { level: 1, name: 'Comparing fractions' }).waitFor();
+  for (const group of await page.getByRole('group').all()) {
+    await group.getByRole('radio').first().check();
+  }
+  await page.getByRole('button', { name: 'Check answers' }).click();
+  return (await page.getByRole('status').textContent()) ?? '';
+}
+
+describe('the demo in Chromium, against the real BFF and simulator', () => {
+  let page: Page;
+  const ada = `ada-${run}`;
+
+  it('shows the gated features once the account exists, and keeps them on reload without a second create', async () => {
+    const context = await newContext();
+    page = await context.newPage();
+    await page.goto(stack.appUrl);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await screenshot(page, '01-signed-out');
+    const createsBefore = await accountCreates();
+
+    await signIn(page, ada);
+    await badge(page).waitFor({ timeout: featureTimeout });
+    await recommended(page).getByRole('link').first().waitFor({ timeout: featureTimeout });
+    const accountId = await shownAccountId(page);
+    accountIdOf.set(ada, accountId);
+    await screenshot(page, '02-signed-in-with-knewton');
+
+    await page.reload();
+    await badge(page).waitFor({ timeout: featureTimeout });
+    await recommended(page).waitFor({ timeout: featureTimeout });
+    expect(await shownAccountId(page)).toBe(accountId);
+    expect(await accountCreates()).toBe(createsBefore + 1);
+  });
+
+  it('creates one account when two tabs of a new user ask at once', async () => {
+    const twin = `twin-${run}`;
+    const context = await newContext();
+    // Sign in without opening the app (the cookie is shared by the tabs), then open both tabs at once.
+    const signedIn = await context.request.post(new URL('/api/session', stack.appUrl).href, {
+      data: { userId: twin },
+      headers: { 'X-CSRF': '1' },
+    });
+    expect(signedIn.status()).toBeLessThan(300);
+    const createsBefore = await accountCreates();
+
+    const tabs = [await context.newPage(), await context.newPage()];
+    await Promise.all(tabs.map((tab) => tab.goto(stack.appUrl)));
+    await Promise.all(tabs.map((tab) => badge(tab).waitFor({ timeout: featureTimeout })));
+    const ids = await Promise.all(tabs.map(shownAccountId));
+    expect(ids[0]).toBe(ids[1]);
+    expect(await accountCreates()).toBe(createsBefore + 1);
+    accountIdOf.set(twin, ids[0] ?? '');
+    await context.close();
+  });
+
+  it('hides the personalised features during a platform outage while lessons keep working, then brings them back', async () => {
+    const devPanel = page.getByRole('complementary', { name: 'Developer panel' });
+    const outage = devPanel.getByRole('switch', { name: 'Platform outage' });
+    await outage.click();
+    await expect.poll(() => outage.getAttribute('aria-checked')).toBe('true');
+
+    // The recommendation needs the platform: it disappears. The rest of the page stays.
+    await recommended(page).waitFor({ state: 'detached', timeout: featureTimeout });
+    const score = await practiceLesson(page);
+    expect(score).toMatch(/You scored \d of 3\./);
+    await screenshot(page, '03-outage-existing-user-lesson');
+
+    // A new user during the outage: the account cannot be created, so no gated feature shows at all.
+    await signOut(page);
+    const newcomer = `newcomer-${run}`;
+    await signIn(page, newcomer);
+    await page.getByText('Personalisation paused').waitFor({ timeout: featureTimeout });
+    expect(await badge(page).count()).toBe(0);
+    expect(await recommended(page).count()).toBe(0);
+    expect(await practiceLesson(page)).toMatch(/You scored \d of 3\./);
+    expect(await page.getByRole('heading', { name: /not answering/ }).count()).toBe(0);
+    await screenshot(page, '04-outage-new-user');
+
+    await outage.click();
+    await expect.poll(() => outage.getAttribute('aria-checked')).toBe('false');
+    await badge(page).waitFor({ timeout: featureTimeout });
+    await page.getByRole('link', { name: 'Courses' }).click();
+    await recommended(page).waitFor({ timeout: featureTimeout });
+    accountIdOf.set(newcomer, await shownAccountId(page));
+    await screenshot(page, '05-after-outage');
+  });
+
+  it('hides the features on sign-out, and another user never sees the first user', async () => {
+    await signOut(page);
+    expect(await badge(page).count()).toBe(0);
+    expect(await recommended(page).count()).toBe(0);
+    await screenshot(page, '06-signed-out-again');
+
+    const seenBefore = traffic.responses.length;
+    const grace = `grace-${run}`;
+    await signIn(page, grace);
+    await badge(page).waitFor({ timeout: featureTimeout });
+    await recommended(page).waitFor({ timeout: featureTimeout });
+    const graceAccount = await shownAccountId(page);
+    await screenshot(page, '07-another-user');
+
+    for (const [userId, accountId] of accountIdOf) {
+      expect(graceAccount).not.toBe(accountId);
+      const html = await page.content();
+      expect(html).not.toContain(accountId);
+      expect(html).not.toContain(userId);
+    }
+    await traffic.settle();
+    const sinceGrace = traffic.responses.slice(seenBefore);
+    for (const [userId, accountId] of accountIdOf) {
+      const leaks = sinceGrace.filter((r) => r.body.includes(accountId) || r.body.includes(userId));
+      expect(leaks.map((r) => r.url)).toEqual([]);
+    }
+  });
+
+  it('lets nothing the browser received or stored contain a secret, a platform token or an external id', async () => {
+    await traffic.settle();
+    expect(traffic.responses.length).toBeGreaterThan(20);
+    const needles = [...stack.secrets];
+    for (const userId of accountIdOf.keys()) needles.push(stack.externalIdOf(userId));
+    for (const needle of needles) expect(traffic.find(needle)).toEqual([]);
+
+    // Platform tokens are 32 hex characters. None may be in anything our servers produced: the API's
+    // answers, the page and the app's own modules. (Third-party packages served from node_modules,
+    // such as the devtools, contain unrelated hex constants and cannot carry a runtime token.)
+    const tokenShaped = /(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])/i;
+    const ours = traffic.responses.filter(
+      (response) => !new URL(response.url).pathname.startsWith('/node_modules/'),
+    );
+    expect(ours.some((response) => new URL(response.url).pathname.startsWith('/api/'))).toBe(true);
+    const tokenLike = ours.filter(
+      (response) =>
+        tokenShaped.test(response.body) || tokenShaped.test(JSON.stringify(response.headers)),
+    );
+    expect(tokenLike.map((response) => response.url)).toEqual([]);
+
+    for (const context of contexts) {
+      const cookies = await context.cookies().catch(() => []);
+      for (const cookie of cookies) {
+        expect(cookie.httpOnly).toBe(true);
+        expect(cookie.value).not.toMatch(tokenShaped);
+        for (const needle of needles) expect(cookie.value).not.toContain(needle);
+      }
+      for (const open of context.pages()) {
+        const stored = await open
+          .evaluate(() =>
+            JSON.stringify([{ ...localStorage }, { ...sessionStorage }, document.cookie]),
+          )
+          .catch(() => '');
+        expect(stored).not.toMatch(tokenShaped);
+        for (const needle of needles) expect(stored).not.toContain(needle);
+      }
+    }
+    expect(traffic.pageErrors).toEqual([]);
+  });
+});
