@@ -4,6 +4,17 @@ import { sourceConditions } from '../../vite.shared';
 export default mergeConfig(
   sourceConditions,
   defineProject({
-    test: { name: 'react', environment: 'jsdom', include: ['src/**/*.test.{ts,tsx}'] },
+    test: {
+      name: 'react',
+      environment: 'jsdom',
+      include: ['src/**/*.test.{ts,tsx}'],
+      setupFiles: ['./src/testSupport/setup.ts'],
+      // Type tests (`*.test-d.tsx`) run with the rest, so a type regression fails `pnpm test`.
+      typecheck: {
+        enabled: true,
+        include: ['src/**/*.test-d.{ts,tsx}'],
+        tsconfig: './tsconfig.json',
+      },
+    },
   }),
 );
