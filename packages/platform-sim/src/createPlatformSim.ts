@@ -16,8 +16,11 @@ import type { SimState } from './simState.js';
 import { TokenStore } from './tokenStore.js';
 
 export interface PlatformSim {
-  /** Web-standard handler, bound (can be passed around, e.g. as ky's or a client's `fetch`). */
-  fetch(request: Request): Promise<Response>;
+  /**
+   * Web-standard handler, bound. Takes a `Request`, or the same arguments as the global `fetch`,
+   * so it can be handed to any client that accepts a fetch function.
+   */
+  fetch(input: Request | string | URL, init?: RequestInit): Promise<Response>;
   /** Serves the same handler over HTTP. */
   listen(options?: ListenOptions): Promise<ListeningSim>;
   readonly apiKey: string;
@@ -56,10 +59,9 @@ export function createPlatformSim(options?: PlatformSimOptions): PlatformSim {
     handleRequest(state, router, request, clientAddress);
 
   return {
-    async fetch(request) {
-      if (!(request instanceof Request)) {
-        throw new TypeError('PlatformSim.fetch expects a Request.');
-      }
+    async fetch(input, init) {
+      const request =
+        input instanceof Request && init === undefined ? input : new Request(input, init);
       const result = await handle(request, IN_PROCESS_ADDRESS);
       if (result === DROP_CONNECTION) {
         // What a real fetch reports when the server closes the connection without answering.

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPlatformSim } from './createPlatformSim.js';
 import type { ListeningSim } from './listenOnPort.js';
 
@@ -76,15 +76,20 @@ describe('listen', () => {
   });
 
   it('answers a hanging request once the faults are cleared over HTTP', async () => {
-    const { server, token } = await listening();
+    const { sim, server, token } = await listening();
     await fetch(`${server.url}/__sim/faults`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ hang: true }),
     });
+    let settled = false;
     const pending = fetch(`${server.url}/v0/accounts/current`, {
       headers: { authorization: `Bearer ${token}` },
+    }).finally(() => {
+      settled = true;
     });
+    await vi.waitFor(() => expect(sim.stats().calls['GET /v0/accounts/current']).toBe(1));
+    expect(settled).toBe(false);
     const cleared = await fetch(`${server.url}/__sim/faults`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },

@@ -42,9 +42,14 @@ describe('createPlatformSim options', () => {
     expect(() => createPlatformSim(null as unknown as PlatformSimOptions)).toThrow(TypeError);
   });
 
-  it('fetch is bound and rejects non-Request input', async () => {
+  it('fetch is bound and takes a Request or the global fetch arguments', async () => {
     const { fetch } = createPlatformSim();
     expect((await fetch(new Request('http://x/__sim/stats'))).status).toBe(200);
-    await expect(fetch('http://x/__sim/stats' as unknown as Request)).rejects.toThrow(TypeError);
+    expect((await fetch('http://x/__sim/stats')).status).toBe(200);
+    const reset = await fetch(new URL('http://x/__sim/reset'), { method: 'POST' });
+    expect(reset.status).toBe(204);
+    const asGlobalFetch: typeof globalThis.fetch = fetch;
+    expect((await asGlobalFetch('http://x/nope')).status).toBe(404);
+    await expect(fetch('not a url')).rejects.toThrow(TypeError);
   });
 });
