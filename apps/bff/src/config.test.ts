@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from './ConfigError.js';
+import { type ExampleBffEnv, parseConfig } from './config.js';
+
+const secret = 'S'.repeat(40);
+const pseudonymKey = 'P'.repeat(40);
+const remote: ExampleBffEnv = {
+  KNEWTON_API_URL: 'https://dev-api.knewton.com/',
+  KNEWTON_API_KEY: 'partner-key',
+  KNEWTON_API_SECRET: 'partner-secret-value',
+  KNEWTON_SYSTEM_EXTERNAL_USER_ID: 'e8efb165-SystemUser',
+  KNEWTON_PSEUDONYM_KEY: pseudonymKey,
+  SESSION_SECRET: secret,
+  ALLOWED_ORIGINS: 'https://app.example.com, https://admin.example.com',
+};
+
+function configError(env: ExampleBffEnv): ConfigError {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig with nothing set (development, simulator in-process)', () => {
+  it('uses the documented defaults and leaves the secrets to be generated', () => {
+    const config = parseConfig({});
+    expect(config).toMatchObject({
+      port: 8787,
+      platform: { kind: 'simulator' },
+      database: { kind: 'pglite', dataDir: '.data' },
+      dataDir: '.data',
+      production: false,
+    });
+    expect(config.pseudonymKey).toBeUndefined();
+    expect(config.sessionSecret).toBeUndefined();
+    expect(config.allowedOrigins).toEqual(
+      expect.arrayContaining(['http://localhost:5173', 'http://localhost:8787']),
+    );
+  });
+
+  it('treats blank values as unset', () => {
+    expect(parseConfig({ PORT: ' ', KNEWTON_API_URL: '' }).platform.kind).toBe('simulator');
+  });
+
+  it('takes PORT, DATA_DIR, DATABASE_URL, ALLOWED_ORIGINS and NODE_ENV', () => {
+    const config = parseConfig({
+      PORT: '0',
+      DATA_DIR: '/tmp/kk',
+      DATABASE_URL: 'postgres://u:p@db:5432/app',
+      ALLOWED_ORIGINS: 'http://localhost:3000',
+      NODE_ENV: 'production',
+    });
+    expect(config).toMatchObject({
+      port: 0,
+      dataDir: '/tmp/kk',
+      database: { kind: 'postgres', connectionString: 'postgres://u:p@db:5432/app' },
+      allowedOrigins: ['http://localhost:3000'],
+      production: true,
+    });
+  });
+});
+
+describe('parseConfig with a real platform', () => {
+  it('reads every value', () => {
+    expect(parseConfig(remote)).toMatchObject({
+      platform: {
+        kind: 'remote',
+        baseUrl: 'https://dev-api.knewton.com',
+        apiKey: 'partner-key',
+        apiSecret: 'partner-secret-value',
+        systemExternalUserId: 'e8efb165-SystemUser',
+      },
+      pseudonymKey,
+      sessionSecret: secret,
+      allowedOrigins: ['https://app.example.com', 'https://admin.example.com'],
+    });
+  });
+
+  it.each([
+    'KNEWTON_API_KEY',
+    'KNEWTON_API_SECRET',
+    'KNEWTON_SYSTEM_EXTERNAL_USER_ID',
+    'KNEWTON_PSEUDONYM_KEY',
+    'SESSION_SECRET',
+    'ALLOWED_ORIGINS',
+  ] as const)('requires %s', (name) => {
+    const error = configError({ ...remote, [name]: undefined });
+    expect(error.variable).toBe(name);
+    expect(error.message).toContain(name);
+    expect(error.message).toContain('required');
+  });
+});
+
+describe('malformed values: one line naming the variable, never the value', () => {
+  it.each<[string, ExampleBffEnv]>([
+    ['PORT', { PORT: 'eighty' }],
+    ['PORT', { PORT: '70000' }],
+    ['PORT', { PORT: '-1' }],
+    ['KNEWTON_API_URL', { ...remote, KNEWTON_API_URL: 'ftp://files.example.com' }],
+    ['KNEWTON_API_URL', { ...remote, KNEWTON_API_URL: 'not a url' }],
+    ['KNEWTON_API_KEY', { ...remote, KNEWTON_API_KEY: 'has:colon' }],
+    ['KNEWTON_PSEUDONYM_KEY', { ...remote, KNEWTON_PSEUDONYM_KEY: 'short-secret-value' }],
+    ['SESSION_SECRET', { ...remote, SESSION_SECRET: 'short-secret-value' }],
+    ['SESSION_SECRET', { SESSION_SECRET: 'short-secret-value' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://root:hunter2-password@db/app' }],
+    ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: 'https://app.example.com/path' }],
+    ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: '*' }],
+  ])('%s', (name, env) => {
+    const error = configError(env);
+    expect(error.variable).toBe(name);
+    expect(error.message).toContain(name);
+    expect(error.message).not.toContain('\n');
+    for (const secretValue of ['short-secret-value', 'hunter2-password', 'has:colon']) {
+      expect(error.message).not.toContain(secretValue);
+    }
+  });
+});
