@@ -1,11 +1,10 @@
-import { KnewtonGate, KnewtonProvider } from '@knewton-kit/react';
+import { KnewtonProvider } from '@knewton-kit/react';
 import { lazy, Suspense } from 'react';
 import { CourseList } from './courses/CourseList.js';
 import { LessonPage } from './courses/LessonPage.js';
-import { AccountBadge } from './knewton/AccountBadge.js';
-import { KnewtonUnavailable } from './knewton/KnewtonUnavailable.js';
+import { AccountStatus } from './knewton/AccountStatus.js';
 import { readProvisioningMode } from './knewton/provisioningMode.js';
-import { RecommendedNext } from './knewton/RecommendedNext.js';
+import { RecommendedNextPanel } from './knewton/RecommendedNext.js';
 import { PageHeading } from './routing/PageHeading.js';
 import { routeHref } from './routing/route.js';
 import { useRoute } from './routing/useRoute.js';
@@ -58,13 +57,7 @@ function AccountMenu({ userId }: { userId: string }) {
   const signOut = useSignOut();
   return (
     <div className="account-menu">
-      <KnewtonGate
-        error={(error, retry) => (
-          <KnewtonUnavailable retry={retry} retryAfterMs={error.retryAfterMs} />
-        )}
-      >
-        {(accountId) => <AccountBadge accountId={accountId} />}
-      </KnewtonGate>
+      <AccountStatus />
       <span className="signed-in-as">
         Signed in as <strong data-testid="user-id">{userId}</strong>
       </span>
@@ -118,7 +111,7 @@ function Screen() {
         )}
       </div>
       <aside className="secondary-column" aria-label="For you">
-        <KnewtonGate>{(accountId) => <RecommendedNext accountId={accountId} />}</KnewtonGate>
+        <RecommendedNextPanel />
       </aside>
     </div>
   );

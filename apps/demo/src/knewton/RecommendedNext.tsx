@@ -1,3 +1,4 @@
+import { KnewtonGate } from '@knewton-kit/react';
 import { useQuery } from '@tanstack/react-query';
 import { findLessonByModuleId } from '../courses/catalog.js';
 import { routeHref } from '../routing/route.js';
@@ -50,4 +51,9 @@ export function RecommendedNext({ accountId }: RecommendedNextProps) {
       )}
     </section>
   );
+}
+
+/** The panel behind its gate: nothing at all until the signed-in user's Knewton account is ready. */
+export function RecommendedNextPanel() {
+  return <KnewtonGate>{(accountId) => <RecommendedNext accountId={accountId} />}</KnewtonGate>;
 }
