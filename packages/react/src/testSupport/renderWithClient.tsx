@@ -8,6 +8,8 @@ export interface RenderWithClientOptions {
   provider: Omit<KnewtonProviderProps, 'children'>;
   /** The host app's QueryClient defaults. */
   clientConfig?: QueryClientConfig;
+  /** A QueryClient the test already filled (a loader ran); else a fresh one. */
+  client?: QueryClient;
   strict?: boolean;
 }
 
@@ -16,7 +18,7 @@ export interface RenderWithClientOptions {
  * takes new provider props (a sign-out, a user switch) and optionally new UI.
  */
 export function renderWithClient(ui: ReactNode, options: RenderWithClientOptions) {
-  const client = new QueryClient(options.clientConfig);
+  const client = options.client ?? new QueryClient(options.clientConfig);
   const tree = (props: RenderWithClientOptions['provider'], children: ReactNode) => {
     const app = (
       <QueryClientProvider client={client}>

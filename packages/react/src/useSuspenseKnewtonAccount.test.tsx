@@ -1,0 +1,56 @@
+import { screen } from '@testing-library/react';
+import { Component, type ReactNode, Suspense } from 'react';
+import { describe, expect, it, vi } from 'vitest';
+import { knewtonHandlers } from './testing/knewtonHandlers.js';
+import { setupMswServer } from './testSupport/mswServer.js';
+import { renderWithClient } from './testSupport/renderWithClient.js';
+import { useSuspenseKnewtonAccount } from './useSuspenseKnewtonAccount.js';
+
+const msw = setupMswServer();
+
+function Account() {
+  const account = useSuspenseKnewtonAccount();
+  return <p>{account.status === 'ready' ? `ready ${account.accountId}` : account.status}</p>;
+}
+
+class Boundary extends Component<{ children: ReactNode }, { caught?: Error }> {
+  override state: { caught?: Error } = {};
+  static getDerivedStateFromError(caught: Error) {
+    return { caught };
+  }
+  override render() {
+    return this.state.caught ? <p>caught {this.state.caught.name}</p> : this.props.children;
+  }
+}
+
+const tree = (
+  <Boundary>
+    <Suspense fallback={<p>suspended</p>}>
+      <Account />
+    </Suspense>
+  </Boundary>
+);
+
+describe('useSuspenseKnewtonAccount', () => {
+  it('suspends, then returns the id', async () => {
+    msw.server.use(...knewtonHandlers({ accountId: 'acc-s' }));
+    renderWithClient(tree, { provider: { userId: 'u1' } });
+    expect(screen.getByText('suspended')).toBeDefined();
+    expect(await screen.findByText('ready acc-s')).toBeDefined();
+    expect(msw.sent()).toEqual(['PUT /api/knewton/account']);
+  });
+
+  it('returns signed-out without suspending or asking', () => {
+    renderWithClient(tree, { provider: { userId: undefined } });
+    expect(screen.getByText('signed-out')).toBeDefined();
+    expect(msw.sent()).toEqual([]);
+  });
+
+  it('throws a final failure to the error boundary', async () => {
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
+    msw.server.use(...knewtonHandlers({ error: 'unauthenticated' }));
+    renderWithClient(tree, { provider: { userId: 'u1' } });
+    expect(await screen.findByText('caught KnewtonAccountError')).toBeDefined();
+    quiet.mockRestore();
+  });
+});
