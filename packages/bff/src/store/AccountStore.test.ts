@@ -126,6 +126,8 @@ describe.each(storeKinds)('account store on %s', (kind: StoreKind) => {
     });
 
     it('reports itself unavailable once closed', async () => {
+      await testStore.dispose();
+      testStore = await createTestStore(kind, { dedicated: true });
       const { store } = testStore;
       await store.ping();
       await store.close();
