@@ -18,11 +18,10 @@ function client(overrides: Partial<PlatformClientOptions> = {}) {
     apiSecret: sim.apiSecret,
     systemExternalUserId: sim.systemExternalUserId,
     retryBaseDelayMs: 5,
-    fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
-      const request = new Request(input, init);
+    fetch: async (request) => {
       labels.push(request.headers.get('request-label') ?? '');
       return sim.fetch(request);
-    }) as typeof fetch,
+    },
     ...overrides,
   });
 }
@@ -64,6 +63,11 @@ describe('createPlatformClient', () => {
     await Promise.all(Array.from({ length: 10 }, (_, i) => platform.createAccount(`ext-${i + 1}`)));
     expect(calls('POST /v0/oauth/token')).toBe(2);
     expect(sim.stats().accounts).toBe(11);
+  });
+
+  it("takes the simulator's in-process fetch as it is", async () => {
+    const platform = client({ fetch: sim.fetch });
+    expect(await platform.createAccount('ext-direct')).toMatchObject({ kind: 'created' });
   });
 
   it('labels requests with the caller request id', async () => {

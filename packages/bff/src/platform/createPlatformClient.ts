@@ -19,11 +19,14 @@ export interface PlatformClientOptions {
   maxRateLimitRetries?: number;
   /** First backoff step; later steps double up to 20 times this. @default 100 */
   retryBaseDelayMs?: number;
-  /** Fetch implementation, e.g. the simulator's in-process `fetch`. @default globalThis.fetch */
-  fetch?: typeof fetch;
+  /** Fetch implementation (called with a `Request`), e.g. the simulator's in-process `fetch`. @default globalThis.fetch */
+  fetch?: PlatformFetch;
   /** @default silentLogger */
   logger?: Logger;
 }
+
+/** What the client needs of `fetch`; both `globalThis.fetch` and the simulator's `sim.fetch` fit. */
+export type PlatformFetch = (request: Request, init?: RequestInit) => Promise<Response>;
 
 export interface PlatformCallContext {
   /** Sent as `request-label` so the platform's logs can be matched with ours. */
@@ -64,7 +67,9 @@ const tokenRequestsPerSecond = 100;
 export function validatePlatformOptions(
   options: PlatformClientOptions,
   prefix = '',
-): Required<Omit<PlatformClientOptions, 'fetch' | 'logger'>> & { fetch: typeof fetch | undefined } {
+): Required<Omit<PlatformClientOptions, 'fetch' | 'logger'>> & {
+  fetch: PlatformFetch | undefined;
+} {
   if (typeof options !== 'object' || options === null)
     throw new TypeError(`\`${prefix || 'options'}\` must be an object`);
   const name = (key: string) => `\`${prefix ? `${prefix}.` : ''}${key}\``;
@@ -135,7 +140,15 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
     timeout: config.timeoutMs,
     retry: 0,
     throwHttpErrors: false,
-    ...(config.fetch ? { fetch: config.fetch } : {}),
+    // ky always calls `fetch` with a Request as the first argument.
+    ...(config.fetch
+      ? {
+          fetch: config.fetch as (
+            input: RequestInfo | URL,
+            init?: RequestInit,
+          ) => Promise<Response>,
+        }
+      : {}),
   });
   const basicAuth = `Basic ${Buffer.from(`${config.apiKey}:${config.apiSecret}`, 'utf8').toString('base64')}`;
   const createPacer = new SlidingWindowPacer(accountCreatesPerMinute, 60_000);

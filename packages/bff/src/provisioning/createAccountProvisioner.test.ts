@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   isInvalidExternalIdError,
   isKnewtonUnavailableError,
+  isStoreUnavailableError,
   KnewtonUnavailableError,
 } from '../errors.js';
 import {
@@ -191,6 +192,16 @@ describe.each(storeKinds)('provisioning on %s', (kind: StoreKind) => {
       expect(await h.rows()).toBe(0);
       h.sim.setFaults({});
       expect((await h.provisioner.ensureAccount('user-1')).created).toBe(true);
+    });
+
+    it('reports a store that went away as StoreUnavailableError, without calling the platform', async () => {
+      const h = await start({ dedicatedStore: true });
+      await h.testStore.store.close();
+      const failure = await h.provisioner.ensureAccount('user-1').catch((error: unknown) => error);
+      expect(isStoreUnavailableError(failure)).toBe(true);
+      await expect(h.provisioner.getAccount('user-1')).rejects.toSatisfy(isStoreUnavailableError);
+      await expect(h.provisioner.checkReadiness()).rejects.toSatisfy(isStoreUnavailableError);
+      expect(h.createCalls()).toBe(0);
     });
 
     it('carries the request id to the platform as request-label', async () => {

@@ -38,6 +38,8 @@ export interface HarnessOptions {
   sim?: PlatformSimOptions;
   platform?: Partial<PlatformOptions>;
   externalIds?: AccountProvisionerOptions['externalIds'];
+  /** A store of its own, e.g. to close it under the provisioner. */
+  dedicatedStore?: boolean;
 }
 
 /** A provisioner over the real simulator (in-process fetch) and a fresh real store, with its log captured. */
@@ -46,7 +48,7 @@ export async function createProvisioningHarness(
   options: HarnessOptions = {},
 ): Promise<ProvisioningHarness> {
   const sim = createPlatformSim(options.sim);
-  const testStore = await createTestStore(kind);
+  const testStore = await createTestStore(kind, { dedicated: options.dedicatedStore ?? false });
   const logLines: string[] = [];
   const issuedTokens = new Set<string>();
   const requestLabels: string[] = [];
@@ -73,7 +75,7 @@ export async function createProvisioningHarness(
     apiKey: sim.apiKey,
     apiSecret: sim.apiSecret,
     systemExternalUserId: sim.systemExternalUserId,
-    fetch: observingFetch as typeof fetch,
+    fetch: observingFetch,
     retryBaseDelayMs: 10,
     ...options.platform,
   };
