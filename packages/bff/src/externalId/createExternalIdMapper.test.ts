@@ -82,7 +82,8 @@ describe('looksLikePii', () => {
     'x jane.doe+tag@mail.co.uk y',
     '+1 (555) 123-4567',
     '5551234567',
-    '078-05-1120',
+    'tel:+15551234567',
+    'user_555-123-4567',
     '192.168.0.12',
   ])('flags %s', (value) => {
     expect(looksLikePii(value)).toBe(true);
@@ -93,6 +94,8 @@ describe('looksLikePii', () => {
     'a8f3e2c1-77b0-4c2e-9d1e-3f0b2a6c9e11',
     'qL0pVx7-JZ3_wS9mN2bT5cR8yK1dF4hG6jA0eU3iO7w',
     'order 12345',
+    'u12345678',
+    'partner-000001234567',
   ])('accepts %s', (value) => {
     expect(looksLikePii(value)).toBe(false);
   });
