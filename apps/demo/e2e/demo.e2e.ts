@@ -50,8 +50,8 @@ async function screenshot(page: Page, name: string): Promise<void> {
 const badge = (page: Page) => page.getByTestId('knewton-badge');
 const recommended = (page: Page) => page.getByRole('region', { name: /Recommended next/ });
 
-async function signIn(page: Page, userId: string): Promise<void> {
-  await page.goto(stack.appUrl);
+async function signIn(page: Page, userId: string, url = stack.appUrl): Promise<void> {
+  await page.goto(url);
   await page.getByLabel('User id').fill(userId);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect
@@ -178,6 +178,7 @@ describe('the demo in Chromium, against the real BFF and simulator', () => {
     await badge(page).waitFor({ timeout: featureTimeout });
     await recommended(page).waitFor({ timeout: featureTimeout });
     const graceAccount = await shownAccountId(page);
+    await recommended(page).getByRole('link').first().waitFor({ timeout: featureTimeout });
     await screenshot(page, '07-another-user');
 
     for (const [userId, accountId] of accountIdOf) {
@@ -192,6 +193,48 @@ describe('the demo in Chromium, against the real BFF and simulator', () => {
       const leaks = sinceGrace.filter((r) => r.body.includes(accountId) || r.body.includes(userId));
       expect(leaks.map((r) => r.url)).toEqual([]);
     }
+  });
+
+  it('in eager mode creates the account during sign-up, and gates then only read', async () => {
+    const context = await newContext();
+    const tab = await context.newPage();
+    const accountCalls: string[] = [];
+    tab.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/knewton/account')
+        accountCalls.push(request.method());
+    });
+    const eagerUrl = new URL('?mode=eager', stack.appUrl).href;
+
+    // A user who signs in without going through sign-up has no account, and eager gates never create one.
+    const createsBefore = await accountCreates();
+    await signIn(tab, `legacy-${run}`, eagerUrl);
+    await expect.poll(() => accountCalls.includes('GET'), { timeout: featureTimeout }).toBe(true);
+    await tab.getByRole('heading', { name: 'Your courses' }).waitFor();
+    expect(await badge(tab).count()).toBe(0);
+    expect(await accountCreates()).toBe(createsBefore);
+    await signOut(tab);
+
+    accountCalls.length = 0;
+    await tab.goto(new URL('?mode=eager#/sign-up', stack.appUrl).href);
+    await tab.getByLabel('Choose a user id').fill(`newbie-${run}`);
+    await tab.getByRole('button', { name: 'Create account' }).click();
+    await tab.getByText('Personalised learning is ready.').waitFor({ timeout: featureTimeout });
+    await screenshot(tab, '08-eager-sign-up');
+    // Exactly one ensure, from the sign-up flow (the header's gate may have read once meanwhile).
+    expect(accountCalls.filter((method) => method === 'PUT')).toEqual(['PUT']);
+    accountCalls.length = 0;
+
+    await tab.getByRole('link', { name: 'Start learning' }).click();
+    await badge(tab).waitFor({ timeout: featureTimeout });
+    accountIdOf.set(`newbie-${run}`, await shownAccountId(tab));
+    // The provisioning filled the cache: the gates on the next screen opened without a request.
+    expect(accountCalls).toEqual([]);
+    expect(await accountCreates()).toBe(createsBefore + 1);
+
+    await tab.setViewportSize({ width: 390, height: 844 });
+    await recommended(tab).getByRole('link').first().waitFor({ timeout: featureTimeout });
+    await screenshot(tab, '09-mobile');
+    await context.close();
   });
 
   it('lets nothing the browser received or stored contain a secret, a platform token or an external id', async () => {

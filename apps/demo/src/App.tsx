@@ -59,7 +59,8 @@ function AccountMenu({ userId }: { userId: string }) {
     <div className="account-menu">
       <AccountStatus />
       <span className="signed-in-as">
-        Signed in as <strong data-testid="user-id">{userId}</strong>
+        <span className="signed-in-label">Signed in as </span>
+        <strong data-testid="user-id">{userId}</strong>
       </span>
       <button
         type="button"

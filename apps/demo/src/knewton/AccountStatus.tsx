@@ -4,14 +4,17 @@ import { KnewtonUnavailable } from './KnewtonUnavailable.js';
 
 /**
  * The header's Knewton status: the badge once the account is ready, a quiet "paused" note with a
- * retry while it cannot be had, and nothing at all while signed out or pending (no flicker).
+ * retry while the platform or the BFF is unavailable, and nothing at all while signed out, pending, or
+ * when the user simply has no account (eager mode before sign-up): retrying would not change that.
  */
 export function AccountStatus() {
   return (
     <KnewtonGate
-      error={(error, retry) => (
-        <KnewtonUnavailable retry={retry} retryAfterMs={error.retryAfterMs} />
-      )}
+      error={(error, retry) =>
+        error.retryable ? (
+          <KnewtonUnavailable retry={retry} retryAfterMs={error.retryAfterMs} />
+        ) : null
+      }
     >
       {(accountId) => <AccountBadge accountId={accountId} />}
     </KnewtonGate>

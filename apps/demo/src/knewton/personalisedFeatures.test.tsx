@@ -84,12 +84,13 @@ describe('the personalised features', () => {
     expect(fetchMock).not.toHaveBeenCalled();
   });
 
-  it.each<KnewtonTestState>([{ status: 'pending' }, { status: 'signed-out' }])(
-    'render nothing at all while %j',
-    (state) => {
-      const { container } = renderIn(state);
-      expect(container.textContent).toBe('Lessons');
-      expect(fetchMock).not.toHaveBeenCalled();
-    },
-  );
+  it.each<KnewtonTestState>([
+    { status: 'pending' },
+    { status: 'signed-out' },
+    { status: 'error', code: 'account_not_found' },
+  ])('render nothing at all while %j', (state) => {
+    const { container } = renderIn(state);
+    expect(container.textContent).toBe('Lessons');
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
 });
