@@ -1,5 +1,8 @@
 import { KnewtonUnavailableError, StoreUnavailableError } from '../errors.js';
-import { createExternalIdMapper } from '../externalId/createExternalIdMapper.js';
+import {
+  createExternalIdMapper,
+  type ExternalIdMapping,
+} from '../externalId/createExternalIdMapper.js';
 import { type Logger, silentLogger } from '../logger.js';
 import {
   createPlatformClient,
@@ -150,13 +153,20 @@ export async function createAccountProvisioner(
     appUserId: string,
     context: ProvisioningContext | undefined,
   ): Promise<EnsureAccountResult> {
-    const existing = await lookup(appUserId);
-    if (existing) return { account: existing, created: false };
-    // Map before locking: a refused mapper output must fail before any lock, platform call or write.
-    const { externalId, keyVersion } = await mapExternalId(appUserId);
+    // On PostgreSQL the lock costs a transaction and a pooled connection, so look (and map) outside it
+    // first; PGlite's lock is an in-process mutex, so doing both inside it saves a query on the create path.
+    const lockIsCheap = store.kind === 'pglite';
+    let mapping: ExternalIdMapping | undefined;
+    if (!lockIsCheap) {
+      const existing = await lookup(appUserId);
+      if (existing) return { account: existing, created: false };
+      mapping = await mapExternalId(appUserId);
+    }
     const result = await store.withUserLock(appUserId, async (tx) => {
       const raced = await tx.findByAppUserId(appUserId);
       if (raced) return { account: toAccount(raced), created: false };
+      // A refused mapper output fails here: before any platform call or write.
+      const { externalId, keyVersion } = mapping ?? (await mapExternalId(appUserId));
       const accountId = await createOrRecover(externalId, context);
       const row = await tx.insert({ appUserId, externalId, keyVersion, accountId });
       return { account: toAccount(row), created: true };
