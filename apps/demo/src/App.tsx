@@ -1,5 +1,5 @@
 import { KnewtonProvider } from '@knewton-kit/react';
-import { lazy, Suspense } from 'react';
+import { lazy, type MouseEvent, Suspense } from 'react';
 import { CourseList } from './courses/CourseList.js';
 import { LessonPage } from './courses/LessonPage.js';
 import { AccountStatus } from './knewton/AccountStatus.js';
@@ -20,13 +20,19 @@ const DevPanel = import.meta.env.DEV
 
 const mode = readProvisioningMode(window.location.search);
 
+// The route lives in the hash, so the skip link moves the focus itself instead of changing the hash.
+function skipToContent(event: MouseEvent<HTMLAnchorElement>) {
+  event.preventDefault();
+  document.getElementById('main')?.focus();
+}
+
 export function App() {
   const session = useSession();
   const userId = session.data?.userId;
 
   return (
     <KnewtonProvider userId={userId} mode={mode}>
-      <a className="skip-link" href="#main">
+      <a className="skip-link" href="#main" onClick={skipToContent}>
         Skip to content
       </a>
       <header className="topbar">

@@ -12,7 +12,7 @@ const outageStorageKey = 'knewton-demo:platform-outage';
 export function DevPanel() {
   const queryClient = useQueryClient();
   // Open by default where there is room for it; collapsed on small screens so it hides no content.
-  const [open, setOpen] = useState(() => window.matchMedia('(min-width: 52rem)').matches);
+  const [open, setOpen] = useState(() => window.matchMedia?.('(min-width: 52rem)').matches ?? true);
   const [outage, setOutage] = useState(() => sessionStorage.getItem(outageStorageKey) === 'on');
   const bodyId = useId();
   const descriptionId = useId();
