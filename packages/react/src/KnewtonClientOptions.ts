@@ -12,9 +12,10 @@ export interface KnewtonClientOptions {
   baseUrl?: string;
   /** When the account is created. @default 'lazy' */
   mode?: KnewtonMode;
-  /** Extra headers for every request, such as the host's auth header. Called per request. */
-  headers?: () => HeadersInit | Promise<HeadersInit>;
-  /** The host's ky instance (its hooks, timeout and headers apply); retries stay with TanStack Query. @default ky */
+  /**
+   * The host's ky instance: its headers, hooks (auth) and timeout apply; retries stay with TanStack
+   * Query. @default ky
+   */
   ky?: KyInstance;
   /** How many times a network failure, 5xx or 429 is retried before the error state. @default 3 */
   retry?: number;

@@ -28,21 +28,16 @@ export function KnewtonGate({
   onError,
 }: KnewtonGateProps): ReactNode {
   const account = useKnewtonAccount();
-  const error = account.status === 'error' ? account.error : undefined;
+  // Only the error state has these; reading them off any state keeps the gate small.
+  const { error, retry } = account as { error?: KnewtonAccountError; retry: () => void };
   // Once per error: `onError` is left out of the dependencies so an inline callback does not repeat it.
   // biome-ignore lint/correctness/useExhaustiveDependencies: see above
   useEffect(() => {
     if (error) onError?.(error);
   }, [error]);
-  return account.status === 'ready'
-    ? typeof children === 'function'
-      ? children(account.accountId)
-      : children
-    : account.status === 'pending'
-      ? pending
-      : account.status === 'error'
-        ? typeof failed === 'function'
-          ? failed(account.error, account.retry)
-          : failed
-        : fallback;
+  if (account.status === 'ready') {
+    return typeof children === 'function' ? children(account.accountId) : children;
+  }
+  if (error) return typeof failed === 'function' ? failed(error, retry) : failed;
+  return account.status === 'pending' ? pending : fallback;
 }

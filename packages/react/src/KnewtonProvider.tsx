@@ -1,8 +1,15 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useEffect, useState } from 'react';
+import {
+  createContext,
+  createElement,
+  type ReactNode,
+  useContext,
+  useEffect,
+  useState,
+} from 'react';
 import type { KnewtonClientOptions } from './KnewtonClientOptions.js';
 import { knewtonQueryKeyPrefix } from './knewtonAccountQueryKey.js';
-import { KnewtonContext } from './knewtonContext.js';
+import type { KnewtonAccountQueryOptionsInput } from './knewtonAccountQueryOptions.js';
 
 export interface KnewtonProviderProps extends KnewtonClientOptions {
   /** The signed-in user's id in the host app (never PII); `undefined` when signed out. */
@@ -12,30 +19,38 @@ export interface KnewtonProviderProps extends KnewtonClientOptions {
   children?: ReactNode;
 }
 
+const KnewtonContext = createContext<KnewtonAccountQueryOptionsInput | undefined>(undefined);
+
 /**
  * Tells the kit's hooks and gates where the BFF is and who is signed in. Uses the app's QueryClient
- * (place it inside `QueryClientProvider`). Only the current user's id stays cached: signing out or
- * switching users removes the others.
+ * (place it inside `QueryClientProvider`). Ids are cached per user, so another user's is never shown,
+ * and signing out removes them all.
  */
 export function KnewtonProvider({ children, initialAccountId, ...input }: KnewtonProviderProps) {
   const queryClient = useQueryClient();
   const { userId } = input;
   // The bootstrapped id belongs to the user the page was rendered for, never to a later one.
   const [bootstrapUserId] = useState(userId);
+  // Signing out forgets every user's id; a switch needs nothing, as ids are cached per user.
   useEffect(() => {
-    queryClient.removeQueries({
-      queryKey: knewtonQueryKeyPrefix,
-      predicate: (query) => query.queryKey[2] !== userId,
-    });
+    if (userId === undefined) queryClient.removeQueries({ queryKey: knewtonQueryKeyPrefix });
   }, [queryClient, userId]);
-  return (
-    <KnewtonContext.Provider
-      value={{
+  // createElement rather than JSX: one import less in a package with a 1.5 kB budget.
+  return createElement(
+    KnewtonContext.Provider,
+    {
+      value: {
         ...input,
         initialAccountId: userId === bootstrapUserId ? initialAccountId : undefined,
-      }}
-    >
-      {children}
-    </KnewtonContext.Provider>
+      },
+    },
+    children,
   );
+}
+
+/** The nearest `KnewtonProvider`'s settings; misuse names the fix. */
+export function useKnewtonContext(): KnewtonAccountQueryOptionsInput {
+  const input = useContext(KnewtonContext);
+  if (!input) throw new Error('Wrap this part of the app in <KnewtonProvider>');
+  return input;
 }

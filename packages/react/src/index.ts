@@ -11,7 +11,6 @@ export { KnewtonGate } from './KnewtonGate.js';
 export type { KnewtonProviderProps } from './KnewtonProvider.js';
 export { KnewtonProvider } from './KnewtonProvider.js';
 export type { KnewtonAccountQueryKey } from './knewtonAccountQueryKey.js';
-export { knewtonAccountQueryKey, knewtonQueryKeyPrefix } from './knewtonAccountQueryKey.js';
 export type { KnewtonAccountQueryOptionsInput } from './knewtonAccountQueryOptions.js';
 export { knewtonAccountQueryOptions } from './knewtonAccountQueryOptions.js';
 export type { UseKnewtonAccountResult } from './useKnewtonAccount.js';

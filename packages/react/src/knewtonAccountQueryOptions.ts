@@ -1,8 +1,8 @@
-import { queryOptions, skipToken } from '@tanstack/react-query';
+import { type DataTag, skipToken, type UseQueryOptions } from '@tanstack/react-query';
 import type { KnewtonAccountError } from './errors/KnewtonAccountError.js';
 import type { KnewtonClientOptions } from './KnewtonClientOptions.js';
 import { type KnewtonAccountQueryKey, knewtonAccountQueryKey } from './knewtonAccountQueryKey.js';
-import { knewtonRetry, knewtonRetryDelay } from './knewtonRetry.js';
+import { knewtonRetry } from './knewtonRetry.js';
 import { requestKnewtonAccount } from './requestKnewtonAccount.js';
 
 export interface KnewtonAccountQueryOptionsInput extends KnewtonClientOptions {
@@ -16,14 +16,26 @@ export interface KnewtonAccountQueryOptionsInput extends KnewtonClientOptions {
  * TanStack Query options for the signed-in user's account id: for `useQuery`, route loaders
  * (`ensureQueryData`), prefetching and server rendering. Plain TypeScript, no React.
  */
-export function knewtonAccountQueryOptions(input: KnewtonAccountQueryOptionsInput) {
+export function knewtonAccountQueryOptions(input: KnewtonAccountQueryOptionsInput): UseQueryOptions<
+  string,
+  KnewtonAccountError,
+  string,
+  KnewtonAccountQueryKey
+> & {
+  queryKey: DataTag<KnewtonAccountQueryKey, string, KnewtonAccountError>;
+} {
   const { userId, mode } = input;
   if (userId === '' || userId === null)
     throw new TypeError('`userId` must be a string or undefined');
   if (mode && mode !== 'lazy' && mode !== 'eager')
     throw new TypeError('`mode` must be lazy or eager');
-  return queryOptions<string, KnewtonAccountError, string, KnewtonAccountQueryKey>({
-    queryKey: knewtonAccountQueryKey(userId),
+  // A plain object typed as `queryOptions()` would type it, without importing that identity function.
+  return {
+    queryKey: knewtonAccountQueryKey(userId) as DataTag<
+      KnewtonAccountQueryKey,
+      string,
+      KnewtonAccountError
+    >,
     queryFn:
       userId === undefined
         ? skipToken
@@ -34,11 +46,10 @@ export function knewtonAccountQueryOptions(input: KnewtonAccountQueryOptionsInpu
     // An account id never changes: fetched once per user and kept until sign-out.
     staleTime: Infinity,
     gcTime: Infinity,
-    retry: knewtonRetry(input.retry),
-    retryDelay: knewtonRetryDelay,
+    ...knewtonRetry(input.retry),
     // Overrides a host default: another user's id must never stand in while this one loads.
     placeholderData: undefined,
     // The gate shows `fallback` instead; a host default must not send errors to a boundary.
     throwOnError: false,
-  });
+  };
 }

@@ -1,5 +1,6 @@
 // @vitest-environment node
 import { dehydrate, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import ky from 'ky';
 import type { ReactNode } from 'react';
 import { renderToString } from 'react-dom/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -55,7 +56,7 @@ describe('server rendering (no window)', () => {
         userId: 'u1',
         baseUrl,
         mode: 'eager',
-        headers: () => ({ Cookie: 'session=abc' }),
+        ky: ky.create({ headers: { Cookie: 'session=abc' } }),
       }),
     );
     expect(msw.requests[0]?.headers.get('Cookie')).toBe('session=abc');

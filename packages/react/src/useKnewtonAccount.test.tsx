@@ -67,7 +67,7 @@ describe('useKnewtonAccount', () => {
     expect(msw.sent()).toEqual([]);
   });
 
-  it('sends the host headers and uses the host ky instance and baseUrl', async () => {
+  it('uses the host ky instance (its headers and auth hook) and baseUrl', async () => {
     msw.server.use(
       http.put('http://bff.test/knewton/account', ({ request }) =>
         HttpResponse.json(
@@ -75,13 +75,17 @@ describe('useKnewtonAccount', () => {
         ),
       ),
     );
-    const hostKy = ky.create({ headers: { 'X-From-Ky': 'host-ky' } });
+    const hostKy = ky.create({
+      headers: { 'X-From-Ky': 'host-ky' },
+      hooks: {
+        beforeRequest: [(request) => request.headers.set('Authorization', 'Bearer t')],
+      },
+    });
     renderWithClient(<AccountStatus />, {
       provider: {
         userId: 'u1',
         baseUrl: 'http://bff.test/knewton',
         ky: hostKy,
-        headers: async () => ({ Authorization: 'Bearer t' }),
       },
     });
     expect(await screen.findByText('ready Bearer t host-ky')).toBeDefined();
@@ -181,9 +185,10 @@ describe('useKnewtonAccount', () => {
       await screen.findByText('acc-second');
       expect(shown.filter((entry) => entry.startsWith('u2:'))).not.toContain('u2:acc-first');
       expect(shown).toContain('u2:acc-second');
-      // The previous user's id is no longer cached at all.
-      const ids = view.client.getQueryCache().findAll({ queryKey: knewtonQueryKeyPrefix });
-      expect(ids.map((query) => query.state.data)).toEqual(['acc-second']);
+      // Both stay cached, each under its own user, until sign-out.
+      view.rerender({ userId: undefined }, page('nobody'));
+      await act(async () => {});
+      expect(view.client.getQueryCache().findAll({ queryKey: knewtonQueryKeyPrefix })).toEqual([]);
     },
   );
 
@@ -196,7 +201,7 @@ describe('useKnewtonAccount', () => {
           <AccountStatus />
         </QueryClientProvider>,
       ),
-    ).toThrow('wrap this part of the app in <KnewtonProvider>');
+    ).toThrow('Wrap this part of the app in <KnewtonProvider>');
     expect(() =>
       render(
         <KnewtonProvider userId="u1">

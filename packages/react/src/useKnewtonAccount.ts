@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { KnewtonAccountError } from './errors/KnewtonAccountError.js';
+import { useKnewtonContext } from './KnewtonProvider.js';
 import { knewtonAccountQueryOptions } from './knewtonAccountQueryOptions.js';
-import { useKnewtonContext } from './knewtonContext.js';
 
 /** The signed-in user's Knewton account, as a union TypeScript narrows on `status`. */
 export type UseKnewtonAccountResult =

@@ -1,8 +1,8 @@
 import { type UseMutationResult, useMutation, useQueryClient } from '@tanstack/react-query';
 import type { KnewtonAccountError } from './errors/KnewtonAccountError.js';
+import { useKnewtonContext } from './KnewtonProvider.js';
 import { knewtonAccountQueryKey } from './knewtonAccountQueryKey.js';
-import { useKnewtonContext } from './knewtonContext.js';
-import { knewtonRetry, knewtonRetryDelay } from './knewtonRetry.js';
+import { knewtonRetry } from './knewtonRetry.js';
 import { requestKnewtonAccount } from './requestKnewtonAccount.js';
 
 export type UseProvisionKnewtonAccountResult = UseMutationResult<string, KnewtonAccountError, void>;
@@ -20,7 +20,6 @@ export function useProvisionKnewtonAccount(): UseProvisionKnewtonAccountResult {
     onSuccess: (accountId) =>
       queryClient.setQueryData(knewtonAccountQueryKey(input.userId), accountId),
     // The ensure is idempotent, so retrying it is as safe as retrying a read.
-    retry: knewtonRetry(input.retry),
-    retryDelay: knewtonRetryDelay,
+    ...knewtonRetry(input.retry),
   });
 }

@@ -1,7 +1,7 @@
 import { type UseSuspenseQueryOptions, useSuspenseQuery } from '@tanstack/react-query';
 import type { KnewtonAccountError } from './errors/KnewtonAccountError.js';
+import { useKnewtonContext } from './KnewtonProvider.js';
 import { knewtonAccountQueryOptions } from './knewtonAccountQueryOptions.js';
-import { useKnewtonContext } from './knewtonContext.js';
 
 export type UseSuspenseKnewtonAccountResult =
   | { status: 'signed-out' }

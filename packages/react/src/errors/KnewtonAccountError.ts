@@ -33,8 +33,9 @@ export class KnewtonAccountError extends Error {
 
   constructor(message: string, details: KnewtonAccountErrorDetails) {
     super(message);
+    // No status (no answer) compares false, so it counts as retryable.
     Object.assign(this, details, {
-      retryable: !((details.status ?? 600) < 500 && details.status !== 429),
+      retryable: !((details.status as number) < 500) || details.status === 429,
     });
   }
 }

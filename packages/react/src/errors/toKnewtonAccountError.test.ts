@@ -25,7 +25,7 @@ describe('toKnewtonAccountError', () => {
         retryable: retryableErrorCodes.has(code),
         retryAfterMs: retryableErrorCodes.has(code) ? 7000 : undefined,
       });
-      expect(error.message).toBe(`${where} failed: ${errorStatus[code]} ${code}`);
+      expect(error.message).toBe(`${where} failed: ${code}`);
     },
   );
 
@@ -38,7 +38,7 @@ describe('toKnewtonAccountError', () => {
       retryable: true,
       cause,
     });
-    expect(error.message).toBe(`${where} failed: no answer network_error`);
+    expect(error.message).toBe(`${where} failed: network_error`);
   });
 
   it('reports a body outside the contract as invalid_response, retryable only for 5xx', () => {

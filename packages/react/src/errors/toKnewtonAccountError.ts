@@ -17,7 +17,7 @@ export function toKnewtonAccountError(
   const status = response?.status;
   const code =
     typeof body?.code === 'string' ? body.code : status ? 'invalid_response' : 'network_error';
-  return new KnewtonAccountError(`${where} failed: ${status ?? 'no answer'} ${code}`, {
+  return new KnewtonAccountError(`${where} failed: ${code}`, {
     code,
     status,
     requestId: body?.requestId,
