@@ -69,8 +69,8 @@ describe('App without Knewton', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Check answers' }));
     expect(screen.getByRole('status').textContent).toContain('You scored 1 of 3.');
 
-    // The skip link must not navigate: the route lives in the hash.
-    fireEvent.click(screen.getByRole('link', { name: 'Skip to content' }));
+    // Skipping to the content must not navigate: the route lives in the hash.
+    fireEvent.click(screen.getByRole('button', { name: 'Skip to content' }));
     expect(document.activeElement?.id).toBe('main');
     expect(
       screen.getByRole('heading', { level: 1, name: 'Solving linear equations' }),

@@ -1,5 +1,5 @@
 import { KnewtonProvider } from '@knewton-kit/react';
-import { lazy, type MouseEvent, Suspense } from 'react';
+import { lazy, Suspense } from 'react';
 import { CourseList } from './courses/CourseList.js';
 import { LessonPage } from './courses/LessonPage.js';
 import { AccountStatus } from './knewton/AccountStatus.js';
@@ -20,9 +20,8 @@ const DevPanel = import.meta.env.DEV
 
 const mode = readProvisioningMode(window.location.search);
 
-// The route lives in the hash, so the skip link moves the focus itself instead of changing the hash.
-function skipToContent(event: MouseEvent<HTMLAnchorElement>) {
-  event.preventDefault();
+// A button, not a `#main` link: the route lives in the hash, so the skip control moves the focus itself.
+function skipToContent() {
   document.getElementById('main')?.focus();
 }
 
@@ -32,9 +31,9 @@ export function App() {
 
   return (
     <KnewtonProvider userId={userId} mode={mode}>
-      <a className="skip-link" href="#main" onClick={skipToContent}>
+      <button type="button" className="skip-link" onClick={skipToContent}>
         Skip to content
-      </a>
+      </button>
       <header className="topbar">
         <div className="topbar-inner">
           <a className="brand" href={routeHref({ name: 'courses' })}>
