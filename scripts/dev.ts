@@ -79,7 +79,9 @@ async function stop(signal: string): Promise<void> {
     process.exit(1);
   }
 }
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(signal));
+// SIGHUP: the terminal was closed; stop as cleanly as on Ctrl-C.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+  process.on(signal, () => void stop(signal));
 
 try {
   bff = await startExampleBff(
