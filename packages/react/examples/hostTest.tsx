@@ -1,0 +1,40 @@
+// How a host app tests its own gated UI (type-checked here; the same code runs in
+// src/testing/*.test.tsx).
+import { KnewtonGate, KnewtonProvider } from '@knewton-kit/react';
+import { KnewtonTestProvider, knewtonHandlers } from '@knewton-kit/react/testing';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { render, screen } from '@testing-library/react';
+import { setupServer } from 'msw/node';
+import { expect, it } from 'vitest';
+
+function Page() {
+  return (
+    <KnewtonGate fallback={<p>No recommendations</p>}>
+      {(accountId) => <p>Recommendations for {accountId}</p>}
+    </KnewtonGate>
+  );
+}
+
+it('shows the fallback when Knewton is down', () => {
+  render(
+    <KnewtonTestProvider state={{ status: 'error', code: 'knewton_unavailable' }}>
+      <Page />
+    </KnewtonTestProvider>,
+  );
+  expect(screen.getByText('No recommendations')).toBeDefined();
+});
+
+const server = setupServer(...knewtonHandlers({ accountId: 'acc-1' }));
+
+it('opens the gate once the BFF answers', async () => {
+  server.listen({ onUnhandledRequest: 'error' });
+  render(
+    <QueryClientProvider client={new QueryClient()}>
+      <KnewtonProvider userId="user-1">
+        <Page />
+      </KnewtonProvider>
+    </QueryClientProvider>,
+  );
+  expect(await screen.findByText('Recommendations for acc-1')).toBeDefined();
+  server.close();
+});
