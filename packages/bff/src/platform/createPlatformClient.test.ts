@@ -1,5 +1,5 @@
 import { createPlatformSim, type PlatformSim } from '@knewton-kit/platform-sim';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { KnewtonUnavailableError } from '../errors.js';
 import { createPlatformClient, type PlatformClientOptions } from './createPlatformClient.js';
 
@@ -68,6 +68,48 @@ describe('createPlatformClient', () => {
   it("takes the simulator's in-process fetch as it is", async () => {
     const platform = client({ fetch: sim.fetch });
     expect(await platform.createAccount('ext-direct')).toMatchObject({ kind: 'created' });
+  });
+
+  it('refreshes the token shortly before it expires, without provoking a 401', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const platform = client();
+      await platform.checkToken();
+      // 3599 s tokens: 30 s before expiry is inside the refresh margin.
+      vi.setSystemTime(Date.now() + 3_569_000);
+      await platform.createAccount('ext-late');
+      expect(calls('POST /v0/oauth/token')).toBe(2);
+      expect(calls('POST /v0/accounts')).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('waits as long as X-Knewton-Rate-Delay says before resending a 429', async () => {
+    const sent: number[] = [];
+    let refused = false;
+    const platform = client({
+      fetch: async (request) => {
+        if (new URL(request.url).pathname === '/v0/accounts') {
+          sent.push(performance.now());
+          if (!refused) {
+            refused = true;
+            return new Response(JSON.stringify({ message: 'Too many requests.' }), {
+              status: 429,
+              headers: {
+                'x-knewton-rate-exceeded': 'token-limited',
+                'x-knewton-rate-delay': '300',
+              },
+            });
+          }
+        }
+        return sim.fetch(request);
+      },
+    });
+    expect(await platform.createAccount('ext-paced')).toMatchObject({ kind: 'created' });
+    expect(sent).toHaveLength(2);
+    expect((sent[1] as number) - (sent[0] as number)).toBeGreaterThanOrEqual(290);
+    expect(sim.stats().accounts).toBe(1);
   });
 
   it('labels requests with the caller request id', async () => {
