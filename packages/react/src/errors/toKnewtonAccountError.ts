@@ -11,8 +11,8 @@ export function toKnewtonAccountError(
   json?: unknown,
   cause?: unknown,
 ): KnewtonAccountError {
-  // Read, not validated against the contract's code list: that list costs a fifth of the size
-  // budget, and the kit's behaviour depends only on the status and `account_not_found`.
+  // Read, not validated against the contract's code list: `parseErrorBody` and that list cost 364 B
+  // gzip, a quarter of the size budget, and the kit's behaviour depends only on the status.
   const body = (json as Partial<ErrorBody> | undefined)?.error;
   const status = response?.status;
   const code =
