@@ -1,15 +1,14 @@
-import { CSRF_HEADER } from '@knewton-kit/contract';
 import { type Handler, Hono } from 'hono';
-import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from '../logger.js';
 import { ApiError } from './ApiError.js';
+import { allowCors } from './allowCors.js';
+import { checkCsrf } from './checkCsrf.js';
 import { createErrorHandler } from './handleError.js';
-import { limitBody } from './limitBody.js';
 import { logRequests } from './logRequests.js';
 import type { RouterEnv } from './RouterEnv.js';
-import { requireCsrf } from './requireCsrf.js';
+import { readBodyUnderLimit } from './readBodyUnderLimit.js';
 
 export interface BffRouterOptions {
   /** Receives one line per request and one per server-side failure. */
@@ -46,34 +45,31 @@ export function createBffRouter(options: BffRouterOptions): BffRouter {
   // Request ids go to logs and to the platform's `request-label`: only short, plain ids are taken over.
   app.use(requestId({ limitLength: 128 }));
   app.use(logRequests(options.logger));
+  // The answers are JSON, never documents: the headers that matter for an API, not the legacy ones
+  // meant for HTML pages (each header costs time on every request).
   app.use(
     secureHeaders({
       contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
       xFrameOptions: 'DENY',
+      crossOriginOpenerPolicy: false,
+      originAgentCluster: false,
+      xDnsPrefetchControl: false,
+      xDownloadOptions: false,
+      xPermittedCrossDomainPolicies: false,
+      xXssProtection: false,
     }),
   );
   app.use(async function noStore(c, next) {
     await next();
-    c.header('Cache-Control', 'no-store');
+    // In place: `c.header()` after the handler would copy the whole response.
+    c.res.headers.set('Cache-Control', 'no-store');
   });
-  if (options.allowedOrigins.length > 0) {
-    app.use(
-      cors({
-        origin: [...options.allowedOrigins],
-        credentials: true,
-        allowMethods: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'],
-        allowHeaders: [CSRF_HEADER, 'Content-Type', 'X-Request-Id'],
-        exposeHeaders: ['X-Request-Id', 'Retry-After'],
-        maxAge: 600,
-      }),
-    );
-  }
+  if (options.allowedOrigins.length > 0) app.use(allowCors(options.allowedOrigins));
   const handleError = createErrorHandler(options.logger);
   app.onError(handleError);
   app.notFound((c) => handleError(new ApiError('not_found', 'There is no such route.'), c));
 
-  const csrf = requireCsrf({ allowedOrigins: options.allowedOrigins });
-  const bodyLimit = limitBody({ maxBytes: options.maxBodyBytes });
+  const allowedOrigins = new Set(options.allowedOrigins);
 
   return {
     app,
@@ -81,7 +77,13 @@ export function createBffRouter(options: BffRouterOptions): BffRouter {
       const methods = Object.keys(handlers) as RouteMethod[];
       for (const method of methods) {
         const handler = handlers[method];
-        if (handler) app.on(method, path, csrf, bodyLimit, handler);
+        if (!handler) continue;
+        // The guards run inside one handler rather than as two more middleware: same order, less dispatch.
+        app.on(method, path, async function guarded(c, next) {
+          checkCsrf(c, allowedOrigins);
+          await readBodyUnderLimit(c, options.maxBodyBytes);
+          return handler(c, next);
+        });
       }
       const allow = methods.flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m])).join(', ');
       app.all(path, function methodNotAllowed() {

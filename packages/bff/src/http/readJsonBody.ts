@@ -5,7 +5,7 @@ import type { RouterEnv } from './RouterEnv.js';
 const jsonType = /^application\/json\s*(;|$)/i;
 
 /**
- * The request's JSON body (read by `limitBody`), or `undefined` when it has none. A body with another
+ * The request's JSON body (read by `readBodyUnderLimit`), or `undefined` when it has none. A body with another
  * `Content-Type` is refused with 415 and one that does not parse with 400, before anything is changed.
  */
 export function readJsonBody(c: Context<RouterEnv>): unknown {

@@ -61,7 +61,8 @@ export const harnessTimeoutMs = 60_000;
 /** The real BFF over the real simulator (in-process fetch) and a fresh real store, its log captured. */
 export async function createBffHarness(options: BffHarnessOptions = {}): Promise<BffHarness> {
   const sim = createPlatformSim(options.sim);
-  const testStore = await createTestStore(options.store ?? 'pglite');
+  // Its own store: closing the BFF closes the store it was given.
+  const testStore = await createTestStore(options.store ?? 'pglite', { dedicated: true });
   const logLines: string[] = [];
   const issuedTokens = new Set<string>();
   const observingFetch = async (input: RequestInfo | URL, init?: RequestInit) => {

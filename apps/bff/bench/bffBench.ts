@@ -1,0 +1,288 @@
+/**
+ * The BFF's benchmarks, run by `pnpm bench` (the root `bench/run.ts`, which writes BENCHMARKS.md). They
+ * live here because this package already depends on everything they drive:
+ * - warm path: `PUT /api/knewton/account` for users who already have an account, through the real BFF,
+ *   against a bare Hono route answering the same JSON, in-process and over loopback HTTP, same run;
+ * - create path: the latency a create adds on top of the simulator's own time (token + POST /accounts).
+ * Every phase is bounded in time and count.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import {
+  type AccountStore,
+  createAccountProvisioner,
+  createKnewtonBff,
+  createPgliteStore,
+  createPostgresStore,
+  type KnewtonBff,
+} from '@knewton-kit/bff';
+import { createPlatformSim } from '@knewton-kit/platform-sim';
+import { Hono } from 'hono';
+
+const PHASE_MS = 3000;
+const MAX_REQUESTS = 1_000_000;
+const HTTP_CONCURRENCY = 32;
+const IN_PROCESS_CONCURRENCY = 16;
+const WARM_USERS = 200;
+const CREATES = 300;
+const CREATE_MAX_MS = 15_000;
+
+type Send = (userIndex: number) => Promise<Response>;
+
+export interface WarmPathResult {
+  inProcess: { bff: number; bare: number };
+  http: { bff: number; bare: number };
+}
+
+export interface CreatePathResult {
+  store: string;
+  samples: number;
+  total: { p50: number; p99: number };
+  platform: { p50: number; p99: number };
+  added: { p50: number; p99: number };
+}
+
+/** Requests per second with `concurrency` in flight, for PHASE_MS or MAX_REQUESTS. */
+async function throughput(send: Send, concurrency: number): Promise<number> {
+  let done = 0;
+  const started = performance.now();
+  const until = started + PHASE_MS;
+  async function worker() {
+    while (performance.now() < until && done < MAX_REQUESTS) {
+      const response = await send(done % WARM_USERS);
+      if (response.status !== 200) throw new Error(`warm path answered ${response.status}`);
+      await response.arrayBuffer();
+      done++;
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return done / ((performance.now() - started) / 1000);
+}
+
+/** Best of `rounds`, alternating the two so drift from other load hits both alike. */
+async function sideBySide(a: Send, b: Send, concurrency: number, rounds = 3) {
+  await throughput(a, concurrency);
+  await throughput(b, concurrency);
+  let bestA = 0;
+  let bestB = 0;
+  for (let i = 0; i < rounds; i++) {
+    bestA = Math.max(bestA, await throughput(a, concurrency));
+    bestB = Math.max(bestB, await throughput(b, concurrency));
+  }
+  return { a: bestA, b: bestB };
+}
+
+function listen(fetch: (request: Request) => Promise<Response> | Response) {
+  const server = createAdaptorServer({ fetch, overrideGlobalObjects: false }) as Server;
+  return new Promise<{ url: string; close(): Promise<void> }>((resolve) => {
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      }),
+    );
+  });
+}
+
+const headersFor = (user: number) => ({
+  Cookie: `bench_user=warm-${user}`,
+  'X-CSRF': '1',
+  Origin: 'http://localhost:5173',
+});
+
+type Sim = ReturnType<typeof createPlatformSim>;
+
+/**
+ * The real BFF over the simulator (in-process), authenticating by a bench cookie. The store stays open
+ * after `bff.close()`: the caller owns it (and may drop its schema first).
+ */
+async function createBenchBff(
+  store: AccountStore,
+  sim: Sim,
+  platformFetch: typeof fetch = (input, init) => sim.fetch(new Request(input, init)),
+): Promise<KnewtonBff> {
+  const provisioner = await createAccountProvisioner({
+    platform: {
+      baseUrl: 'http://sim.bench',
+      apiKey: sim.apiKey,
+      apiSecret: sim.apiSecret,
+      systemExternalUserId: sim.systemExternalUserId,
+      fetch: platformFetch,
+    },
+    store,
+    externalIds: { key: 'bench-pseudonym-key-0123456789abcdef' },
+    closeStore: false,
+  });
+  const bff = await createKnewtonBff({
+    authenticate: (request) => /bench_user=([^;]+)/.exec(request.headers.get('Cookie') ?? '')?.[1],
+    provisioner,
+    allowedOrigins: ['http://localhost:5173'],
+    // The limiter stays in the path; the budget is out of reach so every request is answered.
+    limits: { rateLimit: { requests: 1_000_000_000, windowMs: 1000 } },
+  });
+  return {
+    ...bff,
+    async close() {
+      await provisioner.close();
+    },
+  };
+}
+
+export async function warmPath(): Promise<WarmPathResult> {
+  const store = await createPgliteStore();
+  const bff = await createBenchBff(store, createPlatformSim({ rateLimits: false }));
+  try {
+    const url = 'http://localhost:8787/api/knewton/account';
+    for (let start = 0; start < WARM_USERS; start += 50) {
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          bff.fetch(new Request(url, { method: 'PUT', headers: headersFor(start + i) })),
+        ),
+      );
+    }
+    const account = await (
+      await bff.fetch(new Request(url, { method: 'PUT', headers: headersFor(0) }))
+    ).json();
+    const bare = new Hono();
+    bare.put('/api/knewton/account', (c) => c.json(account, 200));
+
+    const inProcess = await sideBySide(
+      (user) => bff.fetch(new Request(url, { method: 'PUT', headers: headersFor(user) })),
+      async (user) => bare.fetch(new Request(url, { method: 'PUT', headers: headersFor(user) })),
+      IN_PROCESS_CONCURRENCY,
+    );
+
+    const bffServer = await listen(bff.fetch);
+    const bareServer = await listen(bare.fetch);
+    try {
+      const http = await sideBySide(
+        (user) =>
+          fetch(`${bffServer.url}/api/knewton/account`, {
+            method: 'PUT',
+            headers: headersFor(user),
+          }),
+        (user) =>
+          fetch(`${bareServer.url}/api/knewton/account`, {
+            method: 'PUT',
+            headers: headersFor(user),
+          }),
+        HTTP_CONCURRENCY,
+      );
+      return {
+        inProcess: { bff: inProcess.a, bare: inProcess.b },
+        http: { bff: http.a, bare: http.b },
+      };
+    } finally {
+      await bffServer.close();
+      await bareServer.close();
+    }
+  } finally {
+    await bff.close();
+    await store.close();
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  return (
+    sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN
+  );
+}
+
+function summary(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+}
+
+/**
+ * Sequential creates for new users. The platform's share is the time spent inside the simulator's
+ * handler (every platform call of that request, token included); the rest is what the BFF adds:
+ * routing, checks, the external id, the store's lock, reads and insert.
+ */
+export async function createPath(
+  store: AccountStore,
+  storeName: string,
+): Promise<CreatePathResult> {
+  let platformMs = 0;
+  const sim = createPlatformSim({ rateLimits: false });
+  const timedFetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(input, init);
+    const started = performance.now();
+    const response = await sim.fetch(request);
+    platformMs += performance.now() - started;
+    return response;
+  };
+  const bff = await createBenchBff(store, sim, timedFetch as typeof fetch);
+  const url = 'http://localhost:8787/api/knewton/account';
+  const put = (user: string) =>
+    bff.fetch(
+      new Request(url, {
+        method: 'PUT',
+        headers: { Cookie: `bench_user=${user}`, 'X-CSRF': '1', Origin: 'http://localhost:5173' },
+      }),
+    );
+  try {
+    // Warm-up: the first create also fetches the system token and compiles the hot paths.
+    for (let i = 0; i < 20; i++) await put(`create-warmup-${i}`);
+    const total: number[] = [];
+    const platform: number[] = [];
+    const added: number[] = [];
+    const deadline = performance.now() + CREATE_MAX_MS;
+    for (let i = 0; i < CREATES && performance.now() < deadline; i++) {
+      platformMs = 0;
+      const started = performance.now();
+      const response = await put(`create-${i}`);
+      await response.arrayBuffer();
+      const elapsed = performance.now() - started;
+      if (response.status !== 201) throw new Error(`create answered ${response.status}`);
+      total.push(elapsed);
+      platform.push(platformMs);
+      added.push(elapsed - platformMs);
+    }
+    return {
+      store: storeName,
+      samples: total.length,
+      total: summary(total),
+      platform: summary(platform),
+      added: summary(added),
+    };
+  } finally {
+    await bff.close();
+  }
+}
+
+export interface BffBenchmarkResults {
+  warm: WarmPathResult;
+  creates: CreatePathResult[];
+}
+
+/** Every BFF benchmark; the PostgreSQL create path only with `databaseUrl` (in its own schema, dropped after). */
+export async function runBffBenchmarks(options: {
+  databaseUrl: string | undefined;
+  log: (line: string) => void;
+}): Promise<BffBenchmarkResults> {
+  options.log('warm path (3 s phases, best of 3 rounds per side)...');
+  const warm = await warmPath();
+  options.log('create path on PGlite (in memory)...');
+  const pglite = await createPgliteStore();
+  const creates = [await createPath(pglite, 'PGlite (in memory)').finally(() => pglite.close())];
+  if (options.databaseUrl) {
+    options.log('create path on PostgreSQL...');
+    const schema = `bench_${Date.now().toString(36)}`;
+    const store = await createPostgresStore({ connectionString: options.databaseUrl, schema });
+    try {
+      creates.push(await createPath(store, 'PostgreSQL (127.0.0.1)'));
+    } finally {
+      // Only the bench's own schema is dropped; nothing shared is touched.
+      await store.db.schema.dropSchema(schema).ifExists().cascade().execute();
+      await store.close();
+    }
+  } else {
+    options.log('create path on PostgreSQL skipped: set BENCH_DATABASE_URL or TEST_DATABASE_URL.');
+  }
+  return { warm, creates };
+}
