@@ -63,8 +63,11 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     connectionTimeoutMillis: connectionTimeoutMs,
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   });
-  // An idle client losing its server must not crash the host; the next query reports the store unavailable.
+  // A client losing its server (e.g. pg_terminate_backend) must not crash the host: idle clients report
+  // through the pool's `error`, checked-out ones (a provisioning transaction waiting on the platform) emit
+  // `error` on themselves. Either way the next query fails and is reported as the store being unavailable.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<AccountDatabase>({ dialect: new PostgresDialect({ pool }) });
   try {
     if (schema !== undefined) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
