@@ -3,12 +3,15 @@ import { isStoreUnavailableError } from '../errors.js';
 import {
   countRows,
   createTestStore,
+  dropSchema,
   type StoreKind,
   storeKinds,
   type TestStore,
   testDatabaseUrl,
+  uniqueSchemaName,
   warnIfPostgresSkipped,
 } from '../testSupport/testStores.js';
+import type { AccountStore } from './AccountStore.js';
 import { createPgliteStore } from './createPgliteStore.js';
 import { createPostgresStore } from './createPostgresStore.js';
 
@@ -134,6 +137,28 @@ describe.each(storeKinds)('account store on %s', (kind: StoreKind) => {
       const failure = await store.findByAppUserId('user-1').catch((error: unknown) => error);
       expect(isStoreUnavailableError(failure)).toBe(true);
     });
+  });
+});
+
+describe.skipIf(!testDatabaseUrl)('PostgreSQL stores in several schemas of one database', () => {
+  it('migrate and keep their rows apart', async () => {
+    const connectionString = testDatabaseUrl as string;
+    const schemas = [uniqueSchemaName(), uniqueSchemaName()];
+    try {
+      const stores = [];
+      for (const schema of schemas)
+        stores.push(await createPostgresStore({ connectionString, schema }));
+      const [first, second] = stores as [AccountStore, AccountStore];
+      await first.withUserLock('user-1', (tx) => tx.insert(row(1)));
+      expect(await second.findByAppUserId('user-1')).toBeUndefined();
+      await second.withUserLock('user-1', (tx) => tx.insert(row(1)));
+      for (const store of stores) {
+        expect(await countRows(store)).toBe(1);
+        await store.close();
+      }
+    } finally {
+      for (const schema of schemas) await dropSchema(connectionString, schema);
+    }
   });
 });
 

@@ -25,9 +25,23 @@ const migrations: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-/** Brings the schema up to date; on PostgreSQL, Kysely serializes concurrent starters with an advisory lock. */
+/**
+ * Brings the schema up to date; on PostgreSQL, Kysely serializes concurrent starters with an advisory lock.
+ * The migration bookkeeping tables are pinned to the connection's current schema: left unqualified, Kysely
+ * would take another schema's `kysely_migration` table (say, a second installation in the same database)
+ * for ours and then fail to find it on the search path.
+ */
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const { error } = await new Migrator({ db, provider }).migrateToLatest();
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(
+    db,
+  );
+  const migrationTableSchema = rows[0]?.schema ?? undefined;
+  if (migrationTableSchema === undefined) {
+    throw new StoreUnavailableError(
+      'The account store has no current schema (check `search_path`)',
+    );
+  }
+  const { error } = await new Migrator({ db, provider, migrationTableSchema }).migrateToLatest();
   if (error)
     throw new StoreUnavailableError('Migrating the account store failed', { cause: error });
 }
