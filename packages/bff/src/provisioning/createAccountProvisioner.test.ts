@@ -158,7 +158,7 @@ describe.each(storeKinds)('provisioning on %s', (kind: StoreKind) => {
     it('rides out a storm of 429s by waiting and resending', async () => {
       const h = await start({ platform: { maxRateLimitRetries: 10 } });
       await h.provisioner.checkReadiness();
-      h.sim.setFaults({ errorRate: 0.5, errorStatus: 429 });
+      h.sim.setFaults({ errorRate: 0.4, errorStatus: 429 });
       const results = await Promise.all(
         Array.from({ length: 10 }, (_, i) => h.provisioner.ensureAccount(`user-${i}`)),
       );
@@ -233,7 +233,7 @@ describe.each(storeKinds)('provisioning on %s', (kind: StoreKind) => {
       await h.provisioner.ensureAccount('secret-user-2');
       h.sim.setFaults({ dropAfterCreate: true });
       await h.provisioner.ensureAccount('secret-user-3').catch(() => {});
-      h.sim.setFaults({ errorRate: 0.5, errorStatus: 429 });
+      h.sim.setFaults({ errorRate: 0.4, errorStatus: 429 });
       await h.provisioner.ensureAccount('secret-user-3');
       h.sim.setFaults({});
       expect(h.logLines.length).toBeGreaterThan(2);
