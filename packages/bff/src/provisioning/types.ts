@@ -23,7 +23,10 @@ export interface AccountProvisioner {
   ): Promise<ProvisionedAccount | undefined>;
   /** The user's account, created on the platform first if needed; exactly one create per user, ever. */
   ensureAccount(appUserId: string, context?: ProvisioningContext): Promise<EnsureAccountResult>;
-  /** Resolves when the store answers and a platform token is obtainable; throws the unavailable errors otherwise. */
+  /**
+   * Resolves when the store answers and a platform token is at hand (a cached, unexpired one counts, so a
+   * platform blip does not take every replica out of rotation); throws the unavailable errors otherwise.
+   */
   checkReadiness(): Promise<void>;
   /** Waits for in-flight ensures, then closes the store unless `closeStore: false`. */
   close(): Promise<void>;
