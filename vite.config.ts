@@ -6,7 +6,7 @@ const jsonReport = process.env.VITEST_JSON_REPORT;
 // Every package and app with a vite.config.ts is one Vitest project; `pnpm test` runs them all.
 export default defineConfig({
   test: {
-    projects: ['packages/*/vite.config.ts', 'apps/*/vite.config.ts'],
+    projects: ['packages/*/vite.config.ts', 'apps/*/vite.config.ts', 'chaos/vite.config.ts'],
     reporters: jsonReport ? ['default', ['json', { outputFile: jsonReport }]] : ['default'],
   },
 });

@@ -1,0 +1,76 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { trimmedProfile } from './chaosProfile.js';
+import { runScenario } from './runScenarios.js';
+import type { ScenarioId, ScenarioResult } from './ScenarioResult.js';
+import { killAllBffs } from './spawnBff.js';
+import { databaseUrlVariable, testDatabaseUrl } from './testDatabase.js';
+
+const databaseUrl = testDatabaseUrl();
+if (databaseUrl === undefined) {
+  console.warn(
+    `chaos: ${databaseUrlVariable} is not set; the PostgreSQL scenarios (scale-out, crashes, store faults) are skipped.`,
+  );
+}
+
+afterAll(() => {
+  // Whatever happened, no BFF process group outlives the suite.
+  killAllBffs();
+});
+
+/** The verdict every scenario must reach; the failure message carries the detectors' samples. */
+function expectClean(result: ScenarioResult): void {
+  expect(result.skipped).toBeUndefined();
+  expect(result.failures).toEqual([]);
+  expect(result.anomalies.duplicates).toEqual([]);
+  expect(result.anomalies.lost).toEqual([]);
+  expect(result.anomalies.orphans).toEqual([]);
+  expect(result.anomalies.undocumented).toEqual([]);
+  expect(result.anomalies.counts).toEqual({ duplicates: 0, lost: 0, orphans: 0, undocumented: 0 });
+}
+
+const run = (id: ScenarioId) => runScenario(id, trimmedProfile, databaseUrl);
+
+describe('chaos (trimmed; `pnpm chaos` runs the full sizes)', () => {
+  it('soak: every user keeps one id through load and a restart', async () => {
+    const result = await run('soak');
+    expectClean(result);
+    expect(result.requests).toBe(trimmedProfile.soak.requests);
+    expect(result.platform.created).toBe(trimmedProfile.soak.users);
+  });
+
+  it('platform faults: only documented answers, one account per user afterwards', async () => {
+    const result = await run('platform-faults');
+    expectClean(result);
+    expect(result.platform.droppedAfterCreate).toBeGreaterThan(0);
+    expect(result.platform.duplicateRefused).toBeGreaterThan(0);
+    expect(result.platform.injected429).toBeGreaterThan(0);
+    expect(result.answers['503 knewton_unavailable']).toBeGreaterThan(0);
+  });
+
+  it('bad input: no 5xx, nothing written, the process survives', async () => {
+    const result = await run('bad-input');
+    expectClean(result);
+    expect(result.requests).toBe(trimmedProfile.badInput.runs);
+  });
+
+  describe.skipIf(databaseUrl === undefined)('on PostgreSQL', () => {
+    it('scale-out: exactly one account and one 201 per user across processes', async () => {
+      const result = await run('scale-out');
+      expectClean(result);
+      expect(result.platform.created).toBe(trimmedProfile.scaleOut.users);
+      expect(result.answers['201']).toBe(trimmedProfile.scaleOut.users);
+    });
+
+    it('crashes: kill -9 mid-provisioning loses and doubles nothing', async () => {
+      const result = await run('crashes');
+      expectClean(result);
+      expect(result.faults[0]).toMatch(new RegExp(`^${trimmedProfile.crashes.kills} × kill -9`));
+    });
+
+    it('store faults: 503 store_unavailable during the outage, recovery without a restart', async () => {
+      const result = await run('store-faults');
+      expectClean(result);
+      expect(result.answers['503 store_unavailable']).toBeGreaterThan(0);
+    });
+  });
+});

@@ -1,0 +1,47 @@
+/** How big each scenario runs: `full` for `pnpm chaos`, `trimmed` for the run inside `pnpm test`. */
+export interface ChaosProfile {
+  name: 'full' | 'trimmed';
+  soak: { users: number; requests: number; concurrency: number };
+  scaleOut: { processes: number; users: number; requestsPerUser: number; concurrentUsers: number };
+  crashes: {
+    processes: number;
+    users: number;
+    kills: number;
+    concurrency: number;
+    holdCreateAnswersMs: number;
+  };
+  storeFaults: {
+    processes: number;
+    warmUsers: number;
+    stormMs: number;
+    outageMs: number;
+    concurrency: number;
+  };
+  platformFaults: {
+    warmUsers: number;
+    usersPerPhase: number;
+    concurrency: number;
+    hangUsers: number;
+  };
+  badInput: { runs: number };
+}
+
+export const fullProfile: ChaosProfile = {
+  name: 'full',
+  soak: { users: 2_000, requests: 20_000, concurrency: 64 },
+  scaleOut: { processes: 4, users: 500, requestsPerUser: 8, concurrentUsers: 16 },
+  crashes: { processes: 4, users: 1_500, kills: 60, concurrency: 32, holdCreateAnswersMs: 150 },
+  storeFaults: { processes: 2, warmUsers: 200, stormMs: 10_000, outageMs: 5_000, concurrency: 16 },
+  platformFaults: { warmUsers: 100, usersPerPhase: 60, concurrency: 16, hangUsers: 8 },
+  badInput: { runs: 2_000 },
+};
+
+export const trimmedProfile: ChaosProfile = {
+  name: 'trimmed',
+  soak: { users: 200, requests: 2_000, concurrency: 32 },
+  scaleOut: { processes: 4, users: 80, requestsPerUser: 8, concurrentUsers: 8 },
+  crashes: { processes: 3, users: 200, kills: 8, concurrency: 16, holdCreateAnswersMs: 150 },
+  storeFaults: { processes: 1, warmUsers: 30, stormMs: 3_000, outageMs: 2_000, concurrency: 8 },
+  platformFaults: { warmUsers: 20, usersPerPhase: 12, concurrency: 8, hangUsers: 3 },
+  badInput: { runs: 300 },
+};

@@ -1,0 +1,135 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AnswerLedger } from './AnswerLedger.js';
+import { type EnsureAnswer, ensureAccount, signIn } from './bffClient.js';
+import { type BffSecrets, externalIdOf, generateBffSecrets } from './bffEnvironment.js';
+import { isDocumentedAnswer } from './documentedAnswers.js';
+import { findAnomalies, type PlatformAccount, type StoreRow } from './findAnomalies.js';
+import { runPool, sleep } from './runPool.js';
+import type { ScenarioResult } from './ScenarioResult.js';
+import { type BffProcess, spawnBff } from './spawnBff.js';
+import { type CountingSim, type CountingSimOptions, startCountingSim } from './startCountingSim.js';
+
+/** What every scenario needs: a simulator, shared secrets, spawned BFFs, and cleanup that always runs. */
+export interface Harness {
+  sim: CountingSim;
+  secrets: BffSecrets;
+  bffs: BffProcess[];
+  spawn(env: Record<string, string>, label: string): Promise<BffProcess>;
+  tempDir(): Promise<string>;
+  /** Runs on `close`, last registered first. */
+  onClose(cleanup: () => Promise<void>): void;
+  signInAll(
+    baseUrl: string,
+    userIds: readonly string[],
+    concurrency?: number,
+  ): Promise<Map<string, string>>;
+  platformAccounts(): PlatformAccount[];
+  platformSummary(): ScenarioResult['platform'];
+  verdict(
+    ledger: AnswerLedger,
+    mustHaveAccount: Iterable<string>,
+    storeRows?: readonly StoreRow[],
+    expectOneCreatedPerUser?: boolean,
+  ): ScenarioResult['anomalies'];
+  /** Error-level lines the BFFs logged (a 500 or a crash report), as failures. */
+  bffErrorFailures(): string[];
+  close(): Promise<void>;
+}
+
+export async function openHarness(options: CountingSimOptions = {}): Promise<Harness> {
+  const sim = await startCountingSim(options);
+  const secrets = generateBffSecrets();
+  const bffs: BffProcess[] = [];
+  const cleanups: Array<() => Promise<void>> = [];
+  const platformAccounts = () =>
+    sim.sim
+      .accounts()
+      .accounts.filter((account) => account.deletedAt === null)
+      .map(({ id, externalUserId }) => ({ id, externalUserId }));
+  return {
+    sim,
+    secrets,
+    bffs,
+    async spawn(env, label) {
+      const bff = await spawnBff(env, { label });
+      bffs.push(bff);
+      return bff;
+    },
+    async tempDir() {
+      const dir = await mkdtemp(join(tmpdir(), 'knewton-chaos-'));
+      cleanups.push(() => rm(dir, { recursive: true, force: true }));
+      return dir;
+    },
+    onClose(cleanup) {
+      cleanups.push(cleanup);
+    },
+    async signInAll(baseUrl, userIds, concurrency = 16) {
+      const cookies = new Map<string, string>();
+      await runPool(userIds, concurrency, async (userId) => {
+        cookies.set(userId, await signIn(baseUrl, userId));
+      });
+      return cookies;
+    },
+    platformAccounts,
+    platformSummary() {
+      return {
+        created: sim.answered('POST /v0/accounts', 201),
+        duplicateRefused: sim.answered('POST /v0/accounts', 422),
+        provoked429: sim.tally.provoked429,
+        injected429: sim.tally.injected429,
+        droppedAfterCreate: sim.answered('POST /v0/accounts', 'dropped'),
+      };
+    },
+    verdict(ledger, mustHaveAccount, storeRows, expectOneCreatedPerUser = false) {
+      return findAnomalies({
+        ledger,
+        mustHaveAccount,
+        platformAccounts: platformAccounts(),
+        externalIdOf: (userId) => externalIdOf(secrets, userId),
+        storeRows,
+        expectOneCreatedPerUser,
+      });
+    },
+    bffErrorFailures() {
+      const lines = bffs.flatMap((bff) => bff.errorLines);
+      return lines.length === 0
+        ? []
+        : [`the BFFs logged ${lines.length} error line(s), e.g. ${lines[0]?.slice(0, 300)}`];
+    },
+    async close() {
+      await Promise.allSettled(bffs.map((bff) => bff.stop(5_000)));
+      for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+      await sim.close();
+    },
+  };
+}
+
+/**
+ * Ensures until the BFF gives the user an id, sending again after documented "try later" answers and
+ * lost connections, as the browser kit would. Bounded by `attempts`; every answer goes to `record`.
+ */
+export async function ensureUntilAnswered(
+  pickUrl: () => string,
+  cookie: string,
+  record: (answer: EnsureAnswer, url: string) => void,
+  attempts = 20,
+): Promise<EnsureAnswer | undefined> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const url = pickUrl();
+    const answer = await ensureAccount(url, cookie, { timeoutMs: 120_000 });
+    record(answer, url);
+    if (answer.accountId !== undefined) return answer;
+    if (isDocumentedAnswer(answer.key) || answer.status === undefined) {
+      await sleep(Math.min(2_000, 100 * 2 ** Math.min(attempt, 4)));
+      continue;
+    }
+    return answer;
+  }
+  return undefined;
+}
+
+export function answersRecord(ledger: AnswerLedger): Record<string, number> {
+  return Object.fromEntries([...ledger.counts].sort(([a], [b]) => a.localeCompare(b)));
+}

@@ -1,0 +1,179 @@
+import { AnswerLedger } from '../AnswerLedger.js';
+import { ensureAccount, signIn } from '../bffClient.js';
+import { bffEnvironment } from '../bffEnvironment.js';
+import type { ChaosProfile } from '../chaosProfile.js';
+import { answersRecord, ensureUntilAnswered, openHarness } from '../openHarness.js';
+import { runPool, sleep } from '../runPool.js';
+import type { ScenarioResult } from '../ScenarioResult.js';
+import { createTestDatabase } from '../testDatabase.js';
+import { skippedResult } from './skippedResult.js';
+
+/**
+ * Store faults on PostgreSQL, in three phases under load (new users and users with an account):
+ * a storm of `pg_terminate_backend` on every BFF connection; an outage (connections refused and the
+ * open ones cut), during which a first visit must be answered 503 `store_unavailable`; and recovery,
+ * which must come without restarting the BFF.
+ */
+export async function runStoreFaults(
+  profile: ChaosProfile,
+  databaseUrl: string | undefined,
+): Promise<ScenarioResult> {
+  const { processes, warmUsers, stormMs, outageMs, concurrency } = profile.storeFaults;
+  const title = 'Store faults (pg_terminate_backend, outage)';
+  if (databaseUrl === undefined) return skippedResult('store-faults', title, processes);
+  const harness = await openHarness();
+  const failures: string[] = [];
+  try {
+    const database = await createTestDatabase(databaseUrl);
+    harness.onClose(() => database.drop());
+    const env = bffEnvironment(harness.sim, harness.secrets, { databaseUrl: database.url });
+    const bffs = await Promise.all(
+      Array.from({ length: processes }, (_, i) => harness.spawn(env, `store-${i}`)),
+    );
+    const pids = bffs.map((bff) => bff.pid);
+    let seq = 0;
+    const nextBff = () => bffs[seq++ % bffs.length] as (typeof bffs)[number];
+    const ledger = new AnswerLedger();
+    const users: string[] = [];
+    const cookies = new Map<string, string>();
+    const newUser = async (phase: string) => {
+      const userId = `store-${phase}-${users.length}`;
+      users.push(userId);
+      // Sessions are stateless signed cookies: the same one works on every BFF of the deployment.
+      cookies.set(userId, await signInAt(nextBff().url, userId));
+      return userId;
+    };
+    const ensure = async (userId: string, phase: string) => {
+      const bff = nextBff();
+      const answer = await ensureAccount(bff.url, cookies.get(userId) as string, {
+        timeoutMs: 60_000,
+      });
+      ledger.record({ userId, key: answer.key, accountId: answer.accountId, source: phase });
+      return answer;
+    };
+    /** New and returning users, `concurrency` at a time, until `untilMs`; returns the answers by phase. */
+    const load = async (phase: string, untilMs: number) => {
+      const seen = new Map<string, number>();
+      await Promise.all(
+        Array.from({ length: concurrency }, async (_, worker) => {
+          for (let i = 0; i < 10_000 && Date.now() < untilMs; i++) {
+            const fresh = (i + worker) % 2 === 0;
+            const userId = fresh
+              ? await newUser(phase)
+              : (users[Math.floor(Math.random() * Math.min(users.length, warmUsers))] as string);
+            const answer = await ensure(userId, phase);
+            seen.set(answer.key, (seen.get(answer.key) ?? 0) + 1);
+            if (answer.status !== 200 && answer.status !== 201) await sleep(50);
+          }
+        }),
+      );
+      return seen;
+    };
+
+    for (let i = 0; i < warmUsers; i++) await newUser('warm');
+    await runPool(users.slice(), concurrency, async (userId) => {
+      await ensure(userId, 'warm-up');
+    });
+
+    const started = Date.now();
+    // Phase 1: connections cut every 100 ms while the load runs.
+    let terminated = 0;
+    const stormEnd = Date.now() + stormMs;
+    const storm = (async () => {
+      while (Date.now() < stormEnd) {
+        terminated += await database.terminateConnections().catch(() => 0);
+        await sleep(100);
+      }
+    })();
+    const stormAnswers = await load('storm', stormEnd);
+    await storm;
+
+    // Phase 2: the database refuses connections and the open ones are cut.
+    await database.allowConnections(false);
+    terminated += await database.terminateConnections();
+    const outageAnswers = await load('outage', Date.now() + outageMs);
+    const storeUnavailable = outageAnswers.get('503 store_unavailable') ?? 0;
+    if (storeUnavailable === 0) {
+      failures.push(
+        `no 503 store_unavailable during the outage (answers: ${JSON.stringify([...outageAnswers])})`,
+      );
+    }
+    if ((outageAnswers.get('201') ?? 0) > 0)
+      failures.push('an account was created while the store was down');
+
+    // Phase 3: the database is back; each BFF must serve a first visit again without a restart.
+    await database.allowConnections(true);
+    const back = Date.now();
+    let recoveredMs: number | undefined;
+    for (
+      let poll = 0;
+      poll < 300 && recoveredMs === undefined && Date.now() - back < 30_000;
+      poll++
+    ) {
+      const answers = await Promise.all(
+        bffs.map(async () => (await ensure(await newUser('recovery'), 'recovery')).key),
+      );
+      if (answers.every((key) => key === '201')) recoveredMs = Date.now() - back;
+      else await sleep(100);
+    }
+    if (recoveredMs === undefined)
+      failures.push('the BFFs did not recover within 30 s of the store coming back');
+    if (bffs.some((bff, i) => !bff.alive || bff.pid !== pids[i]))
+      failures.push('a BFF process exited or was replaced');
+    const durationMs = Date.now() - started;
+
+    // Every user attempted gets an id on a later ensure; accounts created while the row could not be written are repaired.
+    const allAlive = bffs.every((bff) => bff.alive);
+    await runPool(allAlive ? users.slice() : [], concurrency, async (userId) => {
+      await ensureUntilAnswered(
+        () => nextBff().url,
+        cookies.get(userId) as string,
+        (answer) =>
+          ledger.record({
+            userId,
+            key: answer.key,
+            accountId: answer.accountId,
+            source: 'final pass',
+          }),
+      );
+    });
+    failures.push(...harness.bffErrorFailures());
+    const platform = harness.platformSummary();
+    return {
+      id: 'store-faults',
+      title,
+      store: 'PostgreSQL',
+      processes,
+      users: users.length,
+      requests: ledger.total,
+      concurrency,
+      durationMs,
+      answers: answersRecord(ledger),
+      faults: [
+        `${terminated} connections cut with pg_terminate_backend (a ${stormMs / 1000} s storm, then the outage)`,
+        `${outageMs / 1000} s outage: database refusing connections`,
+      ],
+      platform,
+      figures: [
+        `storm answers: ${describe(stormAnswers)}`,
+        `outage answers: ${describe(outageAnswers)}`,
+        recoveredMs === undefined
+          ? 'no recovery'
+          : `recovered ${recoveredMs} ms after the store came back, same processes`,
+      ],
+      anomalies: harness.verdict(ledger, users, await database.rows()),
+      failures,
+    };
+  } finally {
+    await harness.close();
+  }
+}
+
+/** Sign-in does not touch the store, so it works during the outage; a failure here is a dead BFF. */
+async function signInAt(url: string, userId: string): Promise<string> {
+  return signIn(url, userId).catch(() => 'knewton_demo_session=none');
+}
+
+function describe(answers: Map<string, number>): string {
+  return [...answers].map(([key, count]) => `${count} × ${key}`).join(', ');
+}
