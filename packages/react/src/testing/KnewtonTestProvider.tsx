@@ -13,8 +13,16 @@ import { testKnewtonAccountId } from './knewtonHandlers.js';
 export type KnewtonTestState =
   | { status: 'signed-out' }
   | { status: 'pending' }
-  | { status: 'ready' /** @default testKnewtonAccountId */; accountId?: string }
-  | { status: 'error' /** @default 'knewton_unavailable' */; code?: KnewtonAccountErrorCode };
+  | {
+      status: 'ready';
+      /** @default testKnewtonAccountId */
+      accountId?: string;
+    }
+  | {
+      status: 'error';
+      /** Any contract code, `network_error` or `invalid_response`. @default 'knewton_unavailable' */
+      code?: KnewtonAccountErrorCode;
+    };
 
 export interface KnewtonTestProviderProps {
   /** The pinned state, read on mount (remount with a `key` to change it). */
