@@ -26,9 +26,10 @@ describe.skipIf(!testDatabaseUrl)(
       // Migrate once up front; the children then only open the store.
       const store = await createPostgresStore({ connectionString, schema });
       try {
-        const sharedUser = 'user-everyone';
-        // Every process ensures the shared user 50 times and 20 users that all four processes also ensure.
-        const users = [sharedUser, ...Array.from({ length: 20 }, (_, i) => `user-${i}`)];
+        // Each process ensures one hot user 50 times at once (200 in all) and 100 users once each, the
+        // same 100 in every process, all released at the same moment.
+        const hotUser = 'user-hot';
+        const users = Array.from({ length: 100 }, (_, i) => `user-${i}`);
         const env = {
           CHILD_DATABASE_URL: connectionString,
           CHILD_SCHEMA: schema,
@@ -38,19 +39,21 @@ describe.skipIf(!testDatabaseUrl)(
           CHILD_SYSTEM_ID: sim.systemExternalUserId,
           CHILD_PSEUDONYM_KEY: testPseudonymKey,
           CHILD_USERS: users.join(','),
-          CHILD_ENSURES_PER_USER: '10',
+          CHILD_HOT_USER: hotUser,
+          CHILD_HOT_ENSURES: '50',
         };
         const perProcess = await runChildProcesses([env, env, env, env], 90_000);
         const outcomes = perProcess.flat();
-        expect(outcomes).toHaveLength(4 * users.length * 10);
-        expect(sim.stats().calls['POST /v0/accounts']).toBe(users.length);
-        expect(sim.stats().accounts).toBe(users.length);
-        for (const user of users) {
+        expect(outcomes).toHaveLength(4 * (50 + users.length));
+        expect(outcomes.filter((outcome) => outcome.user === hotUser)).toHaveLength(200);
+        expect(sim.stats().calls['POST /v0/accounts']).toBe(101);
+        expect(sim.stats().accounts).toBe(101);
+        for (const user of [hotUser, ...users]) {
           const mine = outcomes.filter((outcome) => outcome.user === user);
           expect(new Set(mine.map((outcome) => outcome.accountId)).size).toBe(1);
           expect(mine.filter((outcome) => outcome.created)).toHaveLength(1);
         }
-        expect(await countRows(store)).toBe(users.length);
+        expect(await countRows(store)).toBe(101);
       } finally {
         await store.close();
         await dropSchema(connectionString, schema);

@@ -13,8 +13,11 @@ function required(name: string): string {
   return value;
 }
 
+/** Each ensured once by this process (and by every other process). */
 const users = required('CHILD_USERS').split(',');
-const ensuresPerUser = Number(required('CHILD_ENSURES_PER_USER'));
+/** One user every process ensures many times at once. */
+const hotUser = required('CHILD_HOT_USER');
+const hotEnsures = Number(required('CHILD_HOT_ENSURES'));
 const store = await createPostgresStore({
   connectionString: required('CHILD_DATABASE_URL'),
   schema: required('CHILD_SCHEMA'),
@@ -38,12 +41,10 @@ await new Promise<void>((resolve) => lines.once('line', () => resolve()));
 lines.close();
 
 const outcomes = await Promise.all(
-  users.flatMap((user) =>
-    Array.from({ length: ensuresPerUser }, async () => {
-      const { account, created } = await provisioner.ensureAccount(user);
-      return { user, accountId: account.accountId, created };
-    }),
-  ),
+  [...Array.from({ length: hotEnsures }, () => hotUser), ...users].map(async (user) => {
+    const { account, created } = await provisioner.ensureAccount(user);
+    return { user, accountId: account.accountId, created };
+  }),
 );
 await provisioner.close();
 process.stdout.write(`${JSON.stringify(outcomes)}\n`);
