@@ -62,6 +62,32 @@ describe('mounted in a plain Node server (@hono/node-server), over a real socket
     expect(await h.bff.provisioner.getAccount('big-body')).toBeUndefined();
   });
 
+  it('refuses a body whose Content-Length is over the limit with 413, and accepts `{}`', async () => {
+    const oversize = await fetch(`${base}/api/knewton/account`, {
+      method: 'PUT',
+      headers: {
+        ...signedIn,
+        'Content-Type': 'application/json',
+        Cookie: 'test_session=long-body',
+      },
+      body: JSON.stringify({ pad: 'x'.repeat(4096) }),
+    });
+    expect(oversize.status).toBe(413);
+    expect(parseErrorBody(await oversize.json())?.error.code).toBe('payload_too_large');
+    expect(await h.bff.provisioner.getAccount('long-body')).toBeUndefined();
+
+    const empty = await fetch(`${base}/api/knewton/account`, {
+      method: 'PUT',
+      headers: {
+        ...signedIn,
+        'Content-Type': 'application/json',
+        Cookie: 'test_session=long-body',
+      },
+      body: '{}',
+    });
+    expect(empty.status).toBe(201);
+  });
+
   it('answers unknown paths and methods in the JSON error shape', async () => {
     const missing = await fetch(`${base}/nothing-here`);
     expect(missing.status).toBe(404);
