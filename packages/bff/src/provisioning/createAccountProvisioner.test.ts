@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   isInvalidExternalIdError,
@@ -124,6 +125,40 @@ describe.each(storeKinds)('provisioning on %s', (kind: StoreKind) => {
       expect(h.sim.stats().accounts).toBe(1);
       expect(h.sim.accounts().accounts.map((a) => a.id)).toContain(result.account.accountId);
       expect(h.createCalls()).toBe(2);
+    });
+
+    it('adopts the account of a process that crashed between the platform create and its write', async () => {
+      const h = await start();
+      // What the crashed process managed to do: the platform create, with the user's real external id.
+      const externalId = createHmac('sha256', testPseudonymKey)
+        .update('v1:user-crash')
+        .digest('base64url');
+      const orphan = await h.sim.fetch(
+        new Request('http://knewton.test/v0/oauth/token', {
+          method: 'POST',
+          headers: {
+            authorization: `Basic ${Buffer.from(`${h.sim.apiKey}:${h.sim.apiSecret}`).toString('base64')}`,
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          body: new URLSearchParams({
+            grant_type: 'client_credentials',
+            scope: h.sim.systemExternalUserId,
+          }),
+        }),
+      );
+      const { access_token } = (await orphan.json()) as { access_token: string };
+      const created = await h.sim.fetch(
+        new Request('http://knewton.test/v0/accounts', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ external_user_id: externalId }),
+        }),
+      );
+      const { id } = (await created.json()) as { id: string };
+      const result = await h.provisioner.ensureAccount('user-crash');
+      expect(result).toMatchObject({ account: { accountId: id }, created: true });
+      expect(h.sim.stats().accounts).toBe(1);
+      expect(await h.rows()).toBe(1);
     });
 
     it('writes nothing while the platform is down, then succeeds once it is back', async () => {
