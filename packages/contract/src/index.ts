@@ -4,6 +4,12 @@ export type { ErrorBody } from './errorBody.js';
 export { parseErrorBody } from './errorBody.js';
 export type { ErrorCode } from './errorCodes.js';
 export { errorStatus, isErrorCode, retryableErrorCodes } from './errorCodes.js';
-export { bffPaths, CSRF_HEADER, CSRF_HEADER_VALUE, KNEWTON_BFF_BASE_PATH } from './paths.js';
+export {
+  BFF_ACCOUNT_PATH,
+  bffPaths,
+  CSRF_HEADER,
+  CSRF_HEADER_VALUE,
+  KNEWTON_BFF_BASE_PATH,
+} from './paths.js';
 export type { RecommendationResponse, RecommendationStatus } from './recommendation.js';
 export { parseRecommendationResponse } from './recommendation.js';

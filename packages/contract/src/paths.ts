@@ -1,10 +1,17 @@
 /** Where the example BFF mounts the Knewton routes; the React kit's default `baseUrl`. */
 export const KNEWTON_BFF_BASE_PATH = '/api/knewton';
 
+/**
+ * The account route relative to {@link KNEWTON_BFF_BASE_PATH}: `GET` reads the signed-in user's account
+ * (never creates); `PUT` ensures it exists. Also a constant of its own, so a browser bundle that needs
+ * only this path does not carry the whole {@link bffPaths} object (bundlers keep objects whole).
+ */
+export const BFF_ACCOUNT_PATH = '/account';
+
 /** Route paths relative to {@link KNEWTON_BFF_BASE_PATH}. */
 export const bffPaths = {
   /** `GET` reads the signed-in user's account (never creates); `PUT` ensures it exists. */
-  account: '/account',
+  account: BFF_ACCOUNT_PATH,
   /**
    * `GET`: the platform's next recommendation for the signed-in user (registering the account in the
    * app's learning instance on first use). Never creates the account: 404 `account_not_found` without one.

@@ -12,6 +12,7 @@ const msw = setupMswServer();
 let root: Root | undefined;
 afterEach(() => {
   act(() => root?.unmount());
+  root = undefined;
   document.body.innerHTML = '';
 });
 

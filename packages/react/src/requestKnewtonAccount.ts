@@ -1,5 +1,5 @@
 import {
-  bffPaths,
+  BFF_ACCOUNT_PATH,
   CSRF_HEADER,
   CSRF_HEADER_VALUE,
   KNEWTON_BFF_BASE_PATH,
@@ -16,7 +16,7 @@ export async function requestKnewtonAccount(
   options: KnewtonClientOptions,
   method: 'GET' | 'PUT',
 ): Promise<string> {
-  const path = (options.baseUrl ?? KNEWTON_BFF_BASE_PATH) + bffPaths.account;
+  const path = (options.baseUrl ?? KNEWTON_BFF_BASE_PATH) + BFF_ACCOUNT_PATH;
   const where = `${method} ${path}`;
   let response: Response;
   try {
