@@ -61,7 +61,9 @@ describe('useKnewtonAccount', () => {
   });
 
   it('reports signed-out and sends nothing without a user', async () => {
-    renderWithClient(<AccountStatus />, { provider: { userId: undefined } });
+    renderWithClient(<AccountStatus />, {
+      provider: { userId: undefined, initialAccountId: 'acc-stray' },
+    });
     expect(screen.getByText('signed-out')).toBeDefined();
     await act(async () => {});
     expect(msw.sent()).toEqual([]);

@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { knewtonHandlers } from './testing/knewtonHandlers.js';
 import { setupMswServer } from './testSupport/mswServer.js';
 import { renderWithClient } from './testSupport/renderWithClient.js';
+import { useKnewtonAccount } from './useKnewtonAccount.js';
 import { useSuspenseKnewtonAccount } from './useSuspenseKnewtonAccount.js';
 
 const msw = setupMswServer();
@@ -11,6 +12,10 @@ const msw = setupMswServer();
 function Account() {
   const account = useSuspenseKnewtonAccount();
   return <p>{account.status === 'ready' ? `ready ${account.accountId}` : account.status}</p>;
+}
+
+function PlainStatus() {
+  return <p>{useKnewtonAccount().status}</p>;
 }
 
 class Boundary extends Component<{ children: ReactNode }, { caught?: Error }> {
@@ -43,6 +48,19 @@ describe('useSuspenseKnewtonAccount', () => {
   it('returns signed-out without suspending or asking', () => {
     renderWithClient(tree, { provider: { userId: undefined } });
     expect(screen.getByText('signed-out')).toBeDefined();
+    expect(msw.sent()).toEqual([]);
+  });
+
+  it('stays signed-out even when an id was cached without a user', () => {
+    // useKnewtonAccount() creates the signed-out entry first, holding the stray bootstrapped id.
+    renderWithClient(
+      <>
+        <PlainStatus />
+        {tree}
+      </>,
+      { provider: { userId: undefined, initialAccountId: 'acc-stray' } },
+    );
+    expect(screen.getAllByText('signed-out')).toHaveLength(2);
     expect(msw.sent()).toEqual([]);
   });
 

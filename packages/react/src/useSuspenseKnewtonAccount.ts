@@ -20,5 +20,8 @@ export function useSuspenseKnewtonAccount(): UseSuspenseKnewtonAccountResult {
         { ...options, queryFn: () => null, initialData: null }
       : options) as UseSuspenseQueryOptions<string | null, KnewtonAccountError>,
   );
-  return data === null ? { status: 'signed-out' } : { status: 'ready', accountId: data };
+  // Decided by `userId`, not by `data`: nothing cached while signed out may pass for an id.
+  return input.userId === undefined
+    ? { status: 'signed-out' }
+    : { status: 'ready', accountId: data as string };
 }
