@@ -41,6 +41,8 @@ export interface CreatePathResult {
   total: { p50: number; p99: number };
   platform: { p50: number; p99: number };
   added: { p50: number; p99: number };
+  /** The same creates through `provisioner.ensureAccount` directly: the store and HMAC share of "added". */
+  provisionerAdded: { p50: number; p99: number };
 }
 
 /** Requests per second with `concurrency` in flight, for PHASE_MS or MAX_REQUESTS. */
@@ -243,12 +245,22 @@ export async function createPath(
       platform.push(platformMs);
       added.push(elapsed - platformMs);
     }
+    const direct: number[] = [];
+    const directDeadline = performance.now() + CREATE_MAX_MS;
+    for (let i = 0; i < CREATES && performance.now() < directDeadline; i++) {
+      platformMs = 0;
+      const started = performance.now();
+      const { created } = await bff.provisioner.ensureAccount(`direct-${i}`);
+      if (!created) throw new Error('direct create found an account');
+      direct.push(performance.now() - started - platformMs);
+    }
     return {
       store: storeName,
       samples: total.length,
       total: summary(total),
       platform: summary(platform),
       added: summary(added),
+      provisionerAdded: summary(direct),
     };
   } finally {
     await bff.close();
