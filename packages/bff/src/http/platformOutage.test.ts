@@ -58,4 +58,22 @@ describe('platform down', () => {
       h.sim.setFaults({});
     }
   });
+
+  it('a create whose answer was lost is repaired, never created twice', async () => {
+    const accountsBefore = h.sim.stats().accounts;
+    const put = () =>
+      h.request('/api/knewton/account', { method: 'PUT', user: 'lost-answer-user' });
+    h.sim.setFaults({ dropAfterCreate: true });
+    const first = await put();
+    h.sim.setFaults({});
+    const second = await put();
+    // Repaired within the first request (its retry meets the 422 duplicate) or by the next one.
+    const statuses = [first.status, second.status];
+    expect(statuses.filter((status) => status === 201)).toHaveLength(1);
+    expect(second.status).toBeLessThan(300);
+    const account = parseAccountResponse(await second.json());
+    expect(h.sim.stats().accounts).toBe(accountsBefore + 1);
+    const platformIds = h.sim.accounts().accounts.map((a) => a.id);
+    expect(platformIds).toContain(account?.accountId);
+  });
 });
