@@ -1,4 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
 import pg from 'pg';
@@ -22,17 +26,58 @@ export function warnIfPostgresSkipped(suite: string): void {
 let template: Promise<PGlite> | undefined;
 
 /**
- * A fresh, migrated PGlite store in about a second: the first call pays initdb and the migrations once per
- * test file; every call after that clones the template.
+ * Where the migrated template is cached between test files (and runs): PGlite's initdb costs seconds, loading
+ * a dump under one. The name carries a digest of the migrations and the PGlite version, so a changed schema
+ * never loads a stale template.
+ */
+async function templateDumpPath(): Promise<string> {
+  const migrationsSource = await readFile(
+    fileURLToPath(new URL('../store/migrations.ts', import.meta.url)),
+    'utf8',
+  );
+  const pgliteVersion = JSON.parse(
+    await readFile(
+      fileURLToPath(
+        new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url),
+      ),
+      'utf8',
+    ),
+  ).version as string;
+  const digest = createHash('sha256')
+    .update(`${pgliteVersion}\n${migrationsSource}`)
+    .digest('hex')
+    .slice(0, 16);
+  return join(tmpdir(), `knewton-bff-pglite-template-${digest}.tar.gz`);
+}
+
+async function openTemplate(): Promise<PGlite> {
+  const dumpPath = await templateDumpPath();
+  try {
+    const dump = await readFile(dumpPath);
+    const loaded = new PGlite({ loadDataDir: new Blob([dump]) });
+    await loaded.waitReady;
+    return loaded;
+  } catch {
+    // No dump yet (or an unreadable one): build the template and leave a dump for the next file.
+  }
+  const instance = new PGlite();
+  await instance.waitReady;
+  const db = new Kysely<unknown>({ dialect: createPgliteDialect(instance) });
+  await migrateToLatest(db);
+  const dump = Buffer.from(await (await instance.dumpDataDir('gzip')).arrayBuffer());
+  // Write then rename, so a concurrently starting test file never reads half a dump.
+  const partial = `${dumpPath}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(partial, dump);
+  await rename(partial, dumpPath);
+  return instance;
+}
+
+/**
+ * A fresh, migrated PGlite store in about a second: the template is loaded from a cached dump (or built
+ * once and dumped), then cloned for every caller.
  */
 export async function createTestPgliteStore(): Promise<AccountStore> {
-  template ??= (async () => {
-    const instance = new PGlite();
-    await instance.waitReady;
-    const db = new Kysely<unknown>({ dialect: createPgliteDialect(instance) });
-    await migrateToLatest(db);
-    return instance;
-  })();
+  template ??= openTemplate();
   const clone = (await (await template).clone()) as PGlite;
   return openPgliteStore(clone, { ownsInstance: true });
 }
