@@ -17,6 +17,18 @@ export default mergeConfig(
     server: { proxy: { '/api': { target: bffUrl } } },
     preview: { proxy: { '/api': { target: bffUrl } } },
     build: { sourcemap: true },
+    // Pre-bundled at start-up, so a first visit (a fresh clone, a browser test) is not interrupted by
+    // Vite discovering a dependency late and reloading the page.
+    optimizeDeps: {
+      include: [
+        'react',
+        'react-dom/client',
+        'react/jsx-dev-runtime',
+        '@tanstack/react-query',
+        '@tanstack/react-query-devtools',
+        '@knewton-kit/react > ky',
+      ],
+    },
     test: {
       name: 'demo',
       environment: 'jsdom',
