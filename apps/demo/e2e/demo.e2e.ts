@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BrowserTraffic } from './BrowserTraffic.js';
 import { type DemoStack, startDemoStack } from './demoStack.js';
 import { launchChromium } from './launchChromium.js';
@@ -34,6 +34,15 @@ afterAll(async () => {
   await browser?.close();
   // Ctrl-C must stop everything: the command exits 0 and none of its ports answers any more.
   if (stack) expect(await stack.close()).toBe(0);
+});
+
+// On failure, show what the stack printed (BFF warnings, Vite errors) next to the assertion.
+beforeEach(({ onTestFailed }) => {
+  onTestFailed(() => {
+    console.error(
+      `pnpm dev output (last 40 lines):\n${stack?.output().split('\n').slice(-40).join('\n')}`,
+    );
+  });
 });
 
 async function newContext(): Promise<BrowserContext> {
