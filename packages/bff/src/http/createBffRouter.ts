@@ -1,12 +1,10 @@
 import { type Handler, Hono } from 'hono';
-import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from '../logger.js';
 import { ApiError } from './ApiError.js';
-import { allowCors } from './allowCors.js';
+import { applyConventions } from './applyConventions.js';
 import { checkCsrf } from './checkCsrf.js';
 import { createErrorHandler } from './handleError.js';
-import { logRequests } from './logRequests.js';
 import type { RouterEnv } from './RouterEnv.js';
 import { readBodyUnderLimit } from './readBodyUnderLimit.js';
 
@@ -42,9 +40,7 @@ export interface BffRouter {
  */
 export function createBffRouter(options: BffRouterOptions): BffRouter {
   const app = new Hono<RouterEnv>({ strict: true }).basePath(options.basePath || '/');
-  // Request ids go to logs and to the platform's `request-label`: only short, plain ids are taken over.
-  app.use(requestId({ limitLength: 128 }));
-  app.use(logRequests(options.logger));
+  app.use(applyConventions({ logger: options.logger, allowedOrigins: options.allowedOrigins }));
   // The answers are JSON, never documents: the headers that matter for an API, not the legacy ones
   // meant for HTML pages (each header costs time on every request).
   app.use(
@@ -59,12 +55,6 @@ export function createBffRouter(options: BffRouterOptions): BffRouter {
       xXssProtection: false,
     }),
   );
-  app.use(async function noStore(c, next) {
-    await next();
-    // In place: `c.header()` after the handler would copy the whole response.
-    c.res.headers.set('Cache-Control', 'no-store');
-  });
-  if (options.allowedOrigins.length > 0) app.use(allowCors(options.allowedOrigins));
   const handleError = createErrorHandler(options.logger);
   app.onError(handleError);
   app.notFound((c) => handleError(new ApiError('not_found', 'There is no such route.'), c));

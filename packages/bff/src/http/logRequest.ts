@@ -1,24 +1,19 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { Logger } from '../logger.js';
-import type { RouterEnv } from './RouterEnv.js';
 
 /**
  * One structured line per request: request id, method, route template, status, latency. The template,
  * never the raw path, is logged, so nothing a caller puts in a URL (a user id, an email) reaches the logs.
  */
-export function logRequests(logger: Logger): MiddlewareHandler<RouterEnv> {
-  return async function logRequests(c, next) {
-    const started = performance.now();
-    await next();
-    logger.info('request', {
-      requestId: c.get('requestId'),
-      method: c.req.method,
-      route: routeTemplate(matchedRoutes(c).map((route) => route.path)),
-      status: c.res.status,
-      latencyMs: Math.round((performance.now() - started) * 100) / 100,
-    });
-  };
+export function logRequest(logger: Logger, c: Context, requestId: string, started: number): void {
+  logger.info('request', {
+    requestId,
+    method: c.req.method,
+    route: routeTemplate(matchedRoutes(c).map((route) => route.path)),
+    status: c.res.status,
+    latencyMs: Math.round((performance.now() - started) * 100) / 100,
+  });
 }
 
 /** The route the request matched, ignoring the `*` paths of middleware; `(unmatched)` for a 404. */
