@@ -33,6 +33,8 @@ export interface ScenarioResult {
     created: number;
     duplicateRefused: number;
     provoked429: number;
+    /** The provoked 429s by route and limit. */
+    provokedBy: Record<string, number>;
     injected429: number;
     droppedAfterCreate: number;
   };

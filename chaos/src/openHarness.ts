@@ -78,6 +78,7 @@ export async function openHarness(options: CountingSimOptions = {}): Promise<Har
         created: sim.answered('POST /v0/accounts', 201),
         duplicateRefused: sim.answered('POST /v0/accounts', 422),
         provoked429: sim.tally.provoked429,
+        provokedBy: Object.fromEntries(sim.tally.provokedBy),
         injected429: sim.tally.injected429,
         droppedAfterCreate: sim.answered('POST /v0/accounts', 'dropped'),
       };

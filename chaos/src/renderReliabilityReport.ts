@@ -74,7 +74,7 @@ export function renderReliabilityReport(
         .join(', ')}`,
     );
     lines.push(
-      `- Platform: ${r.platform.created} accounts created, ${r.platform.duplicateRefused} creates refused as duplicates (lost-answer repairs), ${r.platform.droppedAfterCreate} create answers dropped, ${r.platform.injected429} injected 429s, **${r.platform.provoked429} 429s provoked by the BFF**`,
+      `- Platform: ${r.platform.created} accounts created, ${r.platform.duplicateRefused} creates refused as duplicates (lost-answer repairs), ${r.platform.droppedAfterCreate} create answers dropped, ${r.platform.injected429} injected 429s, **${r.platform.provoked429} 429s provoked by the BFF**${provokedDetail(r)}`,
     );
     for (const figure of r.figures) lines.push(`- ${figure}`);
     for (const kind of ['duplicates', 'lost', 'orphans', 'undocumented'] as const) {
@@ -84,4 +84,11 @@ export function renderReliabilityReport(
     lines.push('');
   }
   return `${lines.join('\n')}\n`;
+}
+
+function provokedDetail(result: ScenarioResult): string {
+  const entries = Object.entries(result.platform.provokedBy);
+  return entries.length === 0
+    ? ''
+    : ` (${entries.map(([limit, count]) => `${count} × \`${limit}\``).join(', ')}; each waited out and resent by the BFF)`;
 }

@@ -9,6 +9,8 @@ export interface PlatformTally {
   answers: Map<string, number>;
   /** 429s the platform sent because a real limit was exceeded (not the injected `errorStatus: 429`). */
   provoked429: number;
+  /** The provoked 429s by route and limit, e.g. `"POST /v0/accounts token-limited"`. */
+  provokedBy: Map<string, number>;
   /** 429s sent by the injected 429 fault (`X-Knewton-Rate-Exceeded: partner-soft-limited`). */
   injected429: number;
 }
@@ -49,7 +51,12 @@ const uuidSegment = /\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 export async function startCountingSim(options: CountingSimOptions = {}): Promise<CountingSim> {
   const holdMs = options.holdCreateAnswersMs ?? 0;
   const sim = createPlatformSim();
-  const tally: PlatformTally = { answers: new Map(), provoked429: 0, injected429: 0 };
+  const tally: PlatformTally = {
+    answers: new Map(),
+    provoked429: 0,
+    provokedBy: new Map(),
+    injected429: 0,
+  };
   const heldCreates = new Set<HeldCreate>();
   const count = (key: string) => tally.answers.set(key, (tally.answers.get(key) ?? 0) + 1);
 
@@ -75,6 +82,8 @@ export async function startCountingSim(options: CountingSimOptions = {}): Promis
           tally.injected429++;
         } else {
           tally.provoked429++;
+          const limit = `${route} ${response.headers.get('x-knewton-rate-exceeded') ?? 'unlabelled'}`;
+          tally.provokedBy.set(limit, (tally.provokedBy.get(limit) ?? 0) + 1);
         }
       }
       if (holdMs > 0 && route === 'POST /v0/accounts' && response.status === 201) {

@@ -104,6 +104,11 @@ export async function runCrashes(
     const killer = (async () => {
       try {
         while (targetedKills + randomKills < killTarget && Date.now() < deadline) {
+          // At least one process keeps serving: a deployment under crashes, not a total outage.
+          if (live().length < 2) {
+            await sleep(100);
+            continue;
+          }
           const aimed = (targetedKills + randomKills) % 2 === 0;
           let victim: Slot | undefined;
           // Aimed: wait (bounded) for a committed create whose answer is held, on a live process.
@@ -128,7 +133,7 @@ export async function runCrashes(
           await victim.bff?.exited;
           void start(victim);
           // Let the survivors serve a little before the next kill.
-          await sleep(150 + random() * 350);
+          await sleep(300 + random() * 500);
         }
       } finally {
         killerDone = true;

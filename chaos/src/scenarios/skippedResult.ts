@@ -19,6 +19,7 @@ export function skippedResult(id: ScenarioId, title: string, processes: number):
       created: 0,
       duplicateRefused: 0,
       provoked429: 0,
+      provokedBy: {},
       injected429: 0,
       droppedAfterCreate: 0,
     },
