@@ -53,6 +53,8 @@ export function createBffRouter(options: BffRouterOptions): BffRouter {
       xDownloadOptions: false,
       xPermittedCrossDomainPolicies: false,
       xXssProtection: false,
+      // Nothing here sets X-Powered-By, so there is nothing to remove.
+      removePoweredBy: false,
     }),
   );
   const handleError = createErrorHandler(options.logger);
@@ -71,7 +73,8 @@ export function createBffRouter(options: BffRouterOptions): BffRouter {
         // The guards run inside one handler rather than as two more middleware: same order, less dispatch.
         app.on(method, path, async function guarded(c, next) {
           checkCsrf(c, allowedOrigins);
-          await readBodyUnderLimit(c, options.maxBodyBytes);
+          const reading = readBodyUnderLimit(c, options.maxBodyBytes);
+          if (reading) await reading;
           return handler(c, next);
         });
       }

@@ -18,19 +18,33 @@ function tooLarge(c: Context, maxBytes: number): ApiError {
  * `request.body` is avoided where possible: on @hono/node-server it turns the light request into a full
  * `Request`, which costs more than everything else on the warm path.
  */
-export async function readBodyUnderLimit(c: Context<RouterEnv>, maxBytes: number): Promise<void> {
+export function readBodyUnderLimit(
+  c: Context<RouterEnv>,
+  maxBytes: number,
+): Promise<void> | undefined {
+  // Synchronous when there is nothing to read: the body-less PUT is the warm path.
   const declared = c.req.header('Content-Length');
   if (declared !== undefined && c.req.header('Transfer-Encoding') === undefined) {
     const length = Number(declared);
-    if (length === 0) return;
+    if (length === 0) return undefined;
     if (!(length <= maxBytes)) throw tooLarge(c, maxBytes);
-    const bytes = new Uint8Array(await c.req.raw.arrayBuffer());
-    if (bytes.byteLength > maxBytes) throw tooLarge(c, maxBytes);
-    if (bytes.byteLength > 0) c.set('body', bytes);
-    return;
+    return readDeclared(c, maxBytes);
   }
   const stream = c.req.raw.body;
-  if (stream === null) return;
+  return stream === null ? undefined : readStream(c, stream, maxBytes);
+}
+
+async function readDeclared(c: Context<RouterEnv>, maxBytes: number): Promise<void> {
+  const bytes = new Uint8Array(await c.req.raw.arrayBuffer());
+  if (bytes.byteLength > maxBytes) throw tooLarge(c, maxBytes);
+  if (bytes.byteLength > 0) c.set('body', bytes);
+}
+
+async function readStream(
+  c: Context<RouterEnv>,
+  stream: ReadableStream<Uint8Array>,
+  maxBytes: number,
+): Promise<void> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = stream.getReader();
