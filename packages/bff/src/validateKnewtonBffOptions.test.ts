@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createBffRouter } from './http/createBffRouter.js';
 import type { KnewtonBffOptions } from './KnewtonBffOptions.js';
 import { silentLogger } from './logger.js';
 import type { AccountProvisioner } from './provisioning/types.js';
@@ -124,5 +125,23 @@ describe('validateKnewtonBffOptions', () => {
     expect(
       validateKnewtonBffOptions({ ...core, limits: { rateLimit: false }, basePath: '' }),
     ).toMatchObject({ rateLimit: false, basePath: '' });
+  });
+});
+
+describe('createBffRouter options', () => {
+  it.each<[string, Record<string, unknown>, string]>([
+    ['a missing logger', { logger: undefined }, '`logger`'],
+    ['allowedOrigins as a string', { allowedOrigins: 'https://a.example' }, '`allowedOrigins`'],
+    ['a zero body limit', { maxBodyBytes: 0 }, '`maxBodyBytes`'],
+    ['a basePath with a trailing slash', { basePath: '/api/' }, '`basePath`'],
+  ])('refuses %s, naming the option', (_, override, name) => {
+    const options = {
+      logger: silentLogger,
+      allowedOrigins: [],
+      maxBodyBytes: 1024,
+      basePath: '/api',
+      ...override,
+    };
+    expect(() => createBffRouter(options as never)).toThrow(name);
   });
 });

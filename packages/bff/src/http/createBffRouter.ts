@@ -39,6 +39,7 @@ export interface BffRouter {
  * that names no route is answered 404/405 without its body being read.
  */
 export function createBffRouter(options: BffRouterOptions): BffRouter {
+  checkRouterOptions(options);
   const app = new Hono<RouterEnv>({ strict: true }).basePath(options.basePath || '/');
   app.use(applyConventions({ logger: options.logger, allowedOrigins: options.allowedOrigins }));
   // The answers are JSON, never documents: the headers that matter for an API, not the legacy ones
@@ -86,4 +87,30 @@ export function createBffRouter(options: BffRouterOptions): BffRouter {
       });
     },
   };
+}
+
+/** The router is public API too: a host building its own routes gets the same named-option errors. */
+function checkRouterOptions(options: BffRouterOptions): void {
+  const fail = (message: string): never => {
+    throw new TypeError(`createBffRouter: ${message}`);
+  };
+  if (typeof options !== 'object' || options === null) fail('options must be an object.');
+  const { logger, allowedOrigins, maxBodyBytes, basePath } = options;
+  const levels = ['debug', 'info', 'warn', 'error'] as const;
+  if (
+    typeof logger !== 'object' ||
+    logger === null ||
+    levels.some((l) => typeof logger[l] !== 'function')
+  ) {
+    fail('`logger` must have debug, info, warn and error methods.');
+  }
+  if (!Array.isArray(allowedOrigins) || allowedOrigins.some((o) => typeof o !== 'string')) {
+    fail('`allowedOrigins` must be an array of origin strings.');
+  }
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) {
+    fail('`maxBodyBytes` must be a positive integer.');
+  }
+  if (typeof basePath !== 'string' || !/^(\/[\w.~-]+)*$/.test(basePath)) {
+    fail('`basePath` must be "" or a path like "/api" (no trailing slash).');
+  }
 }
