@@ -20,7 +20,8 @@ import {
 import { createPlatformSim } from '@knewton-kit/platform-sim';
 import { Hono } from 'hono';
 
-const PHASE_MS = 3000;
+const PHASE_MS = 2000;
+const ROUNDS = 5;
 const MAX_REQUESTS = 1_000_000;
 const HTTP_CONCURRENCY = 32;
 const IN_PROCESS_CONCURRENCY = 16;
@@ -30,9 +31,17 @@ const CREATE_MAX_MS = 15_000;
 
 type Send = (userIndex: number) => Promise<Response>;
 
+export interface SideBySide {
+  /** Best round of each side, requests per second. */
+  bff: number;
+  bare: number;
+  /** BFF / bare within each round (the two sides ran back to back), lowest and highest. */
+  roundRatios: { min: number; max: number };
+}
+
 export interface WarmPathResult {
-  inProcess: { bff: number; bare: number };
-  http: { bff: number; bare: number };
+  inProcess: SideBySide;
+  http: SideBySide;
 }
 
 export interface CreatePathResult {
@@ -62,17 +71,21 @@ async function throughput(send: Send, concurrency: number): Promise<number> {
   return done / ((performance.now() - started) / 1000);
 }
 
-/** Best of `rounds`, alternating the two so drift from other load hits both alike. */
-async function sideBySide(a: Send, b: Send, concurrency: number, rounds = 3) {
-  await throughput(a, concurrency);
-  await throughput(b, concurrency);
-  let bestA = 0;
-  let bestB = 0;
-  for (let i = 0; i < rounds; i++) {
-    bestA = Math.max(bestA, await throughput(a, concurrency));
-    bestB = Math.max(bestB, await throughput(b, concurrency));
+/** Best of ROUNDS, alternating the two so drift from other load hits both alike. */
+async function sideBySide(bff: Send, bare: Send, concurrency: number): Promise<SideBySide> {
+  await throughput(bff, concurrency);
+  await throughput(bare, concurrency);
+  let best = { bff: 0, bare: 0 };
+  const ratios: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const round = {
+      bff: await throughput(bff, concurrency),
+      bare: await throughput(bare, concurrency),
+    };
+    ratios.push(round.bff / round.bare);
+    best = { bff: Math.max(best.bff, round.bff), bare: Math.max(best.bare, round.bare) };
   }
-  return { a: bestA, b: bestB };
+  return { ...best, roundRatios: { min: Math.min(...ratios), max: Math.max(...ratios) } };
 }
 
 function listen(fetch: (request: Request) => Promise<Response> | Response) {
@@ -175,10 +188,7 @@ export async function warmPath(): Promise<WarmPathResult> {
           }),
         HTTP_CONCURRENCY,
       );
-      return {
-        inProcess: { bff: inProcess.a, bare: inProcess.b },
-        http: { bff: http.a, bare: http.b },
-      };
+      return { inProcess, http };
     } finally {
       await bffServer.close();
       await bareServer.close();
@@ -277,7 +287,7 @@ export async function runBffBenchmarks(options: {
   databaseUrl: string | undefined;
   log: (line: string) => void;
 }): Promise<BffBenchmarkResults> {
-  options.log('warm path (3 s phases, best of 3 rounds per side)...');
+  options.log('warm path (5 rounds of 2 s per side)...');
   const warm = await warmPath();
   options.log('create path on PGlite (in memory)...');
   const pglite = await createPgliteStore();
