@@ -83,7 +83,40 @@ export function renderReliabilityReport(
     for (const failure of r.failures) lines.push(`- **failure**: ${failure}`);
     lines.push('');
   }
+  lines.push(...readingNotes(results));
   return `${lines.join('\n')}\n`;
+}
+
+/** Explanations of figures that look surprising, included only when the run shows them. */
+function readingNotes(results: readonly ScenarioResult[]): string[] {
+  const notes: string[] = [];
+  const provoked = (limit: string) =>
+    results.some((r) => Object.keys(r.platform.provokedBy).some((key) => key.endsWith(limit)));
+  if (provoked('POST /v0/accounts token-limited')) {
+    notes.push(
+      "- **`token-limited` 429s on `POST /v0/accounts`** (found by this suite, reported to the BFF owner): the BFF paces creates at 750 starts in any sliding 60 s per process, exactly the documented limit, while the platform (as simulated) counts fixed windows opened by the first request to arrive. When the requests of a burst reach the platform a few milliseconds apart, the first requests after the BFF's window slides can still land in the platform's window. The BFF waits and resends, so no user sees an error; pacing with a small margin (e.g. a window a second longer than the platform's) would avoid them.",
+    );
+  }
+  if (provoked('ip-limited')) {
+    notes.push(
+      '- **`ip-limited` 429s**: after the token revocation every request already in flight carries a dead token; the platform (as simulated) counts those as unauthenticated requests against its 10 per second per-IP limit. The BFF refreshes its token once (single-flight), waits and resends.',
+    );
+  }
+  if (results.some((r) => r.id === 'platform-faults' && !r.skipped)) {
+    notes.push(
+      "- **The 429 storm phase is slow by design**: every resend spends one start of the BFF's own 750 per minute create budget, so once the budget is spent the BFF waits for its window instead of pressing the platform further; first visits then get 503 `knewton_unavailable` with `Retry-After`.",
+    );
+  }
+  if (results.some((r) => r.id === 'soak' && !r.skipped && r.platform.created > 750)) {
+    notes.push(
+      "- **Soak throughput and 201 latency are bounded by the platform contract**: 2,000 first visits need at least three of the BFF's 750-per-minute create windows, so first visits beyond the first 750 wait up to two minutes; returning users are served meanwhile (see the warm p50/p99).",
+    );
+  }
+  notes.push(
+    '- **`connection lost`** appears only in the crash scenario: requests in flight to a process when it was killed. The harness sends them again elsewhere, as a browser would.',
+    '- **Lost-answer repairs** (`creates refused as duplicates`): each is an account the platform created while the BFF could not store the row (killed, store down, answer dropped); the next ensure recovered its id through 422 duplicate → scoped token, never by creating again.',
+  );
+  return ['## Reading the figures', '', ...notes, ''];
 }
 
 function provokedDetail(result: ScenarioResult): string {

@@ -4,7 +4,8 @@ import { ensureAccount } from '../bffClient.js';
 import { bffEnvironment } from '../bffEnvironment.js';
 import type { ChaosProfile } from '../chaosProfile.js';
 import { answersRecord, ensureUntilAnswered, openHarness } from '../openHarness.js';
-import { percentile, runPool } from '../runPool.js';
+import { percentile } from '../percentile.js';
+import { runPool } from '../runPool.js';
 import type { ScenarioResult } from '../ScenarioResult.js';
 
 interface Phase {

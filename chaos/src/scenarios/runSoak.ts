@@ -3,7 +3,9 @@ import { ensureAccount } from '../bffClient.js';
 import { bffEnvironment } from '../bffEnvironment.js';
 import type { ChaosProfile } from '../chaosProfile.js';
 import { answersRecord, ensureUntilAnswered, openHarness } from '../openHarness.js';
-import { percentile, runPool, seededRandom, shuffle } from '../runPool.js';
+import { percentile } from '../percentile.js';
+import { seededRandom, shuffle } from '../random.js';
+import { runPool } from '../runPool.js';
 import type { ScenarioResult } from '../ScenarioResult.js';
 
 /** Platform limit the BFF must pace itself under: `POST /v0/accounts`, per token, per minute. */
