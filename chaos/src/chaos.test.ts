@@ -65,6 +65,9 @@ describe('chaos (trimmed; `pnpm chaos` runs the full sizes)', () => {
       const result = await run('crashes');
       expectClean(result);
       expect(result.faults[0]).toMatch(new RegExp(`^${trimmedProfile.crashes.kills} × kill -9`));
+      // Aimed kills left accounts on the platform without a row; the next ensures repaired them.
+      expect(result.faults[0]).not.toMatch(/\(0 aimed/);
+      expect(result.platform.duplicateRefused).toBeGreaterThan(0);
     });
 
     it('store faults: 503 store_unavailable during the outage, recovery without a restart', async () => {
