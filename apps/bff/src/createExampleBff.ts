@@ -9,13 +9,19 @@ import {
   type Logger,
   silentLogger,
 } from '@knewton-kit/bff';
-import { KNEWTON_BFF_BASE_PATH } from '@knewton-kit/contract';
-import { createPlatformSim, type ListeningSim, type PlatformSim } from '@knewton-kit/platform-sim';
+import { bffPaths, KNEWTON_BFF_BASE_PATH } from '@knewton-kit/contract';
+import {
+  createPlatformSim,
+  type ListeningSim,
+  type PlatformSim,
+  seededGraphs,
+} from '@knewton-kit/platform-sim';
 import { ConfigError } from './ConfigError.js';
 import { createDemoSessions } from './demoSession.js';
 import type { DatabaseConfig, ExampleBffConfig } from './ExampleBffConfig.js';
 import { loadDevSecrets } from './loadDevSecrets.js';
 import { registerDevRoutes } from './registerDevRoutes.js';
+import { registerRecommendationRoutes } from './registerRecommendationRoutes.js';
 import { registerSessionRoutes } from './registerSessionRoutes.js';
 
 export interface ExampleBffOptions {
@@ -134,18 +140,31 @@ export async function createExampleBff(
       basePath: '/api',
     });
     registerSessionRoutes(router, sessions);
+    // "Recommended next" for the demo: needs a knowledge graph, which only the simulator's catalogue
+    // provides here (the demo's lessons are modules of its first seeded graph).
+    const recommendationGraph = sim ? seededGraphs[0] : undefined;
+    if (recommendationGraph) {
+      registerRecommendationRoutes(router, {
+        authenticate: (request) => sessions.authenticate(request),
+        store,
+        platform,
+        graphId: recommendationGraph.id,
+      });
+    }
     if (sim && !config.production) {
       registerDevRoutes(router, sim);
       notice('Development routes on: PUT /api/dev/platform-faults, GET /api/dev/platform-stats.');
     }
 
     const knewtonPrefix = `${KNEWTON_BFF_BASE_PATH}/`;
+    const recommendationPath = `${KNEWTON_BFF_BASE_PATH}${bffPaths.recommendation}`;
     return {
       async fetch(request) {
         const { pathname } = new URL(request.url);
-        return pathname.startsWith(knewtonPrefix) || pathname === KNEWTON_BFF_BASE_PATH
-          ? bff.fetch(request)
-          : router.app.fetch(request);
+        const library =
+          (pathname.startsWith(knewtonPrefix) && pathname !== recommendationPath) ||
+          pathname === KNEWTON_BFF_BASE_PATH;
+        return library ? bff.fetch(request) : router.app.fetch(request);
       },
       bff,
       store,
