@@ -20,7 +20,9 @@ export function RecommendedNext({ accountId }: RecommendedNextProps) {
     ...recommendationQueryOptions(accountId),
     refetchInterval: (query) => (query.state.status === 'error' ? retryAfterFailureMs : false),
   });
-  if (recommendation.isError && !recommendation.data) return null;
+  // The latest attempt failed: the platform is unavailable, so even a recommendation fetched before
+  // hides rather than pretending to be current. It comes back with the next successful refetch.
+  if (recommendation.isError) return null;
 
   const lessons = (recommendation.data?.moduleIds ?? []).flatMap((moduleId) => {
     const lesson = findLessonByModuleId(moduleId);

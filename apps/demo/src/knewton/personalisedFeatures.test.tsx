@@ -75,6 +75,33 @@ describe('the personalised features', () => {
     expect(screen.getByText('Lessons')).toBeTruthy();
   });
 
+  it('hide a recommendation fetched earlier once the platform stops answering', async () => {
+    const lesson = lessons[0];
+    fetchMock.mockImplementationOnce(async () => recommendation([lesson?.moduleId ?? '']));
+    fetchMock.mockImplementation(async () =>
+      Response.json(
+        {
+          error: { code: 'knewton_unavailable', message: 'down', retryable: true, requestId: 'r' },
+        },
+        { status: 503 },
+      ),
+    );
+    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    render(
+      <KnewtonTestProvider state={{ status: 'ready', accountId }} queryClient={queryClient}>
+        <RecommendedNextPanel />
+      </KnewtonTestProvider>,
+    );
+    expect(await screen.findByRole('link', { name: lesson?.title ?? '' })).toBeTruthy();
+    await queryClient.invalidateQueries({ queryKey: ['recommendation'] });
+    await waitFor(
+      () => expect(screen.queryByRole('region', { name: /Recommended next/ })).toBeNull(),
+      {
+        timeout: 5000,
+      },
+    );
+  });
+
   it('show only a quiet note with a retry when the account cannot be had, and never ask for a recommendation', () => {
     renderIn({ status: 'error' });
     expect(screen.getByText('Personalisation paused')).toBeTruthy();
