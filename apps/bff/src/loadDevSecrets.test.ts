@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -27,9 +27,14 @@ describe('loadDevSecrets', () => {
     });
   });
 
-  it('two processes starting at once end up with the same secrets', async () => {
-    const [a, b] = await Promise.all([loadDevSecrets(dir), loadDevSecrets(dir)]);
-    expect(a.pseudonymKey).toBe(b.pseudonymKey);
+  it('many starts at once end up with the same secrets and never read a half-written file', async () => {
+    for (let round = 0; round < 20; round++) {
+      const dataDir = join(dir, `round-${round}`);
+      const all = await Promise.all(Array.from({ length: 8 }, () => loadDevSecrets(dataDir)));
+      expect(new Set(all.map((s) => s.pseudonymKey)).size).toBe(1);
+      expect(all.filter((s) => s.generated)).toHaveLength(1);
+      expect(await readdir(dataDir)).toEqual([devSecretsFile]);
+    }
   });
 
   it('without a folder the secrets live only as long as the process', async () => {

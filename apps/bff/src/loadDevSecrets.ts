@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface DevSecrets {
@@ -35,14 +35,19 @@ export async function loadDevSecrets(dataDir: string | undefined): Promise<Loade
   if (existing) return { ...existing, path, generated: false };
   await mkdir(dataDir, { recursive: true });
   const secrets = generate();
+  // Written whole under a private name, then published with link(2): it fails with EEXIST if another
+  // process published first, and nobody can ever read a half-written file.
+  const draft = `${path}.${process.pid}.${randomBytes(6).toString('hex')}`;
+  await writeFile(draft, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   try {
-    // `wx`: if another process wrote the file first, use theirs rather than overwrite it.
-    await writeFile(path, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    await link(draft, path);
   } catch (error) {
     const theirs =
       (error as NodeJS.ErrnoException).code === 'EEXIST' && (await readDevSecrets(path));
     if (theirs) return { ...theirs, path, generated: false };
     throw error;
+  } finally {
+    await rm(draft, { force: true });
   }
   return { ...secrets, path, generated: true };
 }
