@@ -1,9 +1,10 @@
 import { fireEvent, screen } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { HttpResponse, http } from 'msw';
+import { describe, expect, it, vi } from 'vitest';
 import { KnewtonGate } from './KnewtonGate.js';
 import { knewtonHandlers } from './testing/knewtonHandlers.js';
 import { setupMswServer } from './testSupport/mswServer.js';
-import { renderWithClient } from './testSupport/renderWithClient.js';
+import { deferred, renderWithClient } from './testSupport/renderWithClient.js';
 import { useProvisionKnewtonAccount } from './useProvisionKnewtonAccount.js';
 
 const msw = setupMswServer();
@@ -50,5 +51,29 @@ describe('useProvisionKnewtonAccount (eager mode)', () => {
     view.rerender({}, <KnewtonGate>{(accountId) => <p>open for {accountId}</p>}</KnewtonGate>);
     expect(screen.getByText('open for acc-early')).toBeDefined();
     expect(msw.sent()).toEqual(['PUT /api/knewton/account']);
+  });
+
+  it('caches the id for the user who asked, not for one who signed in while it was on its way', async () => {
+    const answer = deferred();
+    msw.server.use(
+      http.put('/api/knewton/account', async () => {
+        await answer.promise;
+        return HttpResponse.json({ accountId: 'acc-u1', createdAt: new Date().toISOString() });
+      }),
+      http.get('/api/knewton/account', () =>
+        HttpResponse.json({ accountId: 'acc-u2', createdAt: new Date().toISOString() }),
+      ),
+    );
+    const view = renderWithClient(<SignUpStep />, { provider: { userId: 'u1', mode: 'eager' } });
+    fireEvent.click(screen.getByRole('button', { name: 'finish sign-up' }));
+    await vi.waitFor(() => expect(msw.sent()).toEqual(['PUT /api/knewton/account']));
+    // u1 signs out and u2 signs in before u1's answer arrives.
+    view.rerender({ userId: undefined });
+    view.rerender({ userId: 'u2' });
+    answer.resolve();
+    await screen.findByText('provisioned acc-u1');
+    view.rerender({}, <KnewtonGate>{(accountId) => <p>open for {accountId}</p>}</KnewtonGate>);
+    expect(await screen.findByText('open for acc-u2')).toBeDefined();
+    expect(screen.queryByText('open for acc-u1')).toBeNull();
   });
 });

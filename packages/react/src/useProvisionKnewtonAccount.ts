@@ -16,9 +16,14 @@ export function useProvisionKnewtonAccount(): UseProvisionKnewtonAccountResult {
   const input = useKnewtonContext();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => requestKnewtonAccount(input, 'PUT'),
-    onSuccess: (accountId) =>
-      queryClient.setQueryData(knewtonAccountQueryKey(input.userId), accountId),
+    // The key is taken when the request leaves: by the time the answer arrives the provider may have
+    // another user, who must not be given this id (an `onSuccess` would see the new one).
+    async mutationFn() {
+      const key = knewtonAccountQueryKey(input.userId);
+      const accountId = await requestKnewtonAccount(input, 'PUT');
+      queryClient.setQueryData(key, accountId);
+      return accountId;
+    },
     // The ensure is idempotent, so retrying it is as safe as retrying a read.
     ...knewtonRetry(input.retry),
   });
