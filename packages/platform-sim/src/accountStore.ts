@@ -41,6 +41,15 @@ export class AccountStore {
     this.#byExternalId.set(this.systemAccount.externalUserId, this.systemAccount);
   }
 
+  /** Replaces every created account with `accounts` (from a state file); the system account stays. */
+  restore(accounts: readonly AccountRecord[]): void {
+    this.reset();
+    for (const account of accounts) {
+      this.#byId.set(account.id, account);
+      this.#byExternalId.set(account.externalUserId, account);
+    }
+  }
+
   /** Returns `undefined` when the external id was ever used. */
   create(externalUserId: string, test: boolean, now: number): AccountRecord | undefined {
     if (this.#byExternalId.has(externalUserId)) return undefined;

@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -85,6 +88,48 @@ describe('platform-sim CLI', () => {
     expect(code).toBe(0);
     expect(cli.lines.at(-1)).toMatch(/stopped/);
   }, 30_000);
+
+  it('--state-file: an account created before a restart is still known after it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'platform-sim-cli-'));
+    const stateFile = join(dir, 'sim.json');
+    const basic = `Basic ${Buffer.from('sim-api-key:sim-api-secret').toString('base64')}`;
+    const tokenFor = (url: string, scope: string) =>
+      fetch(`${url}/v0/oauth/token`, {
+        method: 'POST',
+        headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+        body: `grant_type=client_credentials&scope=${scope}`,
+      });
+    try {
+      const first = startCli(['--port', '0', '--state-file', stateFile]);
+      expect(await first.waitForLine(/state:/)).toContain(stateFile);
+      const firstUrl = /(http:\/\/\S+)/.exec(await first.waitForLine(/listening on/))?.[1] ?? '';
+      const admin = (await (await tokenFor(firstUrl, 'sim-partner-SystemUser')).json()) as {
+        access_token: string;
+      };
+      const created = await fetch(`${firstUrl}/v0/accounts`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${admin.access_token}`,
+          'content-type': 'application/json',
+        },
+        body: '{"external_user_id":"survives-restart"}',
+      });
+      const { id } = (await created.json()) as { id: string };
+      // SIGTERM at once: the write happens on shutdown, not only after the debounce.
+      first.child.kill('SIGTERM');
+      expect((await first.exited)[0]).toBe(0);
+
+      const second = startCli(['--port', '0', '--state-file', stateFile]);
+      const secondUrl = /(http:\/\/\S+)/.exec(await second.waitForLine(/listening on/))?.[1] ?? '';
+      const token = await tokenFor(secondUrl, 'survives-restart');
+      expect(token.status).toBe(200);
+      expect(((await token.json()) as { account_id: string }).account_id).toBe(id);
+      second.child.kill('SIGTERM');
+      expect((await second.exited)[0]).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('stops cleanly on SIGINT (Ctrl-C)', async () => {
     const cli = startCli(['--port', '0', '--no-rate-limits']);

@@ -37,12 +37,16 @@ let stopping = false;
 const stop = (signal: NodeJS.Signals) => {
   if (stopping) return;
   stopping = true;
-  server.close().then(
+  // `sim.close()` also writes the state file's last changes.
+  sim.close().then(
     () => {
       console.log(`platform-sim: stopped (${signal}).`);
       process.exit(0);
     },
-    () => process.exit(1),
+    (error: unknown) => {
+      console.error(`platform-sim: ${(error as Error).message}`);
+      process.exit(1);
+    },
   );
 };
 process.on('SIGINT', stop);
@@ -54,4 +58,7 @@ console.log(`  api key:                 ${sim.apiKey}`);
 console.log(`  api secret:              ${sim.apiSecret}`);
 console.log(`  system external user id: ${sim.systemExternalUserId}`);
 console.log(`  rate limits:             ${config.options.rateLimits === false ? 'off' : 'on'}`);
+console.log(
+  `  state:                   ${config.options.stateFile ?? 'in memory (--state-file keeps it)'}`,
+);
 console.log('Press Ctrl-C to stop.');

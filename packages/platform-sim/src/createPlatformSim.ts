@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { AccountStore } from './accountStore.js';
 import { FaultState } from './faultState.js';
 import { DROP_CONNECTION, handleRequest } from './handleRequest.js';
@@ -12,7 +13,9 @@ import { createRouter } from './router.js';
 import type { SimAccounts, SimStats } from './routes/simRoutes.js';
 import { createSimControl, createSimRoutes } from './routes/simRoutes.js';
 import type { SimFaults } from './simFaults.js';
+import { restoreSimState, serializeSimState } from './simSnapshot.js';
 import type { SimState } from './simState.js';
+import { createStateFileWriter, type StateFileWriter } from './stateFileWriter.js';
 import { TokenStore } from './tokenStore.js';
 
 export interface PlatformSim {
@@ -36,6 +39,11 @@ export interface PlatformSim {
   setFaults(faults: SimFaults): void;
   /** Same as `POST /__sim/reset`: forgets all state except the seeded system account. */
   reset(): void;
+  /**
+   * Closes every server opened by `listen()` and writes pending state to `stateFile` (when set).
+   * Idempotent; `fetch` keeps working afterwards.
+   */
+  close(): Promise<void>;
 }
 
 // In-process callers have no socket; they share one per-IP bucket.
@@ -53,10 +61,23 @@ export function createPlatformSim(options?: PlatformSimOptions): PlatformSim {
     faults: new FaultState(),
     calls: new Map(),
   };
+  const writer =
+    resolved.stateFile === undefined ? undefined : openStateFile(resolved.stateFile, state);
   const control = createSimControl(state);
   const router = createRouter([...platformRoutes, ...createSimRoutes(control, state)]);
-  const handle = (request: Request, clientAddress: string) =>
-    handleRequest(state, router, request, clientAddress);
+  // Every change of kept state comes from a request that is not a read (or from `reset()`); the writer
+  // skips the write when the state turns out unchanged (token requests, refused creations).
+  const handle = writer
+    ? async (request: Request, clientAddress: string) => {
+        try {
+          return await handleRequest(state, router, request, clientAddress);
+        } finally {
+          if (request.method !== 'GET' && request.method !== 'HEAD') writer.schedule();
+        }
+      }
+    : (request: Request, clientAddress: string) =>
+        handleRequest(state, router, request, clientAddress);
+  const servers = new Set<ListeningSim>();
 
   return {
     async fetch(input, init) {
@@ -71,7 +92,11 @@ export function createPlatformSim(options?: PlatformSimOptions): PlatformSim {
       }
       return result;
     },
-    listen: (listenOptions) => listenOnPort(handle, listenOptions),
+    async listen(listenOptions) {
+      const server = await listenOnPort(handle, listenOptions);
+      servers.add(server);
+      return server;
+    },
     apiKey: resolved.apiKey,
     apiSecret: resolved.apiSecret,
     systemExternalUserId: resolved.systemExternalUserId,
@@ -79,6 +104,38 @@ export function createPlatformSim(options?: PlatformSimOptions): PlatformSim {
     stats: () => control.stats(),
     accounts: () => control.accounts(),
     setFaults: (faults) => control.setFaults(faults),
-    reset: () => control.reset(),
+    reset() {
+      control.reset();
+      writer?.schedule();
+    },
+    async close() {
+      await Promise.all([...servers].map((server) => server.close()));
+      await writer?.flush();
+    },
   };
+}
+
+/** Loads `file` into `state` when it exists; a file that cannot be read or understood stops creation. */
+function openStateFile(file: string, state: SimState): StateFileWriter {
+  let text: string | undefined;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new Error(
+        `createPlatformSim: cannot read \`stateFile\` ${file}: ${(error as Error).message}`,
+      );
+    }
+  }
+  if (text !== undefined) {
+    try {
+      restoreSimState(state, text);
+    } catch (error) {
+      // Never overwritten silently: it may hold accounts that some store still maps users to.
+      throw new Error(
+        `createPlatformSim: \`stateFile\` ${file} is not a simulator state file (${(error as Error).message}); move it away to start empty.`,
+      );
+    }
+  }
+  return createStateFileWriter(file, () => serializeSimState(state), text);
 }

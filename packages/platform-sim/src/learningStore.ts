@@ -41,6 +41,29 @@ export class LearningStore {
     this.#activePerInstance.clear();
   }
 
+  /** Replaces everything with what a state file held; registrations must name known instances. */
+  restore(
+    instances: readonly LearningInstanceRecord[],
+    registrations: readonly RegistrationRecord[],
+  ): void {
+    this.reset();
+    for (const instance of instances) this.#instances.set(instance.id, instance);
+    for (const registration of registrations) {
+      this.#registrations.set(registration.id, registration);
+      if (registration.deletedAt !== undefined) continue;
+      const { accountId, learningInstanceId } = registration;
+      this.#activePerAccount.set(accountId, (this.#activePerAccount.get(accountId) ?? 0) + 1);
+      const ofInstance = this.#activePerInstance.get(learningInstanceId) ?? [];
+      ofInstance.push(registration);
+      this.#activePerInstance.set(learningInstanceId, ofInstance);
+    }
+  }
+
+  /** Every registration, deleted ones included (what a state file keeps). */
+  allRegistrations(): RegistrationRecord[] {
+    return [...this.#registrations.values()];
+  }
+
   createInstance(fields: Omit<LearningInstanceRecord, 'id'>): LearningInstanceRecord {
     const instance = { id: randomUUID(), ...fields };
     this.#instances.set(instance.id, instance);

@@ -27,6 +27,8 @@ describe('parseCliArgs', () => {
         '60',
         '--no-rate-limits',
         '--allow-pii-external-ids',
+        '--state-file',
+        '.data/sim.json',
       ]),
     ).toEqual({
       kind: 'run',
@@ -38,6 +40,7 @@ describe('parseCliArgs', () => {
           apiSecret: 's',
           systemExternalUserId: 'sys',
           tokenTtlSeconds: 60,
+          stateFile: '.data/sim.json',
           rateLimitScale: 60,
           rateLimits: false,
           rejectPiiExternalIds: false,

@@ -22,6 +22,8 @@ export const CLI_USAGE = `Usage: platform-sim [options]
   --rate-limit-scale <n>            divide rate-limit windows by n (default 1)
   --no-rate-limits                  switch the rate limits off
   --allow-pii-external-ids          accept external ids that look like emails or phone numbers
+  --state-file <path>               keep accounts, learning instances and registrations in this JSON file
+                                    across restarts (default: in memory only)
   --help                            show this help`;
 
 /** Turns command-line flags into a config, or one clear error line (never throws). */
@@ -42,6 +44,7 @@ export function parseCliArgs(args: string[]): CliParseResult {
         'rate-limit-scale': { type: 'string' },
         'no-rate-limits': { type: 'boolean' },
         'allow-pii-external-ids': { type: 'boolean' },
+        'state-file': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -62,6 +65,7 @@ export function parseCliArgs(args: string[]): CliParseResult {
     ['api-key', 'apiKey'],
     ['api-secret', 'apiSecret'],
     ['system-external-user-id', 'systemExternalUserId'],
+    ['state-file', 'stateFile'],
   ] as const) {
     const value = values[flag];
     if (typeof value === 'string') {

@@ -28,6 +28,8 @@ describe('createPlatformSim options', () => {
       [{ tokenTtlSeconds: 1.5 }, /`tokenTtlSeconds`/],
       [{ rejectPiiExternalIds: 'yes' }, /`rejectPiiExternalIds`/],
       [{ rateLimits: null }, /`rateLimits`/],
+      [{ stateFile: '' }, /`stateFile`/],
+      [{ stateFile: null }, /`stateFile`/],
       [{ rateLimitScale: 0 }, /`rateLimitScale`/],
       [{ rateLimitScale: Number.POSITIVE_INFINITY }, /`rateLimitScale`/],
       [{ now: 5 }, /`now`/],

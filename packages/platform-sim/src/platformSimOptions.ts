@@ -15,6 +15,12 @@ export interface PlatformSimOptions {
   rateLimitScale?: number;
   /** Clock in epoch milliseconds, for tests. @default Date.now */
   now?: () => number;
+  /**
+   * JSON file that keeps accounts, learning instances and registrations across restarts: read on
+   * creation when it exists, rewritten atomically shortly after each change and on `close()`.
+   * @default undefined (everything in memory)
+   */
+  stateFile?: string;
 }
 
 export interface ResolvedPlatformSimOptions {
@@ -26,6 +32,7 @@ export interface ResolvedPlatformSimOptions {
   rateLimits: boolean;
   rateLimitScale: number;
   now: () => number;
+  stateFile: string | undefined;
 }
 
 export const defaultPlatformSimOptions = {
@@ -37,6 +44,7 @@ export const defaultPlatformSimOptions = {
   rateLimits: true,
   rateLimitScale: 1,
   now: Date.now,
+  stateFile: undefined,
 } satisfies ResolvedPlatformSimOptions;
 
 const KNOWN_OPTIONS = new Set(Object.keys(defaultPlatformSimOptions));
@@ -56,7 +64,7 @@ export function resolvePlatformSimOptions(
   }
   const resolved: ResolvedPlatformSimOptions = { ...defaultPlatformSimOptions };
   const { apiKey, apiSecret, systemExternalUserId, tokenTtlSeconds } = given;
-  const { rejectPiiExternalIds, rateLimits, rateLimitScale, now } = given;
+  const { rejectPiiExternalIds, rateLimits, rateLimitScale, now, stateFile } = given;
   if (apiKey !== undefined) resolved.apiKey = requireCredential('apiKey', apiKey, true);
   if (apiSecret !== undefined)
     resolved.apiSecret = requireCredential('apiSecret', apiSecret, false);
@@ -92,6 +100,12 @@ export function resolvePlatformSimOptions(
       );
     }
     resolved.now = now;
+  }
+  if (stateFile !== undefined) {
+    if (typeof stateFile !== 'string' || stateFile.length === 0 || stateFile.includes('\0')) {
+      throw new TypeError('createPlatformSim: `stateFile` must be a non-empty file path.');
+    }
+    resolved.stateFile = stateFile;
   }
   return resolved;
 }
