@@ -1,9 +1,9 @@
 import { useProvisionKnewtonAccount } from '@knewton-kit/react';
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { PageHeading } from '../routing/PageHeading.js';
 import { routeHref } from '../routing/route.js';
-import { describeUserIdProblem } from './userIdInput.js';
-import { useSession, useSignIn } from './useSession.js';
+import { UserIdForm } from './UserIdForm.js';
+import { useSession } from './useSession.js';
 
 /**
  * The sign-up flow, showing eager provisioning: once the new user exists, the Knewton account is
@@ -21,56 +21,22 @@ export function SignUpPage() {
   );
 }
 
+/** In a real app this is the partner's own sign-up; the demo sign-in stands in for it. */
 function SignUpForm() {
-  const signIn = useSignIn();
-  const inputId = useId();
-  const hintId = useId();
-  const inputRef = useRef<HTMLInputElement>(null);
-  const [problem, setProblem] = useState<string | undefined>(undefined);
-
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const userId = String(new FormData(event.currentTarget).get('userId') ?? '').trim();
-    const found = describeUserIdProblem(userId);
-    setProblem(found);
-    if (found) {
-      inputRef.current?.focus();
-      return;
-    }
-    // In a real app this is the partner's own sign-up; the demo sign-in stands in for it.
-    signIn.mutate(userId);
-  };
-  const error =
-    problem ?? (signIn.isError ? 'Creating the account failed. Please try again.' : undefined);
-
   return (
-    <form className="card form" onSubmit={submit} aria-label="Sign up" noValidate>
-      <label htmlFor={inputId}>Choose a user id</label>
-      <input
-        ref={inputRef}
-        id={inputId}
-        name="userId"
-        autoComplete="username"
-        autoCapitalize="none"
-        spellCheck={false}
-        aria-describedby={hintId}
-        aria-invalid={error ? true : undefined}
-      />
-      <p id={hintId} className="hint">
-        Your personalised-learning account is set up as part of sign-up (eager provisioning).
-      </p>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <button type="submit" className="button primary" disabled={signIn.isPending}>
-        {signIn.isPending ? 'Creating…' : 'Create account'}
-      </button>
+    <UserIdForm
+      title="Sign up"
+      showTitle={false}
+      label="Choose a user id"
+      hint="Your personalised-learning account is set up as part of sign-up (eager provisioning)."
+      submitLabel="Create account"
+      pendingLabel="Creating…"
+      failedMessage="Creating the account failed. Please try again."
+    >
       <p className="muted">
         Already have one? <a href={routeHref({ name: 'courses' })}>Sign in</a>
       </p>
-    </form>
+    </UserIdForm>
   );
 }
 

@@ -1,5 +1,5 @@
 /** What the demo sign-in accepts as a user id: short, no spaces. A real app brings its own accounts. */
-export const userIdPattern = '[A-Za-z0-9._\\-]{1,64}';
+const userIdPattern = '[A-Za-z0-9._\\-]{1,64}';
 
 export function describeUserIdProblem(userId: string): string | undefined {
   if (userId.trim() === '') return 'Enter a user id.';
