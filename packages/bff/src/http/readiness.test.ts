@@ -16,7 +16,8 @@ describe('GET /api/knewton/readyz', () => {
   it(
     '503 knewton_unavailable with Retry-After when no platform token can be obtained; 200 once it can',
     async () => {
-      h = await createBffHarness({ platform: { timeoutMs: 300, maxRetries: 0 } });
+      // No hang is provoked: a generous timeout so the final healthy check is never cut short under load.
+      h = await createBffHarness({ platform: { timeoutMs: 5_000, maxRetries: 0 } });
       h.sim.setFaults({ errorRate: 1, errorStatus: 503 });
       const down = await h.request('/api/knewton/readyz');
       expect(down.status).toBe(503);

@@ -24,7 +24,8 @@ async function record(response: Response): Promise<Response> {
 beforeAll(async () => {
   h = await createBffHarness({
     sim: { apiKey, apiSecret, tokenTtlSeconds: 2 },
-    platform: { timeoutMs: 300, maxRetries: 0 },
+    // No hang is provoked here, so the timeout only needs to never cut a healthy call short under load.
+    platform: { timeoutMs: 5_000, maxRetries: 0 },
   });
   const put = (user: string) => h.request('/api/knewton/account', { method: 'PUT', user });
   // Happy paths, errors of every kind, an outage, and a token refresh in between.
