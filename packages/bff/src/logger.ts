@@ -70,8 +70,8 @@ function redact(value: unknown, depth: number, seen: WeakSet<object>): unknown {
   return out;
 }
 
-/** Redacts secret-bearing keys from a log field object (exported for the HTTP layer's own log lines). */
-export function redactLogFields(fields: Record<string, unknown>): Record<string, unknown> {
+/** Redacts secret-bearing keys from a log field object. */
+function redactLogFields(fields: Record<string, unknown>): Record<string, unknown> {
   return redact(fields, 0, new WeakSet()) as Record<string, unknown>;
 }
 

@@ -17,7 +17,7 @@ export interface ResolvedKnewtonBffOptions {
   basePath: string;
 }
 
-export const defaultLimits = {
+const defaultLimits = {
   maxBodyBytes: 16 * 1024,
   rateLimit: { requests: 30, windowMs: 10_000 },
 } as const;

@@ -3,7 +3,7 @@ import { InvalidExternalIdError } from '../errors.js';
 import { looksLikePii } from './looksLikePii.js';
 
 /** The platform's limit on `external_user_id`. */
-export const maxExternalIdLength = 256;
+const maxExternalIdLength = 256;
 
 export interface ExternalIdMapping {
   externalId: string;
@@ -13,7 +13,7 @@ export interface ExternalIdMapping {
 export type ExternalIdMapper = (appUserId: string) => Promise<ExternalIdMapping>;
 
 /** Key version recorded for rows whose external id came from a host's own mapper. */
-export const customMapperKeyVersion = 'custom';
+const customMapperKeyVersion = 'custom';
 
 export type ExternalIdMapperOptions =
   | { key: string; keyVersion?: string }

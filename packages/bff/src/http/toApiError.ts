@@ -55,5 +55,3 @@ export function toApiError(error: unknown): ApiError {
   }
   return new ApiError('internal_error', genericMessages.internal_error, { cause: error });
 }
-
-export { genericMessages };
