@@ -1,10 +1,10 @@
 import { apiRequest } from '../http/apiRequest.js';
 
 /** The dev-only BFF route that forwards to the in-process simulator's `PUT /__sim/faults`. */
-export const platformFaultsUrl = '/api/dev/platform-faults';
+const platformFaultsUrl = '/api/dev/platform-faults';
 
 /** Every platform call fails with 503 while on; `{}` clears all faults. */
-export const outageFaults = { errorRate: 1, errorStatus: 503 } as const;
+const outageFaults = { errorRate: 1, errorStatus: 503 } as const;
 
 export async function setPlatformOutage(on: boolean): Promise<void> {
   await apiRequest<unknown>(platformFaultsUrl, { method: 'PUT', body: on ? outageFaults : {} });
