@@ -152,6 +152,25 @@ describe('demo sign-in (/api/session)', () => {
     expect(response.headers.get('Set-Cookie')).toBeNull();
   });
 
+  it.each(['/', '/favicon.ico', '/apix', '/api/nothing'])(
+    'GET %s (no route) answers 404 with a real request id, in the header and the body',
+    async (path) => {
+      const response = await send(path);
+      expect(response.status).toBe(404);
+      expect(response.headers.get('Cache-Control')).toBe('no-store');
+      const requestId = response.headers.get('X-Request-Id');
+      expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(parseErrorBody(await response.json())?.error).toMatchObject({
+        code: 'not_found',
+        requestId,
+      });
+      // A caller's own sane request id is taken over, as on every other route.
+      const traced = await send(path, { headers: { 'X-Request-Id': 'trace-404' } });
+      expect(traced.headers.get('X-Request-Id')).toBe('trace-404');
+      expect(parseErrorBody(await traced.json())?.error.requestId).toBe('trace-404');
+    },
+  );
+
   it('DELETE without the CSRF header is refused and keeps the session', async () => {
     const { cookie } = await signIn('ada');
     const response = await send('/api/session', {

@@ -94,9 +94,14 @@ export async function createExampleBff(
     let sim: ExampleBff['sim'];
     let platform: Parameters<typeof createKnewtonBff>[0]['platform'];
     if (config.platform.kind === 'simulator') {
-      const instance = createPlatformSim();
+      // The simulator's accounts must outlive a restart exactly as long as the store's mappings to
+      // them do, so they are kept beside the store in DATA_DIR (and in memory only without one).
+      const stateFile =
+        config.dataDir === undefined ? undefined : join(config.dataDir, 'platform-sim.json');
+      const instance = createPlatformSim(stateFile === undefined ? {} : { stateFile });
+      // close() also closes the listener below and writes the simulator's last changes.
+      cleanups.push(() => instance.close());
       const listening: ListeningSim = await instance.listen({ port: 0 });
-      cleanups.push(() => listening.close());
       sim = Object.assign(instance, { url: listening.url });
       platform = {
         baseUrl: listening.url,
@@ -105,7 +110,7 @@ export async function createExampleBff(
         systemExternalUserId: instance.systemExternalUserId,
       };
       notice(
-        `No KNEWTON_API_URL: started the Knewton Platform simulator in-process at ${listening.url} (stats: ${listening.url}/__sim/stats).`,
+        `No KNEWTON_API_URL: started the Knewton Platform simulator in-process at ${listening.url} (stats: ${listening.url}/__sim/stats; state ${stateFile === undefined ? 'in memory' : `in ${stateFile}`}).`,
       );
     } else {
       const { baseUrl, apiKey, apiSecret, systemExternalUserId } = config.platform;
@@ -133,12 +138,15 @@ export async function createExampleBff(
     });
     cleanups.push(() => bff.close());
 
-    const router = createBffRouter({
+    const routerOptions = {
       logger,
       allowedOrigins: config.allowedOrigins,
       maxBodyBytes: config.limits?.maxBodyBytes ?? 16 * 1024,
-      basePath: '/api',
-    });
+    };
+    const router = createBffRouter({ ...routerOptions, basePath: '/api' });
+    // A router's conventions (request id, log line, headers) only cover its own base path, so paths
+    // outside /api get a router of their own with no routes: the same 404, with a real request id.
+    const outside = createBffRouter({ ...routerOptions, basePath: '' });
     registerSessionRoutes(router, sessions);
     // "Recommended next" for the demo: needs a knowledge graph, which only the simulator's catalogue
     // provides here (the demo's lessons are modules of its first seeded graph).
@@ -164,7 +172,9 @@ export async function createExampleBff(
         const library =
           (pathname.startsWith(knewtonPrefix) && pathname !== recommendationPath) ||
           pathname === KNEWTON_BFF_BASE_PATH;
-        return library ? bff.fetch(request) : router.app.fetch(request);
+        if (library) return bff.fetch(request);
+        const demo = pathname === '/api' || pathname.startsWith('/api/');
+        return (demo ? router : outside).app.fetch(request);
       },
       bff,
       store,
