@@ -74,6 +74,12 @@ describe('createJsonLogger', () => {
 
   it('refuses an unknown level, naming the option', () => {
     expect(() => createJsonLogger(() => {}, 'verbose' as never)).toThrow('`level`');
+    expect(() => createJsonLogger(() => {}, 'toString' as never)).toThrow('`level`');
+  });
+
+  it('refuses a `write` that is not a function when created, not at the first log line', () => {
+    expect(() => createJsonLogger(null as never)).toThrow('`write`');
+    expect(() => createJsonLogger('stdout' as never)).toThrow('`write`');
   });
 
   it('has a silent counterpart', () => {

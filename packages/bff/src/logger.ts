@@ -84,7 +84,8 @@ export function createJsonLogger(
   write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
   level: LogLevel = 'info',
 ): Logger {
-  if (!(level in levelRank))
+  if (typeof write !== 'function') throw new TypeError('`write` must be a function (line) => void');
+  if (typeof level !== 'string' || !Object.hasOwn(levelRank, level))
     throw new TypeError(`\`level\` must be one of debug, info, warn, error`);
   const threshold = levelRank[level];
   const log =
