@@ -132,6 +132,12 @@ describe('createBffRouter options', () => {
   it.each<[string, Record<string, unknown>, string]>([
     ['a missing logger', { logger: undefined }, '`logger`'],
     ['allowedOrigins as a string', { allowedOrigins: 'https://a.example' }, '`allowedOrigins`'],
+    [
+      'an origin with a trailing slash',
+      { allowedOrigins: ['https://a.example/'] },
+      '`allowedOrigins`',
+    ],
+    ['a wildcard origin', { allowedOrigins: ['*'] }, '`allowedOrigins`'],
     ['a zero body limit', { maxBodyBytes: 0 }, '`maxBodyBytes`'],
     ['a basePath with a trailing slash', { basePath: '/api/' }, '`basePath`'],
   ])('refuses %s, naming the option', (_, override, name) => {

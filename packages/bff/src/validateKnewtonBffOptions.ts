@@ -1,5 +1,6 @@
 import { KNEWTON_BFF_BASE_PATH } from '@knewton-kit/contract';
 import type { RateLimitOptions } from './http/createRateLimiter.js';
+import { isOrigin } from './http/isOrigin.js';
 import type { KnewtonBffOptions } from './KnewtonBffOptions.js';
 import { type Logger, silentLogger } from './logger.js';
 
@@ -36,17 +37,6 @@ function isPositiveInteger(value: unknown): value is number {
 
 function hasMethods(value: unknown, names: readonly string[]): boolean {
   return isObject(value) && names.every((name) => typeof value[name] === 'function');
-}
-
-/** An origin as browsers send it: scheme, host and optional port, nothing else. */
-function isOrigin(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
-  } catch {
-    return false;
-  }
 }
 
 /** Checks every option once, at construction, naming the option that is wrong and how to fix it. */

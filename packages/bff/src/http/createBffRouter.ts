@@ -5,6 +5,7 @@ import { ApiError } from './ApiError.js';
 import { applyConventions } from './applyConventions.js';
 import { checkCsrf } from './checkCsrf.js';
 import { createErrorHandler } from './handleError.js';
+import { isOrigin } from './isOrigin.js';
 import type { RouterEnv } from './RouterEnv.js';
 import { readBodyUnderLimit } from './readBodyUnderLimit.js';
 
@@ -104,8 +105,11 @@ function checkRouterOptions(options: BffRouterOptions): void {
   ) {
     fail('`logger` must have debug, info, warn and error methods.');
   }
-  if (!Array.isArray(allowedOrigins) || allowedOrigins.some((o) => typeof o !== 'string')) {
-    fail('`allowedOrigins` must be an array of origin strings.');
+  // An entry that is not an exact origin (a trailing slash, a path, `*`) would never match any request.
+  if (!Array.isArray(allowedOrigins) || !allowedOrigins.every(isOrigin)) {
+    fail(
+      '`allowedOrigins` must be an array of origins (scheme://host[:port], no path or trailing slash).',
+    );
   }
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) {
     fail('`maxBodyBytes` must be a positive integer.');
