@@ -3,9 +3,10 @@ import { ensureAccount } from '../bffClient.js';
 import { bffEnvironment } from '../bffEnvironment.js';
 import type { ChaosProfile } from '../chaosProfile.js';
 import { connectionLost } from '../documentedAnswers.js';
-import { answersRecord, ensureUntilAnswered, openHarness } from '../openHarness.js';
+import { answersRecord, openHarness } from '../openHarness.js';
 import { seededRandom } from '../random.js';
-import { runPool, sleep } from '../runPool.js';
+import { runFinalPass } from '../runFinalPass.js';
+import { sleep } from '../runPool.js';
 import type { ScenarioResult } from '../ScenarioResult.js';
 import type { BffProcess } from '../spawnBff.js';
 import { createTestDatabase } from '../testDatabase.js';
@@ -165,19 +166,13 @@ export async function runCrashes(
 
     // The next ensure after the storm: every user who had an id keeps it, every other user gets one.
     const hadId = new Set(ledger.firstIdByUser.keys());
-    await runPool([...attempted], concurrency, async (userId) => {
-      await ensureUntilAnswered(
-        () => pick(live())?.bff?.url ?? (slots[0]?.bff?.url as string),
-        cookies.get(userId) as string,
-        (answer) =>
-          ledger.record({
-            userId,
-            key: answer.key,
-            accountId: answer.accountId,
-            source: 'final pass',
-          }),
-      );
-    });
+    await runFinalPass(
+      [...attempted],
+      concurrency,
+      () => pick(live())?.bff?.url ?? (slots[0]?.bff?.url as string),
+      cookies,
+      ledger,
+    );
     const kills = targetedKills + randomKills;
     if (kills < killTarget) failures.push(`only ${kills} of ${killTarget} kills happened in time`);
     if (restartFailures > 0) failures.push(`${restartFailures} restarts failed to come up`);

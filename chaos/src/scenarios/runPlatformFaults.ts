@@ -3,8 +3,9 @@ import { AnswerLedger } from '../AnswerLedger.js';
 import { ensureAccount } from '../bffClient.js';
 import { bffEnvironment } from '../bffEnvironment.js';
 import type { ChaosProfile } from '../chaosProfile.js';
-import { answersRecord, ensureUntilAnswered, openHarness } from '../openHarness.js';
+import { answersRecord, openHarness } from '../openHarness.js';
 import { percentile } from '../percentile.js';
+import { runFinalPass } from '../runFinalPass.js';
 import { runPool } from '../runPool.js';
 import type { ScenarioResult } from '../ScenarioResult.js';
 
@@ -137,19 +138,7 @@ export async function runPlatformFaults(profile: ChaosProfile): Promise<Scenario
     const durationMs = Date.now() - started;
 
     // Every user gets an account on a later ensure, with no fault left: nothing was lost or doubled meanwhile.
-    await runPool(allUsers, concurrency, async (userId) => {
-      await ensureUntilAnswered(
-        () => bff.url,
-        cookies.get(userId) as string,
-        (answer) =>
-          ledger.record({
-            userId,
-            key: answer.key,
-            accountId: answer.accountId,
-            source: 'final pass',
-          }),
-      );
-    });
+    await runFinalPass(allUsers, concurrency, () => bff.url, cookies, ledger);
     const platform = harness.platformSummary();
     if (platform.droppedAfterCreate === 0)
       failures.push('dropAfterCreate never dropped a create answer');

@@ -2,7 +2,8 @@ import { AnswerLedger } from '../AnswerLedger.js';
 import { ensureAccount, signIn } from '../bffClient.js';
 import { bffEnvironment } from '../bffEnvironment.js';
 import type { ChaosProfile } from '../chaosProfile.js';
-import { answersRecord, ensureUntilAnswered, openHarness } from '../openHarness.js';
+import { answersRecord, openHarness } from '../openHarness.js';
+import { runFinalPass } from '../runFinalPass.js';
 import { runPool, sleep } from '../runPool.js';
 import type { ScenarioResult } from '../ScenarioResult.js';
 import { createTestDatabase } from '../testDatabase.js';
@@ -124,19 +125,13 @@ export async function runStoreFaults(
 
     // Every user attempted gets an id on a later ensure; accounts created while the row could not be written are repaired.
     const allAlive = bffs.every((bff) => bff.alive);
-    await runPool(allAlive ? users.slice() : [], concurrency, async (userId) => {
-      await ensureUntilAnswered(
-        () => nextBff().url,
-        cookies.get(userId) as string,
-        (answer) =>
-          ledger.record({
-            userId,
-            key: answer.key,
-            accountId: answer.accountId,
-            source: 'final pass',
-          }),
-      );
-    });
+    await runFinalPass(
+      allAlive ? users.slice() : [],
+      concurrency,
+      () => nextBff().url,
+      cookies,
+      ledger,
+    );
     failures.push(...harness.bffErrorFailures());
     const platform = harness.platformSummary();
     return {
