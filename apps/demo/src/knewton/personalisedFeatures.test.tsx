@@ -1,22 +1,14 @@
 import { KnewtonTestProvider, type KnewtonTestState } from '@knewton-kit/react/testing';
 import { QueryClient } from '@tanstack/react-query';
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { render, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import { catalog } from '../courses/catalog.js';
+import { stubFetch } from '../testing/stubFetch.js';
 import { AccountStatus } from './AccountStatus.js';
 import { RecommendedNextPanel } from './RecommendedNext.js';
 
 const accountId = '0f8e2a3c-1b4d-4e5f-8a9b-0c1d2e3f4a5b';
-const fetchMock = vi.fn<typeof fetch>();
-
-beforeEach(() => {
-  fetchMock.mockReset();
-  vi.stubGlobal('fetch', fetchMock);
-});
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+const fetchMock = stubFetch();
 
 function renderIn(state: KnewtonTestState) {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });

@@ -1,19 +1,11 @@
-import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import { renderWithClient } from '../testing/renderWithClient.js';
+import { stubFetch } from '../testing/stubFetch.js';
 import { SignInForm } from './SignInForm.js';
 import { sessionQueryKey } from './useSession.js';
 
-const fetchMock = vi.fn<typeof fetch>();
-
-beforeEach(() => {
-  fetchMock.mockReset();
-  vi.stubGlobal('fetch', fetchMock);
-});
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+const fetchMock = stubFetch();
 
 describe('SignInForm', () => {
   it('refuses an empty or malformed user id with an alert, without calling the server', () => {

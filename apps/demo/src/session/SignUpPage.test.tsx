@@ -1,19 +1,11 @@
 import { KnewtonProvider } from '@knewton-kit/react';
-import { cleanup, fireEvent, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import { renderWithClient } from '../testing/renderWithClient.js';
+import { stubFetch } from '../testing/stubFetch.js';
 import { SignUpPage } from './SignUpPage.js';
 
-const fetchMock = vi.fn<typeof fetch>();
-
-beforeEach(() => {
-  fetchMock.mockReset();
-  vi.stubGlobal('fetch', fetchMock);
-});
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+const fetchMock = stubFetch();
 
 function renderSignedOut() {
   // GET /api/session: nobody signed in; any other request is a test failure below.
