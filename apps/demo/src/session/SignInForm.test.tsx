@@ -50,4 +50,21 @@ describe('SignInForm', () => {
       false,
     );
   });
+
+  it('takes the signed-in user from the server, never from what was typed', async () => {
+    fetchMock.mockResolvedValueOnce(new Response(null, { status: 204 }));
+    const { queryClient } = renderWithClient(<SignInForm />);
+    fireEvent.change(screen.getByLabelText('User id'), { target: { value: 'ada' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Signing in failed. Please try again.',
+    );
+    expect(queryClient.getQueryData(sessionQueryKey)).toBeUndefined();
+
+    fetchMock.mockResolvedValueOnce(Response.json({ userId: 'ada.lovelace' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await waitFor(() =>
+      expect(queryClient.getQueryData(sessionQueryKey)).toEqual({ userId: 'ada.lovelace' }),
+    );
+  });
 });

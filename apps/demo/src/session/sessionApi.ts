@@ -18,10 +18,16 @@ export async function fetchSession(signal?: AbortSignal): Promise<Session | null
   }
 }
 
-export function signIn(userId: string): Promise<Session> {
-  return apiRequest<Session>(sessionUrl, { method: 'POST', body: { userId } }).then(
-    (session) => session ?? { userId },
-  );
+/** Signs in; the session is the server's answer, never the id typed in, so the two cannot differ. */
+export async function signIn(userId: string): Promise<Session> {
+  const session = await apiRequest<Partial<Session> | undefined>(sessionUrl, {
+    method: 'POST',
+    body: { userId },
+  });
+  if (typeof session?.userId !== 'string' || session.userId === '') {
+    throw new Error('POST /api/session answered without the signed-in user.');
+  }
+  return { userId: session.userId };
 }
 
 export async function signOut(): Promise<void> {
