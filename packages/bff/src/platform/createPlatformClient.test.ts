@@ -163,6 +163,9 @@ describe('createPlatformClient', () => {
 
   it('validates its options, naming the option', () => {
     expect(() => client({ baseUrl: 'ftp://x' })).toThrow('`baseUrl`');
+    const withCredentials = () => client({ baseUrl: 'https://key:s3cret@api.knewton.test' });
+    expect(withCredentials).toThrow('`baseUrl` must not contain credentials');
+    expect(withCredentials).not.toThrow('s3cret');
     expect(() => client({ apiKey: '' })).toThrow('`apiKey`');
     expect(() => client({ maxRetries: -1 })).toThrow('`maxRetries`');
     expect(() => client({ maxRateLimitRetries: 11 })).toThrow('`maxRateLimitRetries`');

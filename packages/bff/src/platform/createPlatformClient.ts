@@ -97,6 +97,13 @@ export function validatePlatformOptions(
   if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
     throw new TypeError(`${name('baseUrl')} must be an http(s) URL`);
   }
+  // Credentials in the URL would be printed wherever the URL is (start-up lines, errors), and fetch
+  // refuses such URLs anyway; the message never quotes the value.
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw new TypeError(
+      `${name('baseUrl')} must not contain credentials; pass them as \`apiKey\` and \`apiSecret\``,
+    );
+  }
   for (const [key, value] of [
     ['apiKey', apiKey],
     ['apiSecret', apiSecret],
