@@ -49,6 +49,25 @@ describe('LessonPage', () => {
     ).toBe(true);
   });
 
+  it('opens the next lesson with a clean sheet, never showing the last score on its questions', () => {
+    const view = render(<LessonPage lessonId={lessonId} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Check answers' }));
+    expect(screen.getByRole('status').textContent).toContain('You scored 0 of 3.');
+
+    // Any class a question had in a frame that was later corrected (the old score's verdict on the
+    // new questions) shows up as an attribute change with that class as its old value.
+    const observer = new MutationObserver(() => {});
+    observer.observe(view.container, { attributes: true, attributeOldValue: true, subtree: true });
+    view.rerender(<LessonPage lessonId="fractions-simplify" />);
+    const oldClasses = observer.takeRecords().map((record) => record.oldValue ?? '');
+    observer.disconnect();
+
+    expect(screen.getByRole('heading', { level: 1, name: 'Simplifying fractions' })).toBeTruthy();
+    expect(screen.queryByRole('status')).toBeNull();
+    expect(oldClasses.filter((value) => /is-(wrong|correct)/.test(value))).toEqual([]);
+    expect(screen.getByRole('button', { name: 'Check answers' })).toBeTruthy();
+  });
+
   it('says so for an unknown lesson instead of crashing', () => {
     render(<LessonPage lessonId="no-such-lesson" />);
     expect(screen.getByRole('heading', { name: 'Lesson not found' })).toBeTruthy();

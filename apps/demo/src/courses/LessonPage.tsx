@@ -10,17 +10,16 @@ export interface LessonPageProps {
 
 /** A lesson: a short summary, a few practice questions and the score once they are checked. */
 export function LessonPage({ lessonId }: LessonPageProps) {
+  // Keyed by lesson, so a new lesson starts with a clean sheet in its first render: resetting in an
+  // effect showed the previous lesson's score and feedback on the new questions for one frame.
+  return <Lesson key={lessonId} lessonId={lessonId} />;
+}
+
+function Lesson({ lessonId }: LessonPageProps) {
   const found = findLesson(lessonId);
   const [answers, setAnswers] = useState<Record<string, number>>({});
   const [score, setScore] = useState<Score | undefined>(undefined);
   const scoreRef = useRef<HTMLDivElement>(null);
-
-  // A new lesson starts with a clean sheet.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reset exactly when the lesson changes
-  useEffect(() => {
-    setAnswers({});
-    setScore(undefined);
-  }, [lessonId]);
 
   useEffect(() => {
     if (score) scoreRef.current?.focus();
