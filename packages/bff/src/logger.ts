@@ -12,6 +12,18 @@ export interface Logger {
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
+/** Whether `value` can be used as a `Logger`: an object with the four level methods. */
+export function isLogger(value: unknown): value is Logger {
+  const candidate = value as Partial<Logger> | null | undefined;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    (['debug', 'info', 'warn', 'error'] as const).every(
+      (level) => typeof candidate[level] === 'function',
+    )
+  );
+}
+
 const levelRank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /** Keys (compared without case, `-` and `_`) whose values are replaced by `[redacted]`. */

@@ -2,7 +2,7 @@ import { KNEWTON_BFF_BASE_PATH } from '@knewton-kit/contract';
 import type { RateLimitOptions } from './http/createRateLimiter.js';
 import { isOrigin } from './http/isOrigin.js';
 import type { KnewtonBffOptions } from './KnewtonBffOptions.js';
-import { type Logger, silentLogger } from './logger.js';
+import { isLogger, type Logger, silentLogger } from './logger.js';
 
 /** Options after validation, with every default applied. */
 export interface ResolvedKnewtonBffOptions {
@@ -109,7 +109,7 @@ export function validateKnewtonBffOptions(options: unknown): ResolvedKnewtonBffO
     }
   }
 
-  if (!hasMethods(logger, ['debug', 'info', 'warn', 'error'])) {
+  if (!isLogger(logger)) {
     fail('`logger` must have debug, info, warn and error methods.');
   }
 

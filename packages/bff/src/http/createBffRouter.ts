@@ -1,6 +1,6 @@
 import { type Handler, Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
-import type { Logger } from '../logger.js';
+import { isLogger, type Logger } from '../logger.js';
 import { ApiError } from './ApiError.js';
 import { applyConventions } from './applyConventions.js';
 import { checkCsrf } from './checkCsrf.js';
@@ -97,12 +97,7 @@ function checkRouterOptions(options: BffRouterOptions): void {
   };
   if (typeof options !== 'object' || options === null) fail('options must be an object.');
   const { logger, allowedOrigins, maxBodyBytes, basePath } = options;
-  const levels = ['debug', 'info', 'warn', 'error'] as const;
-  if (
-    typeof logger !== 'object' ||
-    logger === null ||
-    levels.some((l) => typeof logger[l] !== 'function')
-  ) {
+  if (!isLogger(logger)) {
     fail('`logger` must have debug, info, warn and error methods.');
   }
   // An entry that is not an exact origin (a trailing slash, a path, `*`) would never match any request.

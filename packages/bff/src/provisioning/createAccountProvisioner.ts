@@ -3,7 +3,7 @@ import {
   createExternalIdMapper,
   type ExternalIdMapping,
 } from '../externalId/createExternalIdMapper.js';
-import { type Logger, silentLogger } from '../logger.js';
+import { isLogger, silentLogger } from '../logger.js';
 import {
   createPlatformClient,
   type PlatformClient,
@@ -43,17 +43,6 @@ function isAccountStore(store: unknown): store is AccountStore {
     typeof candidate.withUserLock === 'function' &&
     typeof candidate.ping === 'function' &&
     typeof candidate.close === 'function'
-  );
-}
-
-function isLogger(logger: unknown): logger is Logger {
-  const candidate = logger as Partial<Logger> | undefined;
-  return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    (['debug', 'info', 'warn', 'error'] as const).every(
-      (level) => typeof candidate[level] === 'function',
-    )
   );
 }
 
