@@ -1,7 +1,8 @@
 /**
  * Errors the provisioning core throws. The HTTP layer maps each to one answer of the contract:
  * `KnewtonUnavailableError` → 503 `knewton_unavailable`, `StoreUnavailableError` → 503 `store_unavailable`,
- * `InvalidExternalIdError` → 500 `internal_error` (a host's mapper is wrong; the caller can do nothing).
+ * `InvalidExternalIdError` and `AccountStoreConflictError` → 500 `internal_error` (a host's mapper is wrong
+ * or the store is corrupted; the caller can do nothing).
  * Messages never contain app user ids, external ids, tokens or secrets.
  */
 export abstract class BffError extends Error {
@@ -69,4 +70,13 @@ export function isInvalidExternalIdError(error: unknown): error is InvalidExtern
     error instanceof InvalidExternalIdError ||
     (error as Error | undefined)?.name === 'InvalidExternalIdError'
   );
+}
+
+/**
+ * The store refused a mapping because its external id or account id already belongs to another app user:
+ * a broken external id mapper or a corrupted store, which must stop provisioning rather than be papered
+ * over. Internal: it surfaces as 500 `internal_error`.
+ */
+export class AccountStoreConflictError extends BffError {
+  override name = 'AccountStoreConflictError' as const;
 }

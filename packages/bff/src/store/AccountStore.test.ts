@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { isStoreUnavailableError } from '../errors.js';
+import { AccountStoreConflictError, isStoreUnavailableError } from '../errors.js';
 import {
   countRows,
   createTestStore,
@@ -54,6 +54,10 @@ describe.each(storeKinds)('account store on %s', (kind: StoreKind) => {
       await expect(
         store.withUserLock('user-2', (tx) => tx.insert({ ...row(2), accountId: row(1).accountId })),
       ).rejects.toThrow(/already mapped/);
+      // Its own class, so nothing on the way up mistakes it for the store being unavailable.
+      await expect(
+        store.withUserLock('user-2', (tx) => tx.insert({ ...row(2), externalId: 'ext-1' })),
+      ).rejects.toBeInstanceOf(AccountStoreConflictError);
       expect(await countRows(store)).toBe(1);
     });
 

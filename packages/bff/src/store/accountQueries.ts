@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { StoreUnavailableError } from '../errors.js';
+import { AccountStoreConflictError, StoreUnavailableError } from '../errors.js';
 import type { AccountRow, NewAccountRow } from './AccountStore.js';
 import type { AccountDatabase, KnewtonAccountTable } from './schema.js';
 
@@ -50,7 +50,7 @@ export async function insertAccount(
   const existing = await findAccountByAppUserId(db, row.appUserId);
   if (existing && existing.accountId === row.accountId && existing.externalId === row.externalId)
     return existing;
-  throw new Error(
+  throw new AccountStoreConflictError(
     'Account store conflict: the external id or account id is already mapped to another app user (check the external id mapper)',
   );
 }
@@ -64,7 +64,7 @@ export async function guardStore<T>(what: string, operation: () => Promise<T>): 
   try {
     return await operation();
   } catch (error) {
-    if (error instanceof Error && error.message.startsWith('Account store conflict')) throw error;
+    if (error instanceof AccountStoreConflictError) throw error;
     if (error instanceof StoreUnavailableError) throw error;
     throw new StoreUnavailableError(`Account store ${what} failed`, { cause: error });
   }

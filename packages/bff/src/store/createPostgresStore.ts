@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { StoreUnavailableError } from '../errors.js';
+import { AccountStoreConflictError, StoreUnavailableError } from '../errors.js';
 import type { AccountStore, AccountStoreTransaction } from './AccountStore.js';
 import { findAccountByAppUserId, guardStore, insertAccount, pingStore } from './accountQueries.js';
 import { migrateToLatest } from './migrations.js';
@@ -117,8 +117,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
           });
         } catch (error) {
           if (workFailure && workFailure.error === error) {
-            if (error instanceof Error && error.message.startsWith('Account store conflict'))
-              throw error;
+            if (error instanceof AccountStoreConflictError) throw error;
             // Errors of the platform (or the mapper) pass through; our own queries' failures are store failures.
             if (isPgError(error))
               throw new StoreUnavailableError('Account store query failed', { cause: error });
