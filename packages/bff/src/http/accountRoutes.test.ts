@@ -65,6 +65,18 @@ describe('GET and PUT /api/knewton/account', () => {
     expect(response.headers.get('Referrer-Policy')).toBe('no-referrer');
   });
 
+  it.each([
+    ['an unknown route', '/api/knewton/nothing', 'GET'],
+    ['a wrong method', '/api/knewton/account', 'DELETE'],
+    ['a refused request (no CSRF header)', '/api/knewton/account', 'PUT'],
+  ])('sends the same secure headers on %s', async (_, path, method) => {
+    const response = await h.request(path, { method, csrf: false });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.headers.get('Cache-Control')).toBe('no-store');
+    expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff');
+    expect(response.headers.get('Content-Security-Policy')).toContain("default-src 'none'");
+  });
+
   it('accepts an empty JSON object as the PUT body', async () => {
     const response = await h.request('/api/knewton/account', {
       method: 'PUT',

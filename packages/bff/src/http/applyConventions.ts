@@ -4,6 +4,7 @@ import { acceptRequestId } from './acceptRequestId.js';
 import { createCors } from './createCors.js';
 import { logRequest } from './logRequest.js';
 import type { RouterEnv } from './RouterEnv.js';
+import { securityHeaders } from './securityHeaders.js';
 
 export interface ConventionsOptions {
   logger: Logger;
@@ -12,8 +13,8 @@ export interface ConventionsOptions {
 
 /**
  * What every answer gets, in one middleware because each extra layer costs on the warm path: a request id
- * (echoed in `X-Request-Id`), CORS for the allowed origins (answering their preflights), `Cache-Control:
- * no-store`, and one log line.
+ * (echoed in `X-Request-Id`), CORS for the allowed origins (answering their preflights), the
+ * {@link securityHeaders} (`Cache-Control: no-store` among them), and one log line.
  */
 export function applyConventions(options: ConventionsOptions): MiddlewareHandler<RouterEnv> {
   const { logger } = options;
@@ -26,7 +27,8 @@ export function applyConventions(options: ConventionsOptions): MiddlewareHandler
     if (cors?.(c)) c.res = c.body(null, 204);
     else await next();
     // In place: `c.header()` after the handler would copy the whole response.
-    c.res.headers.set('Cache-Control', 'no-store');
+    const headers = c.res.headers;
+    for (const [name, value] of securityHeaders) headers.set(name, value);
     logRequest(logger, c, requestId, started);
   };
 }

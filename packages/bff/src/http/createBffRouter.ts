@@ -1,5 +1,4 @@
 import { type Handler, Hono } from 'hono';
-import { secureHeaders } from 'hono/secure-headers';
 import { isLogger, type Logger } from '../logger.js';
 import { ApiError } from './ApiError.js';
 import { applyConventions } from './applyConventions.js';
@@ -43,22 +42,6 @@ export function createBffRouter(options: BffRouterOptions): BffRouter {
   checkRouterOptions(options);
   const app = new Hono<RouterEnv>({ strict: true }).basePath(options.basePath || '/');
   app.use(applyConventions({ logger: options.logger, allowedOrigins: options.allowedOrigins }));
-  // The answers are JSON, never documents: the headers that matter for an API, not the legacy ones
-  // meant for HTML pages (each header costs time on every request).
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-      xFrameOptions: 'DENY',
-      crossOriginOpenerPolicy: false,
-      originAgentCluster: false,
-      xDnsPrefetchControl: false,
-      xDownloadOptions: false,
-      xPermittedCrossDomainPolicies: false,
-      xXssProtection: false,
-      // Nothing here sets X-Powered-By, so there is nothing to remove.
-      removePoweredBy: false,
-    }),
-  );
   const handleError = createErrorHandler(options.logger);
   app.onError(handleError);
   app.notFound((c) => handleError(new ApiError('not_found', 'There is no such route.'), c));
