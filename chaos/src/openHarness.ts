@@ -3,13 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AnswerLedger } from './AnswerLedger.js';
 import { type EnsureAnswer, ensureAccount, signIn } from './bffClient.js';
-import { type BffSecrets, externalIdOf, generateBffSecrets } from './bffEnvironment.js';
+import {
+  type BffSecrets,
+  bffEnvironment,
+  externalIdOf,
+  generateBffSecrets,
+} from './bffEnvironment.js';
 import { isDocumentedAnswer } from './documentedAnswers.js';
 import { findAnomalies, type PlatformAccount, type StoreRow } from './findAnomalies.js';
 import { runPool, sleep } from './runPool.js';
 import type { ScenarioResult } from './ScenarioResult.js';
 import { type BffProcess, spawnBff } from './spawnBff.js';
 import { type CountingSim, type CountingSimOptions, startCountingSim } from './startCountingSim.js';
+import { createTestDatabase, type TestDatabase } from './testDatabase.js';
 
 /** What every scenario needs: a simulator, shared secrets, spawned BFFs, and cleanup that always runs. */
 export interface Harness {
@@ -18,6 +24,11 @@ export interface Harness {
   bffs: BffProcess[];
   spawn(env: Record<string, string>, label: string): Promise<BffProcess>;
   tempDir(): Promise<string>;
+  /**
+   * A fresh PostgreSQL database (dropped on `close`) and the environment that points BFFs at it, for
+   * the scenarios where several processes share one store.
+   */
+  openDatabase(baseUrl: string): Promise<{ database: TestDatabase; env: Record<string, string> }>;
   /** Runs on `close`, last registered first. */
   onClose(cleanup: () => Promise<void>): void;
   signInAll(
@@ -61,6 +72,11 @@ export async function openHarness(options: CountingSimOptions = {}): Promise<Har
       const dir = await mkdtemp(join(tmpdir(), 'knewton-chaos-'));
       cleanups.push(() => rm(dir, { recursive: true, force: true }));
       return dir;
+    },
+    async openDatabase(baseUrl) {
+      const database = await createTestDatabase(baseUrl);
+      cleanups.push(() => database.drop());
+      return { database, env: bffEnvironment(sim, secrets, { databaseUrl: database.url }) };
     },
     onClose(cleanup) {
       cleanups.push(cleanup);

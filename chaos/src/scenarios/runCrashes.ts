@@ -1,6 +1,5 @@
 import { AnswerLedger } from '../AnswerLedger.js';
 import { ensureAccount } from '../bffClient.js';
-import { bffEnvironment } from '../bffEnvironment.js';
 import type { ChaosProfile } from '../chaosProfile.js';
 import { connectionLost } from '../documentedAnswers.js';
 import { answersRecord, openHarness } from '../openHarness.js';
@@ -9,7 +8,6 @@ import { runFinalPass } from '../runFinalPass.js';
 import { sleep } from '../runPool.js';
 import type { ScenarioResult } from '../ScenarioResult.js';
 import type { BffProcess } from '../spawnBff.js';
-import { createTestDatabase } from '../testDatabase.js';
 import { skippedResult } from './skippedResult.js';
 
 interface Slot {
@@ -38,9 +36,7 @@ export async function runCrashes(
   const harness = await openHarness({ holdCreateAnswersMs });
   const failures: string[] = [];
   try {
-    const database = await createTestDatabase(databaseUrl);
-    harness.onClose(() => database.drop());
-    const env = bffEnvironment(harness.sim, harness.secrets, { databaseUrl: database.url });
+    const { database, env } = await harness.openDatabase(databaseUrl);
     const slots: Slot[] = Array.from({ length: processes }, (_, index) => ({
       index,
       generation: 0,

@@ -1,12 +1,10 @@
 import { AnswerLedger } from '../AnswerLedger.js';
 import { ensureAccount } from '../bffClient.js';
-import { bffEnvironment } from '../bffEnvironment.js';
 import type { ChaosProfile } from '../chaosProfile.js';
 import { answersRecord, openHarness } from '../openHarness.js';
 import { percentile } from '../percentile.js';
 import { runPool } from '../runPool.js';
 import type { ScenarioResult } from '../ScenarioResult.js';
-import { createTestDatabase } from '../testDatabase.js';
 import { skippedResult } from './skippedResult.js';
 
 /**
@@ -24,9 +22,7 @@ export async function runScaleOut(
   const harness = await openHarness();
   const failures: string[] = [];
   try {
-    const database = await createTestDatabase(databaseUrl);
-    harness.onClose(() => database.drop());
-    const env = bffEnvironment(harness.sim, harness.secrets, { databaseUrl: database.url });
+    const { database, env } = await harness.openDatabase(databaseUrl);
     // Started together: their migrations race too.
     const bffs = await Promise.all(
       Array.from({ length: processes }, (_, i) => harness.spawn(env, `scale-${i}`)),

@@ -1,12 +1,10 @@
 import { AnswerLedger } from '../AnswerLedger.js';
 import { ensureAccount, signIn } from '../bffClient.js';
-import { bffEnvironment } from '../bffEnvironment.js';
 import type { ChaosProfile } from '../chaosProfile.js';
 import { answersRecord, openHarness } from '../openHarness.js';
 import { runFinalPass } from '../runFinalPass.js';
 import { runPool, sleep } from '../runPool.js';
 import type { ScenarioResult } from '../ScenarioResult.js';
-import { createTestDatabase } from '../testDatabase.js';
 import { skippedResult } from './skippedResult.js';
 
 /**
@@ -25,9 +23,7 @@ export async function runStoreFaults(
   const harness = await openHarness();
   const failures: string[] = [];
   try {
-    const database = await createTestDatabase(databaseUrl);
-    harness.onClose(() => database.drop());
-    const env = bffEnvironment(harness.sim, harness.secrets, { databaseUrl: database.url });
+    const { database, env } = await harness.openDatabase(databaseUrl);
     const bffs = await Promise.all(
       Array.from({ length: processes }, (_, i) => harness.spawn(env, `store-${i}`)),
     );
