@@ -80,3 +80,41 @@ export function isInvalidExternalIdError(error: unknown): error is InvalidExtern
 export class AccountStoreConflictError extends BffError {
   override name = 'AccountStoreConflictError' as const;
 }
+
+/** The owner of a PGlite folder as a refused open reports it. */
+export interface PgliteFolderOwner {
+  pid: number;
+  host: string;
+  /** When the owner took the folder (ISO 8601). */
+  since: string;
+}
+
+/**
+ * A PGlite folder is already open, in another process or this one. PGlite must never see two writers (two
+ * instances on one folder corrupt it), so the second open is refused before PGlite touches the folder.
+ * Not a `StoreUnavailableError`: retrying does not help while the owner lives.
+ */
+export class PgliteFolderInUseError extends BffError {
+  override name = 'PgliteFolderInUseError' as const;
+  readonly dataDir: string;
+  readonly lockPath: string;
+  /** `undefined` when the lock's owner record could not be read. */
+  readonly owner: PgliteFolderOwner | undefined;
+
+  constructor(
+    message: string,
+    options: { dataDir: string; lockPath: string; owner: PgliteFolderOwner | undefined },
+  ) {
+    super(message);
+    this.dataDir = options.dataDir;
+    this.lockPath = options.lockPath;
+    this.owner = options.owner;
+  }
+}
+
+export function isPgliteFolderInUseError(error: unknown): error is PgliteFolderInUseError {
+  return (
+    error instanceof PgliteFolderInUseError ||
+    (error as Error | undefined)?.name === 'PgliteFolderInUseError'
+  );
+}

@@ -1,5 +1,6 @@
 // The BFF: routes, options and the building blocks for a host's own routes beside them.
 export { createKnewtonBff } from './createKnewtonBff.js';
+export type { PgliteFolderOwner } from './errors.js';
 // Errors and logging.
 export {
   BffError,
@@ -7,8 +8,10 @@ export {
   isBffError,
   isInvalidExternalIdError,
   isKnewtonUnavailableError,
+  isPgliteFolderInUseError,
   isStoreUnavailableError,
   KnewtonUnavailableError,
+  PgliteFolderInUseError,
   StoreUnavailableError,
 } from './errors.js';
 export type { ApiErrorOptions } from './http/ApiError.js';

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { AccountStoreConflictError, StoreUnavailableError } from '../errors.js';
 import type { AccountRow, NewAccountRow } from './AccountStore.js';
+import { describeCause } from './describeCause.js';
 import type { AccountDatabase, KnewtonAccountTable } from './schema.js';
 
 function toAccountRow(row: Selectable<KnewtonAccountTable>): AccountRow {
@@ -66,6 +67,8 @@ export async function guardStore<T>(what: string, operation: () => Promise<T>): 
   } catch (error) {
     if (error instanceof AccountStoreConflictError) throw error;
     if (error instanceof StoreUnavailableError) throw error;
-    throw new StoreUnavailableError(`Account store ${what} failed`, { cause: error });
+    throw new StoreUnavailableError(`Account store ${what} failed: ${describeCause(error)}`, {
+      cause: error,
+    });
   }
 }

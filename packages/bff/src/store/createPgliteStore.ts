@@ -3,20 +3,27 @@ import { Kysely } from 'kysely';
 import { StoreUnavailableError } from '../errors.js';
 import type { AccountStore } from './AccountStore.js';
 import { findAccountByAppUserId, guardStore, insertAccount, pingStore } from './accountQueries.js';
+import { acquirePgliteFolderLock, type PgliteFolderLock } from './acquirePgliteFolderLock.js';
+import { describeCause } from './describeCause.js';
 import { KeyedMutex } from './keyedMutex.js';
 import { migrateToLatest } from './migrations.js';
 import { createPgliteDialect } from './pgliteDialect.js';
 import type { AccountDatabase } from './schema.js';
 
 export interface PgliteStoreOptions {
-  /** Folder holding the database, created if missing. @default undefined (in memory, lost on close) */
+  /**
+   * Folder holding the database, created (with its parents) if missing. One process owns it at a time:
+   * the lock `<dataDir>.lock` beside it refuses a second open, here or elsewhere, until `close()` or
+   * the owner's exit or death. @default undefined (in memory, lost on close)
+   */
   dataDir?: string;
 }
 
 /**
  * Opens the embedded store (PGlite, WASM PostgreSQL) and migrates it. The default store: no server needed.
- * A PGlite folder belongs to one process at a time, so the in-process lock is the whole story here;
- * several processes need `createPostgresStore`.
+ * A PGlite folder has exactly one owner: a second open of the same folder, from another process or this
+ * one, is refused with a `PgliteFolderInUseError` naming the owner, before PGlite touches the files (two
+ * PGlite instances on one folder corrupt it). Several processes need `createPostgresStore`.
  */
 export async function createPgliteStore(options: PgliteStoreOptions = {}): Promise<AccountStore> {
   if (typeof options !== 'object' || options === null)
@@ -25,14 +32,21 @@ export async function createPgliteStore(options: PgliteStoreOptions = {}): Promi
   if (dataDir !== undefined && (typeof dataDir !== 'string' || dataDir.trim() === '')) {
     throw new TypeError('`dataDir` must be a non-empty path when given');
   }
-  let pglite: PGlite;
+  const lock = dataDir === undefined ? undefined : await acquirePgliteFolderLock(dataDir);
+  const where = lock === undefined ? 'in memory' : `in ${lock.dataDir}`;
+  let pglite: PGlite | undefined;
   try {
-    pglite = dataDir === undefined ? new PGlite() : new PGlite(dataDir);
+    pglite = lock === undefined ? new PGlite() : new PGlite(lock.dataDir);
     await pglite.waitReady;
+    return await openPgliteStore(pglite, { ownsInstance: true, lock });
   } catch (error) {
-    throw new StoreUnavailableError('Opening the PGlite account store failed', { cause: error });
+    await pglite?.close().catch(() => undefined);
+    await lock?.release().catch(() => undefined);
+    throw new StoreUnavailableError(
+      `Opening the PGlite account store ${where} failed: ${describeCause(error)}`,
+      { cause: error },
+    );
   }
-  return openPgliteStore(pglite, { ownsInstance: true });
 }
 
 /**
@@ -41,7 +55,7 @@ export async function createPgliteStore(options: PgliteStoreOptions = {}): Promi
  */
 export async function openPgliteStore(
   pglite: PGlite,
-  { ownsInstance }: { ownsInstance: boolean },
+  { ownsInstance, lock }: { ownsInstance: boolean; lock?: PgliteFolderLock | undefined },
 ): Promise<AccountStore> {
   const db = new Kysely<AccountDatabase>({ dialect: createPgliteDialect(pglite) });
   await migrateToLatest(db as Kysely<unknown>);
@@ -67,8 +81,13 @@ export async function openPgliteStore(
     async close() {
       if (closed) return;
       closed = true;
-      await db.destroy();
-      if (ownsInstance) await pglite.close();
+      try {
+        await db.destroy();
+        if (ownsInstance) await pglite.close();
+      } finally {
+        // Only after PGlite has flushed and closed may another process open the folder.
+        await lock?.release();
+      }
     },
   };
 }

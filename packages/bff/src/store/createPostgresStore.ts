@@ -3,6 +3,7 @@ import pg from 'pg';
 import { AccountStoreConflictError, StoreUnavailableError } from '../errors.js';
 import type { AccountStore, AccountStoreTransaction } from './AccountStore.js';
 import { findAccountByAppUserId, guardStore, insertAccount, pingStore } from './accountQueries.js';
+import { describeCause } from './describeCause.js';
 import { migrateToLatest } from './migrations.js';
 import type { AccountDatabase } from './schema.js';
 import { Semaphore } from './semaphore.js';
@@ -76,7 +77,10 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     await db.destroy().catch(() => {});
     throw error instanceof StoreUnavailableError
       ? error
-      : new StoreUnavailableError('Opening the PostgreSQL account store failed', { cause: error });
+      : new StoreUnavailableError(
+          `Opening the PostgreSQL account store failed: ${describeCause(error)}`,
+          { cause: error },
+        );
   }
 
   // Each provisioning holds one pooled connection for the length of its platform call (the advisory lock is
