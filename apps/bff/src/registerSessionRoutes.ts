@@ -1,4 +1,4 @@
-import { ApiError, type BffRouter, readJsonBody } from '@knewton-kit/bff';
+import { ApiError, type BffRouter, normalizeAppUserId, readJsonBody } from '@knewton-kit/bff';
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import {
@@ -35,7 +35,8 @@ export function registerSessionRoutes(router: BffRouter, sessions: DemoSessions)
       const { userId } = body as { userId?: unknown };
       const problem = userIdProblem(userId);
       if (problem !== undefined) throw new ApiError('bad_request', problem);
-      const validUserId = userId as string;
+      // The library's one spelling (NFC; lone surrogates, control and format characters refused as 400).
+      const validUserId = normalizeAppUserId(userId);
       setCookie(c, sessionCookieName, sessions.issue(validUserId), {
         httpOnly: true,
         sameSite: 'Lax',

@@ -4,6 +4,13 @@ export type { ErrorBody } from './errorBody.js';
 export { parseErrorBody } from './errorBody.js';
 export type { ErrorCode } from './errorCodes.js';
 export { errorStatus, isErrorCode, retryableErrorCodes } from './errorCodes.js';
+export type { AppUserIdProblem } from './normalizeAppUserId.js';
+export {
+  AppUserIdError,
+  isAppUserIdError,
+  maxAppUserIdLength,
+  normalizeAppUserId,
+} from './normalizeAppUserId.js';
 export {
   BFF_ACCOUNT_PATH,
   bffPaths,

@@ -1,3 +1,4 @@
+import { normalizeAppUserId } from '@knewton-kit/contract';
 import type { Context } from 'hono';
 import { ApiError } from './ApiError.js';
 import type { RouterEnv } from './RouterEnv.js';
@@ -8,6 +9,8 @@ export type Authenticate = (request: Request) => string | undefined | Promise<st
 /**
  * The app user id of the request, from the host's `authenticate` and nowhere else; 401 when there is none.
  * A host bug (a throw, or a value that is not a non-empty string) is a 500, not a sign-in prompt.
+ * The id comes back normalized (`normalizeAppUserId`), so every route sees one spelling per user; one it
+ * refuses (a lone surrogate, a control or format character) is a 400 `bad_request` naming the problem.
  */
 export async function requireAppUser(
   c: Context<RouterEnv>,
@@ -20,7 +23,7 @@ export async function requireAppUser(
       `\`authenticate\` must resolve to a non-empty string or undefined, got ${describe(appUserId)}`,
     );
   }
-  return appUserId;
+  return normalizeAppUserId(appUserId);
 }
 
 function describe(value: unknown): string {

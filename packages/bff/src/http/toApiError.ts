@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@knewton-kit/contract';
+import { type ErrorCode, isAppUserIdError } from '@knewton-kit/contract';
 import { HTTPException } from 'hono/http-exception';
 import { isKnewtonUnavailableError, isStoreUnavailableError } from '../errors.js';
 import { ApiError, isApiError } from './ApiError.js';
@@ -37,6 +37,8 @@ const genericMessages: Readonly<Record<ErrorCode, string>> = {
  */
 export function toApiError(error: unknown): ApiError {
   if (isApiError(error)) return error;
+  // Its message names the problem and the code point, never the id, so it may reach the caller.
+  if (isAppUserIdError(error)) return new ApiError('bad_request', error.message, { cause: error });
   if (isKnewtonUnavailableError(error)) {
     return new ApiError('knewton_unavailable', genericMessages.knewton_unavailable, {
       retryAfterSeconds: error.retryAfterSeconds,

@@ -1,3 +1,4 @@
+import { normalizeAppUserId } from '@knewton-kit/contract';
 import { KnewtonUnavailableError, StoreUnavailableError } from '../errors.js';
 import {
   createExternalIdMapper,
@@ -19,19 +20,8 @@ import type {
   ProvisioningContext,
 } from './types.js';
 
-/** Longest app user id accepted; the host's ids are opaque but bounded. */
-const maxAppUserIdLength = 512;
-
 function toAccount(row: AccountRow): ProvisionedAccount {
   return { accountId: row.accountId, createdAt: row.createdAt };
-}
-
-function checkAppUserId(appUserId: unknown): asserts appUserId is string {
-  if (typeof appUserId !== 'string' || appUserId === '' || appUserId.length > maxAppUserIdLength) {
-    throw new TypeError(
-      `The app user id must be a non-empty string of at most ${maxAppUserIdLength} characters`,
-    );
-  }
 }
 
 function isAccountStore(store: unknown): store is AccountStore {
@@ -165,14 +155,15 @@ export async function createAccountProvisioner(
   }
 
   return {
-    async getAccount(appUserId, _context) {
-      checkAppUserId(appUserId);
+    async getAccount(givenAppUserId, _context) {
+      // One spelling per user (NFC, no lone surrogates or invisible characters), whoever calls.
+      const appUserId = normalizeAppUserId(givenAppUserId);
       checkOpen();
       return track(lookup(appUserId));
     },
 
-    async ensureAccount(appUserId, context) {
-      checkAppUserId(appUserId);
+    async ensureAccount(givenAppUserId, context) {
+      const appUserId = normalizeAppUserId(givenAppUserId);
       checkOpen();
       const cached = cache.get(appUserId);
       if (cached) return { account: cached, created: false };
