@@ -1,8 +1,15 @@
 // The BFF: routes, options and the building blocks for a host's own routes beside them.
 
 // App user ids: the one normalization the routes and the provisioner apply (from the contract package).
-export type { AppUserIdProblem } from '@knewton-kit/contract';
-export { AppUserIdError, isAppUserIdError, normalizeAppUserId } from '@knewton-kit/contract';
+// The PII net that checks a host mapper's external ids, for a host's own checks (from the contract package).
+export type { AppUserIdProblem, PiiKind } from '@knewton-kit/contract';
+export {
+  AppUserIdError,
+  findPii,
+  isAppUserIdError,
+  looksLikePii,
+  normalizeAppUserId,
+} from '@knewton-kit/contract';
 export { createKnewtonBff } from './createKnewtonBff.js';
 export type { PgliteFolderOwner } from './errors.js';
 // Errors and logging.

@@ -4,6 +4,8 @@ export type { ErrorBody } from './errorBody.js';
 export { parseErrorBody } from './errorBody.js';
 export type { ErrorCode } from './errorCodes.js';
 export { errorStatus, isErrorCode, retryableErrorCodes } from './errorCodes.js';
+export type { PiiKind } from './findPii.js';
+export { findPii, looksLikePii } from './findPii.js';
 export type { AppUserIdProblem } from './normalizeAppUserId.js';
 export {
   AppUserIdError,

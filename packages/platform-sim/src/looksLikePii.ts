@@ -1,18 +1,20 @@
-const EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]{2,}/;
-// A whole value made of phone-number characters (digits, spaces, dots, dashes, parentheses, a leading +).
-const PHONE_SHAPE = /^\+?[\d\s().-]+$/;
+import { findPii, type PiiKind } from '@knewton-kit/contract';
+
+const phrases: Readonly<Record<PiiKind, string>> = {
+  email: 'an email address',
+  phone: 'a phone number',
+  payment_card: 'a payment card number',
+  iban: 'a bank account number (IBAN)',
+  national_id: 'a national identity number',
+  ip_address: 'an IP address',
+};
 
 /**
- * Says why a value looks like personally identifiable information (an email address or a phone
- * number), or `undefined` when it does not. Deliberately narrow: pseudonymous ids such as HMAC
- * digests or UUIDs must never be refused.
+ * Says why a value looks like personally identifiable information, or `undefined` when it does not.
+ * The detection is the kit's one definition (`findPii` in `@knewton-kit/contract`, which the BFF checks
+ * a host mapper's external ids with too); this only words its answer for the simulator's 422 messages.
  */
-export function looksLikePii(value: string): 'an email address' | 'a phone number' | undefined {
-  if (EMAIL.test(value)) return 'an email address';
-  const trimmed = value.trim();
-  if (PHONE_SHAPE.test(trimmed)) {
-    const digits = trimmed.replace(/\D/g, '').length;
-    if (digits >= 7 && digits <= 15) return 'a phone number';
-  }
-  return undefined;
+export function looksLikePii(value: string): string | undefined {
+  const kind = findPii(value);
+  return kind === undefined ? undefined : phrases[kind];
 }

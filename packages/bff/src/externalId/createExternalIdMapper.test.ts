@@ -1,8 +1,9 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { looksLikePii } from '@knewton-kit/contract';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidExternalIdError } from '../errors.js';
 import { createExternalIdMapper } from './createExternalIdMapper.js';
-import { looksLikePii } from './looksLikePii.js';
 
 const key = 'k'.repeat(32);
 
@@ -76,27 +77,65 @@ describe('createExternalIdMapper with a host mapper', () => {
   });
 });
 
-describe('looksLikePii', () => {
+describe('the PII net around host mappers', () => {
   it.each([
-    'jane@example.com',
-    'x jane.doe+tag@mail.co.uk y',
-    '+1 (555) 123-4567',
-    '5551234567',
-    'tel:+15551234567',
-    'user_555-123-4567',
-    '192.168.0.12',
-  ])('flags %s', (value) => {
-    expect(looksLikePii(value)).toBe(true);
+    ['`id.replace("@", " at ")`', (id: string) => id.replace('@', ' at ')],
+    ['a fullwidth at sign', (id: string) => id.replace('@', '\uff20')],
+    ['base64 of the id', (id: string) => Buffer.from(id).toString('base64')],
+    [
+      'base64url of the id behind a prefix',
+      (id: string) => `u-${Buffer.from(id).toString('base64url')}`,
+    ],
+    ['hex of the id', (id: string) => Buffer.from(id).toString('hex')],
+  ])('refuses a mapper passing the email through as %s', async (_label, disguise) => {
+    const map = createExternalIdMapper({ map: disguise });
+    const failure = await map('jane.doe@example.com').catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(InvalidExternalIdError);
+    expect((failure as Error).message).toBe(
+      'The external id mapper returned a value that looks like PII (email)',
+    );
   });
 
   it.each([
-    'user-42',
-    'a8f3e2c1-77b0-4c2e-9d1e-3f0b2a6c9e11',
-    'qL0pVx7-JZ3_wS9mN2bT5cR8yK1dF4hG6jA0eU3iO7w',
-    'order 12345',
-    'u12345678',
-    'partner-000001234567',
-  ])('accepts %s', (value) => {
-    expect(looksLikePii(value)).toBe(false);
+    ['a phone number inside an id', 'user-5551234567', 'phone'],
+    ['a phone number with an extension', '555-123-4567 x89', 'phone'],
+    ['a card number', 'card-4111111111111111', 'payment card'],
+    ['an IBAN', 'DE89370400440532013000', 'iban'],
+    ['a UK NINO', 'AB123456C', 'national id'],
+    ['a US SSN', '078-05-1120', 'national id'],
+  ])('refuses %s, naming the kind but not the value', async (_label, output, kind) => {
+    const failure = await createExternalIdMapper({ map: () => output })('u1').catch(
+      (error: unknown) => error,
+    );
+    expect((failure as Error).message).toBe(
+      `The external id mapper returned a value that looks like PII (${kind})`,
+    );
+  });
+
+  it('accepts UUIDs and opaque partner ids from a host mapper', async () => {
+    const map = createExternalIdMapper({ map: (id) => id });
+    for (const id of [
+      'a8f3e2c1-77b0-4c2e-9d1e-3f0b2a6c9e11',
+      'u12345678',
+      'partner-000001234567',
+    ]) {
+      await expect(map(id)).resolves.toEqual({ externalId: id, keyVersion: 'custom' });
+    }
+  });
+
+  it('never refuses the kit’s own HMAC mapper, whatever the app user id', async () => {
+    const map = createExternalIdMapper({ key: randomBytes(32).toString('hex') });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string(),
+          fc.emailAddress(),
+          fc.uuid(),
+          fc.stringMatching(/^\+?[0-9 -]{7,15}$/),
+        ),
+        async (appUserId) => !looksLikePii((await map(appUserId)).externalId),
+      ),
+      { numRuns: 3_000 },
+    );
   });
 });

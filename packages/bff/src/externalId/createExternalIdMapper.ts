@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { findPii, looksLikePii } from '@knewton-kit/contract';
 import { InvalidExternalIdError } from '../errors.js';
-import { looksLikePii } from './looksLikePii.js';
 
 /** The platform's limit on `external_user_id`. */
 const maxExternalIdLength = 256;
@@ -22,7 +22,8 @@ export type ExternalIdMapperOptions =
 /**
  * Turns app user ids into the platform's `external_user_id`.
  * With a key: `base64url(HMAC-SHA256(key, keyVersion + ":" + appUserId))`, stable, anonymous, 43 characters.
- * With a host mapper: its output, checked; values that are empty, too long or look like PII are refused.
+ * With a host mapper: its output, checked; values that are empty, too long or look like PII (`findPii`:
+ * emails also disguised or encoded, phone numbers, card numbers, IBANs, national ids) are refused.
  */
 export function createExternalIdMapper(options: ExternalIdMapperOptions): ExternalIdMapper {
   if (typeof options !== 'object' || options === null)
@@ -74,9 +75,11 @@ function checkCustomExternalId(
       `The external id mapper returned more than ${maxExternalIdLength} characters`,
     );
   }
-  if (looksLikePii(externalId)) {
+  // A safety net, not a proof: the HMAC mapper (`externalIds.key`) is the way to ids without PII.
+  const kind = findPii(externalId);
+  if (kind !== undefined) {
     throw new InvalidExternalIdError(
-      'The external id mapper returned a value that looks like PII (email, phone number, ...)',
+      `The external id mapper returned a value that looks like PII (${kind.replace('_', ' ')})`,
     );
   }
   if (appUserId !== '' && externalId.includes(appUserId) && looksLikePii(appUserId)) {
