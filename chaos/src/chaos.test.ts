@@ -53,6 +53,28 @@ describe('chaos (trimmed; `pnpm chaos` runs the full sizes)', () => {
     expect(result.requests).toBe(trimmedProfile.badInput.runs);
   });
 
+  it('pglite owners: a contender is refused while the owner lives and takes over after kill -9', async () => {
+    const result = await run('pglite-owners');
+    expectClean(result);
+    const { rounds } = trimmedProfile.pgliteOwners;
+    expect(result.faults[0]).toContain(`(${rounds} refused, naming the owner's pid)`);
+    expect(result.figures[0]).toBe(
+      `contender refused while the owner lived: ${rounds} of ${rounds} rounds; took over after the kill: ${rounds} of ${rounds}`,
+    );
+    expect(result.figures[2]).toMatch(new RegExp(`^REINDEX passed ${rounds} of ${rounds} rounds`));
+  });
+
+  it('pglite crashes: kill -9 mid-provisioning loses and doubles nothing, every restart comes up', async () => {
+    const result = await run('pglite-crashes');
+    expectClean(result);
+    const { kills } = trimmedProfile.pgliteCrashes;
+    expect(result.faults[0]).toMatch(new RegExp(`^${kills} × kill -9`));
+    expect(result.figures[0]).toMatch(
+      new RegExp(`^restarts: ${kills} of ${kills} came up at the first try \\(0 failed\\)`),
+    );
+    expect(result.figures.at(-1)).toMatch(/^REINDEX passed/);
+  });
+
   describe.skipIf(databaseUrl === undefined)('on PostgreSQL', () => {
     it('scale-out: exactly one account and one 201 per user across processes', async () => {
       const result = await run('scale-out');

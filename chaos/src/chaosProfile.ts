@@ -24,6 +24,10 @@ export interface ChaosProfile {
     hangUsers: number;
   };
   badInput: { runs: number };
+  /** Two BFFs on one PGlite folder: rounds of kill -9 of the owner with a contender waiting. */
+  pgliteOwners: { rounds: number; usersPerRound: number; concurrency: number };
+  /** One BFF on PGlite, kill -9ed mid-provisioning and restarted on the same folder. */
+  pgliteCrashes: { users: number; kills: number; concurrency: number; holdCreateAnswersMs: number };
 }
 
 export const fullProfile: ChaosProfile = {
@@ -34,6 +38,8 @@ export const fullProfile: ChaosProfile = {
   storeFaults: { processes: 2, warmUsers: 200, stormMs: 10_000, outageMs: 5_000, concurrency: 16 },
   platformFaults: { warmUsers: 100, usersPerPhase: 60, concurrency: 16, hangUsers: 8 },
   badInput: { runs: 2_000 },
+  pgliteOwners: { rounds: 20, usersPerRound: 30, concurrency: 8 },
+  pgliteCrashes: { users: 600, kills: 36, concurrency: 16, holdCreateAnswersMs: 150 },
 };
 
 export const trimmedProfile: ChaosProfile = {
@@ -44,4 +50,6 @@ export const trimmedProfile: ChaosProfile = {
   storeFaults: { processes: 1, warmUsers: 30, stormMs: 3_000, outageMs: 2_000, concurrency: 8 },
   platformFaults: { warmUsers: 20, usersPerPhase: 12, concurrency: 8, hangUsers: 3 },
   badInput: { runs: 300 },
+  pgliteOwners: { rounds: 2, usersPerRound: 10, concurrency: 4 },
+  pgliteCrashes: { users: 80, kills: 3, concurrency: 8, holdCreateAnswersMs: 150 },
 };

@@ -10,6 +10,8 @@ const commands: Record<ScenarioResult['id'], string> = {
     'TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test pnpm chaos --only store-faults',
   'platform-faults': 'pnpm chaos --only platform-faults',
   'bad-input': 'pnpm chaos --only bad-input',
+  'pglite-owners': 'pnpm chaos --only pglite-owners',
+  'pglite-crashes': 'pnpm chaos --only pglite-crashes',
 };
 
 export function commandFor(id: ScenarioResult['id']): string {
@@ -113,7 +115,7 @@ function readingNotes(results: readonly ScenarioResult[]): string[] {
     );
   }
   notes.push(
-    '- **`connection lost`** appears only in the crash scenario: requests in flight to a process when it was killed. The harness sends them again elsewhere, as a browser would.',
+    '- **`connection lost`** appears only in the scenarios that kill BFFs: requests in flight to a process when it was killed, or sent while it restarted. The harness sends them again, as a browser would.',
     '- **Lost-answer repairs** (`creates refused as duplicates`): each is an account the platform created while the BFF could not store the row (killed, store down, answer dropped); the next ensure recovered its id through 422 duplicate → scoped token, never by creating again.',
   );
   return ['## Reading the figures', '', ...notes, ''];

@@ -2,6 +2,8 @@ import type { ChaosProfile } from './chaosProfile.js';
 import type { ScenarioId, ScenarioResult } from './ScenarioResult.js';
 import { runBadInput } from './scenarios/runBadInput.js';
 import { runCrashes } from './scenarios/runCrashes.js';
+import { runPgliteCrashes } from './scenarios/runPgliteCrashes.js';
+import { runPgliteOwners } from './scenarios/runPgliteOwners.js';
 import { runPlatformFaults } from './scenarios/runPlatformFaults.js';
 import { runScaleOut } from './scenarios/runScaleOut.js';
 import { runSoak } from './scenarios/runSoak.js';
@@ -15,6 +17,8 @@ export const scenarioIds: readonly ScenarioId[] = [
   'store-faults',
   'platform-faults',
   'bad-input',
+  'pglite-owners',
+  'pglite-crashes',
 ];
 
 /** Runs one scenario; PostgreSQL scenarios report themselves skipped without `databaseUrl`. */
@@ -36,6 +40,10 @@ export function runScenario(
       return runPlatformFaults(profile);
     case 'bad-input':
       return runBadInput(profile);
+    case 'pglite-owners':
+      return runPgliteOwners(profile);
+    case 'pglite-crashes':
+      return runPgliteCrashes(profile);
   }
 }
 
