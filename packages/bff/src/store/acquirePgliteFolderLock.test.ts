@@ -157,6 +157,13 @@ describe('acquirePgliteFolderLock in one process', () => {
     );
   });
 
+  it('refuses, naming the lock to delete, when the owner record is not one', async () => {
+    await writeStaleLock({ pid: 0, host: 'x', since: 'never', token: 'garbage' });
+    await expect(acquirePgliteFolderLock(dataDir)).rejects.toThrow(
+      `whose owner record is unreadable. If no process uses the folder, delete ${dataDir}.lock`,
+    );
+  });
+
   it('names the path and errno when the folder cannot be created', async () => {
     await writeFile(join(root, 'file'), 'not a folder');
     await expect(acquirePgliteFolderLock(join(root, 'file', 'pglite'))).rejects.toThrow(

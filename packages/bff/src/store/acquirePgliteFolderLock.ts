@@ -126,7 +126,10 @@ async function readOwner(lockPath: string): Promise<ReadOwner> {
   if (file === undefined) return names.length === 0 ? 'empty' : 'unreadable';
   try {
     const owner = JSON.parse(await readFile(join(lockPath, file), 'utf8')) as DataDirOwner;
-    if (typeof owner.pid !== 'number' || typeof owner.host !== 'string') return 'unreadable';
+    // A pid of 0 or below would make `kill(pid, 0)` probe a whole process group: not an owner record.
+    if (!Number.isInteger(owner.pid) || owner.pid <= 0 || typeof owner.host !== 'string') {
+      return 'unreadable';
+    }
     return { file, owner };
   } catch (error) {
     if (isCode(error, 'ENOENT')) return 'empty';
