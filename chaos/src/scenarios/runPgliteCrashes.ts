@@ -37,8 +37,10 @@ export async function runPgliteCrashes(profile: ChaosProfile): Promise<ScenarioR
     let aimedKills = 0;
     let kills = 0;
     let requests = 0;
+    let answeredSinceRestart = 0;
     const started = Date.now();
-    const deadline = started + 8 * 60_000;
+    // Bounded, with room for a loaded machine (restarts took 10 s each with seven builds on two cores).
+    const deadline = started + 15 * 60_000;
 
     let next = 0;
     let stopLoad = false;
@@ -51,6 +53,7 @@ export async function runPgliteCrashes(profile: ChaosProfile): Promise<ScenarioR
             cookies.get(userId) as string,
             (answer, url) => {
               requests++;
+              if (answer.accountId !== undefined && url === bff?.url) answeredSinceRestart++;
               ledger.record({ userId, key: answer.key, accountId: answer.accountId, source: url });
             },
             40,
@@ -60,8 +63,11 @@ export async function runPgliteCrashes(profile: ChaosProfile): Promise<ScenarioR
     );
 
     while (kills < killTarget && Date.now() < deadline && next < userIds.length) {
-      // Let the fresh process serve a little, then aim (bounded) at a committed, unanswered create.
-      await sleep(200 + random() * 400);
+      // Let the fresh process serve a few users (bounded: a slow machine restarts slowly), then aim
+      // (bounded) at a committed, unanswered create.
+      const serveUntil = Date.now() + 4_000;
+      while (answeredSinceRestart < 3 && Date.now() < serveUntil) await sleep(20);
+      await sleep(random() * 300);
       const aimed = kills % 2 === 0;
       const aimUntil = Date.now() + 2_000;
       while (aimed && harness.sim.heldCreates.size === 0 && Date.now() < aimUntil) await sleep(5);
@@ -79,6 +85,7 @@ export async function runPgliteCrashes(profile: ChaosProfile): Promise<ScenarioR
       });
       if (bff === undefined) break;
       restartMs.push(Date.now() - killedAt);
+      answeredSinceRestart = 0;
     }
     stopLoad = true;
     await load;
