@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -67,6 +67,124 @@ describe('pnpm bff: configuration errors stop start-up with one line', () => {
   });
 });
 
+const productionVariables = [
+  'KNEWTON_API_URL',
+  'KNEWTON_API_KEY',
+  'KNEWTON_API_SECRET',
+  'KNEWTON_SYSTEM_EXTERNAL_USER_ID',
+  'KNEWTON_PSEUDONYM_KEY',
+  'SESSION_SECRET',
+  'ALLOWED_ORIGINS',
+] as const;
+
+describe('NODE_ENV=production pnpm bff refuses to start without real settings', () => {
+  it('with nothing else set: one line per missing variable, no simulator, nothing listening', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'kk-production-main-'));
+    try {
+      const { code, stdout, stderr } = await runToExit({
+        NODE_ENV: 'production',
+        DATA_DIR: dataDir,
+      });
+      expect(code).toBe(1);
+      const lines = stderr.trim().split('\n');
+      expect(lines).toHaveLength(productionVariables.length);
+      productionVariables.forEach((name, i) => {
+        expect(lines[i]).toMatch(/^Configuration error: /);
+        expect(lines[i]).toContain(name);
+      });
+      // Nothing was started or generated: no notices, no listening line, an empty DATA_DIR.
+      expect(stdout).toBe('');
+      expect(await readdir(dataDir)).toEqual([]);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it.each(productionVariables)(
+    'without %s: exactly that one line, no secret printed',
+    async (name) => {
+      const { code, stdout, stderr } = await runToExit({
+        ...remote,
+        NODE_ENV: 'production',
+        [name]: '',
+      });
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      const lines = stderr.trim().split('\n');
+      expect(lines).toEqual([expect.stringMatching(new RegExp(`^Configuration error: ${name} `))]);
+      for (const value of [apiSecret, remote.SESSION_SECRET, remote.KNEWTON_PSEUDONYM_KEY]) {
+        expect(stderr).not.toContain(value);
+      }
+    },
+  );
+
+  it('refuses a development origin', async () => {
+    const { code, stderr } = await runToExit({
+      ...remote,
+      NODE_ENV: 'production',
+      ALLOWED_ORIGINS: 'http://localhost:5173',
+    });
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^Configuration error: ALLOWED_ORIGINS .*localhost:5173/),
+    ]);
+  });
+
+  it('refuses an unknown LOG_LEVEL with one line naming it', async () => {
+    const { code, stderr } = await runToExit({ LOG_LEVEL: 'chatty' });
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^Configuration error: LOG_LEVEL must be one of debug, info, warn, error/,
+      ),
+    ]);
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 50));
+}
+
+/** Starts the entry and resolves with its URL once it prints its listening line. */
+async function startListening(env: Record<string, string>) {
+  const child = startMain(env);
+  const stdoutLines: string[] = [];
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    child.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
+    lines.on('line', (line) => {
+      stdoutLines.push(line);
+      const match = /listening on (http:\/\/\S+)/.exec(line);
+      if (match?.[1]) resolveUrl(match[1]);
+    });
+  });
+  return { child, url, stdoutLines };
+}
+
+describe('pnpm bff honours LOG_LEVEL', () => {
+  it('LOG_LEVEL=warn writes no info request lines', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'kk-log-level-'));
+    const { child, url, stdoutLines } = await startListening({
+      PORT: '0',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    });
+    try {
+      for (const path of ['/api/knewton/healthz', '/nowhere']) {
+        await (await fetch(`${url}${path}`, { headers: { 'X-Request-Id': 'quiet-probe' } })).text();
+      }
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+      expect(stdoutLines.join('\n')).toContain('Stopped.');
+      expect(stdoutLines.filter((line) => line.startsWith('{'))).toEqual([]);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('pnpm bff: start, serve and shut down gracefully', () => {
   let dataDir: string;
   let child: ChildProcess;
@@ -99,6 +217,14 @@ describe('pnpm bff: start, serve and shut down gracefully', () => {
     const text = stdoutLines.join('\n');
     expect(text).toMatch(/simulator in-process at http:\/\/127\.0\.0\.1:\d+/);
     expect(text).toContain(join(dataDir, 'dev-secrets.json'));
+  });
+
+  it('writes request log lines at the default LOG_LEVEL (info)', async () => {
+    await (
+      await fetch(`${url}/api/knewton/healthz`, { headers: { 'X-Request-Id': 'log-probe' } })
+    ).text();
+    await waitFor(() => stdoutLines.some((line) => line.includes('log-probe')));
+    expect(stdoutLines.find((line) => line.includes('log-probe'))).toContain('"level":"info"');
   });
 
   it('finishes a request in flight during SIGTERM, then exits 0', async () => {
