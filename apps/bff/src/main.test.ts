@@ -1,10 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createPgliteStore } from '@knewton-kit/bff';
+import { createPlatformSim } from '@knewton-kit/platform-sim';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
@@ -278,3 +281,83 @@ describe('pnpm bff: start, serve and shut down gracefully', () => {
     }
   });
 });
+
+const testDatabaseUrl = process.env.TEST_DATABASE_URL || undefined;
+if (!testDatabaseUrl)
+  console.warn('[main.test] PostgreSQL variant skipped: TEST_DATABASE_URL is not set');
+
+describe.skipIf(!testDatabaseUrl)(
+  'two pnpm bff processes on one PostgreSQL share the demo sessions',
+  () => {
+    const databaseName = `example_bff_sessions_${randomBytes(6).toString('hex')}`;
+    const sim = createPlatformSim();
+    const children: ChildProcess[] = [];
+    let urls: string[] = [];
+
+    beforeAll(async () => {
+      const admin = new pg.Client({ connectionString: testDatabaseUrl });
+      await admin.connect();
+      await admin.query(`create database ${databaseName}`);
+      await admin.end();
+      const databaseUrl = new URL(testDatabaseUrl as string);
+      databaseUrl.pathname = `/${databaseName}`;
+      const platform = await sim.listen({ port: 0 });
+      const env = {
+        PORT: '0',
+        KNEWTON_API_URL: platform.url,
+        KNEWTON_API_KEY: sim.apiKey,
+        KNEWTON_API_SECRET: sim.apiSecret,
+        KNEWTON_SYSTEM_EXTERNAL_USER_ID: sim.systemExternalUserId,
+        KNEWTON_PSEUDONYM_KEY: remote.KNEWTON_PSEUDONYM_KEY,
+        SESSION_SECRET: remote.SESSION_SECRET,
+        ALLOWED_ORIGINS: 'http://localhost:5173',
+        DATABASE_URL: databaseUrl.toString(),
+      };
+      const started = await Promise.all([startListening(env), startListening(env)]);
+      children.push(...started.map((process) => process.child));
+      urls = started.map((process) => process.url);
+    });
+
+    afterAll(async () => {
+      for (const child of children) {
+        if (child.exitCode === null) {
+          const exited = once(child, 'exit');
+          child.kill('SIGTERM');
+          await exited;
+        }
+      }
+      await sim.close();
+      const admin = new pg.Client({ connectionString: testDatabaseUrl });
+      await admin.connect();
+      await admin.query(`drop database if exists ${databaseName} with (force)`);
+      await admin.end();
+    });
+
+    it('signed in on one, signed out on the other: the cookie is dead on both', async () => {
+      const [first = '', second = ''] = urls;
+      const headers = { 'X-CSRF': '1', 'Content-Type': 'application/json' };
+      const signIn = await fetch(`${first}/api/session`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ userId: 'two-process-learner' }),
+      });
+      const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      const me = (url: string) =>
+        fetch(`${url}/api/session`, { headers: { Cookie: cookie } }).then((r) => r.json());
+      expect(await me(second)).toEqual({ userId: 'two-process-learner' });
+
+      const signOut = await fetch(`${second}/api/session`, {
+        method: 'DELETE',
+        headers: { 'X-CSRF': '1', Cookie: cookie },
+      });
+      expect(signOut.status).toBe(204);
+      expect(await me(first)).toEqual({ userId: null });
+      const ensure = await fetch(`${first}/api/knewton/account`, {
+        method: 'PUT',
+        headers: { 'X-CSRF': '1', Cookie: cookie },
+      });
+      expect(ensure.status).toBe(401);
+      expect(sim.stats().calls['POST /v0/accounts'] ?? 0).toBe(0);
+    });
+  },
+);
