@@ -6,7 +6,9 @@ export type ScenarioId =
   | 'crashes'
   | 'store-faults'
   | 'platform-faults'
-  | 'bad-input';
+  | 'bad-input'
+  | 'slow-loris'
+  | 'production-start';
 
 /** One row of RELIABILITY.md, and what the Vitest project asserts on. */
 export interface ScenarioResult {

@@ -24,6 +24,8 @@ export interface ChaosProfile {
     hangUsers: number;
   };
   badInput: { runs: number };
+  /** Sockets one slow-loris client holds (the open-file limit here is 20,000), for how long. */
+  slowLoris: { sockets: number; attackMs: number; concurrency: number };
 }
 
 export const fullProfile: ChaosProfile = {
@@ -34,6 +36,7 @@ export const fullProfile: ChaosProfile = {
   storeFaults: { processes: 2, warmUsers: 200, stormMs: 10_000, outageMs: 5_000, concurrency: 16 },
   platformFaults: { warmUsers: 100, usersPerPhase: 60, concurrency: 16, hangUsers: 8 },
   badInput: { runs: 2_000 },
+  slowLoris: { sockets: 19_000, attackMs: 60_000, concurrency: 8 },
 };
 
 export const trimmedProfile: ChaosProfile = {
@@ -44,4 +47,5 @@ export const trimmedProfile: ChaosProfile = {
   storeFaults: { processes: 1, warmUsers: 30, stormMs: 3_000, outageMs: 2_000, concurrency: 8 },
   platformFaults: { warmUsers: 20, usersPerPhase: 12, concurrency: 8, hangUsers: 3 },
   badInput: { runs: 300 },
+  slowLoris: { sockets: 500, attackMs: 5_000, concurrency: 4 },
 };

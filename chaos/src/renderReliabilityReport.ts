@@ -10,6 +10,8 @@ const commands: Record<ScenarioResult['id'], string> = {
     'TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test pnpm chaos --only store-faults',
   'platform-faults': 'pnpm chaos --only platform-faults',
   'bad-input': 'pnpm chaos --only bad-input',
+  'slow-loris': 'pnpm chaos --only slow-loris',
+  'production-start': 'pnpm chaos --only production-start',
 };
 
 export function commandFor(id: ScenarioResult['id']): string {

@@ -3,7 +3,9 @@ import type { ScenarioId, ScenarioResult } from './ScenarioResult.js';
 import { runBadInput } from './scenarios/runBadInput.js';
 import { runCrashes } from './scenarios/runCrashes.js';
 import { runPlatformFaults } from './scenarios/runPlatformFaults.js';
+import { runProductionStart } from './scenarios/runProductionStart.js';
 import { runScaleOut } from './scenarios/runScaleOut.js';
+import { runSlowLoris } from './scenarios/runSlowLoris.js';
 import { runSoak } from './scenarios/runSoak.js';
 import { runStoreFaults } from './scenarios/runStoreFaults.js';
 import { killAllBffs } from './spawnBff.js';
@@ -15,6 +17,8 @@ export const scenarioIds: readonly ScenarioId[] = [
   'store-faults',
   'platform-faults',
   'bad-input',
+  'slow-loris',
+  'production-start',
 ];
 
 /** Runs one scenario; PostgreSQL scenarios report themselves skipped without `databaseUrl`. */
@@ -36,6 +40,10 @@ export function runScenario(
       return runPlatformFaults(profile);
     case 'bad-input':
       return runBadInput(profile);
+    case 'slow-loris':
+      return runSlowLoris(profile);
+    case 'production-start':
+      return runProductionStart();
   }
 }
 

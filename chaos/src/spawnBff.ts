@@ -41,7 +41,12 @@ export function killAllBffs(): void {
  */
 export async function spawnBff(
   env: Record<string, string>,
-  options: { startTimeoutMs?: number; label?: string } = {},
+  options: {
+    startTimeoutMs?: number;
+    label?: string;
+    /** Another checkout to run `apps/bff/src/main.ts` from (a baseline of older code). @default repoRoot */
+    root?: string;
+  } = {},
 ): Promise<BffProcess> {
   if (!exitHookInstalled) {
     exitHookInstalled = true;
@@ -52,7 +57,7 @@ export async function spawnBff(
     process.execPath,
     ['--import', 'tsx', '--conditions=source', 'apps/bff/src/main.ts'],
     {
-      cwd: repoRoot,
+      cwd: options.root ?? repoRoot,
       env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
