@@ -24,7 +24,7 @@ export interface ChaosProfile {
     hangUsers: number;
   };
   badInput: { runs: number };
-  /** Sockets one slow-loris client holds (the open-file limit here is 20,000), for how long. */
+  /** Sockets one slow-loris client holds (the open-file limit here is 20,000: just under it), for how long. */
   slowLoris: { sockets: number; attackMs: number; concurrency: number };
 }
 
@@ -36,7 +36,7 @@ export const fullProfile: ChaosProfile = {
   storeFaults: { processes: 2, warmUsers: 200, stormMs: 10_000, outageMs: 5_000, concurrency: 16 },
   platformFaults: { warmUsers: 100, usersPerPhase: 60, concurrency: 16, hangUsers: 8 },
   badInput: { runs: 2_000 },
-  slowLoris: { sockets: 19_000, attackMs: 60_000, concurrency: 8 },
+  slowLoris: { sockets: 19_950, attackMs: 60_000, concurrency: 8 },
 };
 
 export const trimmedProfile: ChaosProfile = {
