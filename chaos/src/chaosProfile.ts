@@ -24,8 +24,15 @@ export interface ChaosProfile {
     hangUsers: number;
   };
   badInput: { runs: number };
-  /** Sockets one slow-loris client holds (the open-file limit here is 20,000: just under it), for how long. */
-  slowLoris: { sockets: number; attackMs: number; concurrency: number };
+  /** Sockets one slow-loris client wants (more than the BFF's open-file limit), for how long. */
+  slowLoris: {
+    sockets: number;
+    attackMs: number;
+    /** The attack starts when 95% of the sockets are open, or after this long. */
+    maxRampMs: number;
+    concurrency: number;
+    bffOpenFiles: number;
+  };
 }
 
 export const fullProfile: ChaosProfile = {
@@ -36,7 +43,13 @@ export const fullProfile: ChaosProfile = {
   storeFaults: { processes: 2, warmUsers: 200, stormMs: 10_000, outageMs: 5_000, concurrency: 16 },
   platformFaults: { warmUsers: 100, usersPerPhase: 60, concurrency: 16, hangUsers: 8 },
   badInput: { runs: 2_000 },
-  slowLoris: { sockets: 19_950, attackMs: 60_000, concurrency: 8 },
+  slowLoris: {
+    sockets: 5_000,
+    attackMs: 60_000,
+    maxRampMs: 60_000,
+    concurrency: 8,
+    bffOpenFiles: 4_096,
+  },
 };
 
 export const trimmedProfile: ChaosProfile = {
@@ -47,5 +60,5 @@ export const trimmedProfile: ChaosProfile = {
   storeFaults: { processes: 1, warmUsers: 30, stormMs: 3_000, outageMs: 2_000, concurrency: 8 },
   platformFaults: { warmUsers: 20, usersPerPhase: 12, concurrency: 8, hangUsers: 3 },
   badInput: { runs: 300 },
-  slowLoris: { sockets: 500, attackMs: 5_000, concurrency: 4 },
+  slowLoris: { sockets: 600, attackMs: 5_000, maxRampMs: 8_000, concurrency: 4, bffOpenFiles: 512 },
 };
