@@ -8,7 +8,9 @@ export type ScenarioId =
   | 'platform-faults'
   | 'bad-input'
   | 'pglite-owners'
-  | 'pglite-crashes';
+  | 'pglite-crashes'
+  | 'slow-loris'
+  | 'production-start';
 
 /** One row of RELIABILITY.md, and what the Vitest project asserts on. */
 export interface ScenarioResult {

@@ -7,7 +7,8 @@ export interface BffSecrets {
   sessionSecret: string;
 }
 
-export const allowedOrigin = 'http://localhost:5173';
+/** A public https origin: production refuses development origins such as the Vite dev server's. */
+export const allowedOrigin = 'https://app.example.test';
 
 export function generateBffSecrets(): BffSecrets {
   return {
@@ -31,6 +32,9 @@ export function bffEnvironment(
     SESSION_SECRET: secrets.sessionSecret,
     ALLOWED_ORIGINS: allowedOrigin,
     NODE_ENV: 'production',
+    // The harness signs hundreds of users in from one address; the per-address demo sign-in limit is for
+    // browsers on the open internet, not for this load.
+    SIGN_IN_RATE_LIMIT: '0',
     ...('databaseUrl' in store ? { DATABASE_URL: store.databaseUrl } : { DATA_DIR: store.dataDir }),
   };
 }

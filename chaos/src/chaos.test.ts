@@ -75,6 +75,12 @@ describe('chaos (trimmed; `pnpm chaos` runs the full sizes)', () => {
     expect(result.figures.at(-1)).toMatch(/^REINDEX passed/);
   });
 
+  it('slow-loris: legitimate ensures keep succeeding while one client holds hundreds of slow sockets', async () => {
+    const result = await run('slow-loris');
+    expectClean(result);
+    expect(result.answers['connection lost']).toBeUndefined();
+  });
+
   describe.skipIf(databaseUrl === undefined)('on PostgreSQL', () => {
     it('scale-out: exactly one account and one 201 per user across processes', async () => {
       const result = await run('scale-out');

@@ -28,6 +28,15 @@ export interface ChaosProfile {
   pgliteOwners: { rounds: number; usersPerRound: number; concurrency: number };
   /** One BFF on PGlite, kill -9ed mid-provisioning and restarted on the same folder. */
   pgliteCrashes: { users: number; kills: number; concurrency: number; holdCreateAnswersMs: number };
+  /** Sockets one slow-loris client wants (more than the BFF's open-file limit), for how long. */
+  slowLoris: {
+    sockets: number;
+    attackMs: number;
+    /** The attack starts when 95% of the sockets are open, or after this long. */
+    maxRampMs: number;
+    concurrency: number;
+    bffOpenFiles: number;
+  };
 }
 
 export const fullProfile: ChaosProfile = {
@@ -40,6 +49,13 @@ export const fullProfile: ChaosProfile = {
   badInput: { runs: 2_000 },
   pgliteOwners: { rounds: 20, usersPerRound: 30, concurrency: 8 },
   pgliteCrashes: { users: 600, kills: 36, concurrency: 16, holdCreateAnswersMs: 150 },
+  slowLoris: {
+    sockets: 5_000,
+    attackMs: 60_000,
+    maxRampMs: 60_000,
+    concurrency: 8,
+    bffOpenFiles: 4_096,
+  },
 };
 
 export const trimmedProfile: ChaosProfile = {
@@ -52,4 +68,5 @@ export const trimmedProfile: ChaosProfile = {
   badInput: { runs: 300 },
   pgliteOwners: { rounds: 2, usersPerRound: 10, concurrency: 4 },
   pgliteCrashes: { users: 80, kills: 3, concurrency: 8, holdCreateAnswersMs: 150 },
+  slowLoris: { sockets: 600, attackMs: 5_000, maxRampMs: 8_000, concurrency: 4, bffOpenFiles: 512 },
 };

@@ -12,6 +12,8 @@ const commands: Record<ScenarioResult['id'], string> = {
   'bad-input': 'pnpm chaos --only bad-input',
   'pglite-owners': 'pnpm chaos --only pglite-owners',
   'pglite-crashes': 'pnpm chaos --only pglite-crashes',
+  'slow-loris': 'pnpm chaos --only slow-loris',
+  'production-start': 'pnpm chaos --only production-start',
 };
 
 export function commandFor(id: ScenarioResult['id']): string {

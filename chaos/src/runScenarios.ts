@@ -5,7 +5,9 @@ import { runCrashes } from './scenarios/runCrashes.js';
 import { runPgliteCrashes } from './scenarios/runPgliteCrashes.js';
 import { runPgliteOwners } from './scenarios/runPgliteOwners.js';
 import { runPlatformFaults } from './scenarios/runPlatformFaults.js';
+import { runProductionStart } from './scenarios/runProductionStart.js';
 import { runScaleOut } from './scenarios/runScaleOut.js';
+import { runSlowLoris } from './scenarios/runSlowLoris.js';
 import { runSoak } from './scenarios/runSoak.js';
 import { runStoreFaults } from './scenarios/runStoreFaults.js';
 import { killAllBffs } from './spawnBff.js';
@@ -19,6 +21,8 @@ export const scenarioIds: readonly ScenarioId[] = [
   'bad-input',
   'pglite-owners',
   'pglite-crashes',
+  'slow-loris',
+  'production-start',
 ];
 
 /** Runs one scenario; PostgreSQL scenarios report themselves skipped without `databaseUrl`. */
@@ -44,6 +48,10 @@ export function runScenario(
       return runPgliteOwners(profile);
     case 'pglite-crashes':
       return runPgliteCrashes(profile);
+    case 'slow-loris':
+      return runSlowLoris(profile);
+    case 'production-start':
+      return runProductionStart();
   }
 }
 

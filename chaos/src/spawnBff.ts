@@ -41,23 +41,40 @@ export function killAllBffs(): void {
  */
 export async function spawnBff(
   env: Record<string, string>,
-  options: { startTimeoutMs?: number; label?: string } = {},
+  options: {
+    startTimeoutMs?: number;
+    label?: string;
+    /** Another checkout to run `apps/bff/src/main.ts` from (a baseline of older code). @default repoRoot */
+    root?: string;
+    /** A lower open-file limit (`ulimit -n`) for the BFF, to reach it in a bounded test. @default inherited */
+    openFileLimit?: number;
+  } = {},
 ): Promise<BffProcess> {
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.once('exit', killAllBffs);
   }
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', '--conditions=source', 'apps/bff/src/main.ts'],
-    {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    },
-  );
+  const nodeArgs = ['--import', 'tsx', '--conditions=source', 'apps/bff/src/main.ts'];
+  // `exec` keeps the pid (and process group) the shell's, so kill9/stop reach the Node process itself.
+  const [command, args] =
+    options.openFileLimit === undefined
+      ? [process.execPath, nodeArgs]
+      : [
+          '/bin/sh',
+          [
+            '-c',
+            `ulimit -n ${options.openFileLimit} && exec "$0" "$@"`,
+            process.execPath,
+            ...nodeArgs,
+          ],
+        ];
+  const child = spawn(command, args, {
+    cwd: options.root ?? repoRoot,
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   if (child.pid === undefined) throw new Error('the BFF process did not start');
   live.add(child);
   const pid = child.pid;

@@ -1,4 +1,5 @@
-import type { KnewtonBffLimits } from '@knewton-kit/bff';
+import type { KnewtonBffLimits, LogLevel } from '@knewton-kit/bff';
+import type { HttpServerLimits } from './hardenHttpServer.js';
 
 /** Where the Knewton Platform is: a real URL with credentials, or the simulator started in-process. */
 export type PlatformConfig =
@@ -35,8 +36,18 @@ export interface ExampleBffConfig {
   sessionSecret?: string;
   /** Origins allowed to send state-changing requests. */
   allowedOrigins: string[];
-  /** `NODE_ENV === 'production'`: turns the development-only routes off. */
+  /**
+   * `NODE_ENV === 'production'`: no simulator, no generated secrets, no development routes; the demo
+   * session cookie is always `Secure`. Outside production it is `Secure` when the first allowed origin
+   * (the app's public origin) is https.
+   */
   production: boolean;
+  /** The lowest level the request log writes (`LOG_LEVEL`). @default 'info' */
+  logLevel?: LogLevel;
+  /** Demo sign-ins one client address may make per minute; 0 for no limit. @default 30 */
+  signInsPerMinute?: number;
+  /** Timeouts and connection caps of the HTTP server (`startExampleBff`). @default hardenHttpServer's */
+  http?: Partial<HttpServerLimits>;
   /** Passed to `createKnewtonBff`. @default the library's defaults */
   limits?: KnewtonBffLimits;
 }

@@ -45,21 +45,28 @@ describe('parseConfig with nothing set (development, simulator in-process)', () 
     expect(parseConfig({ PORT: ' ', KNEWTON_API_URL: '' }).platform.kind).toBe('simulator');
   });
 
-  it('takes PORT, DATA_DIR, DATABASE_URL, ALLOWED_ORIGINS and NODE_ENV', () => {
+  it('takes PORT, DATA_DIR, DATABASE_URL, ALLOWED_ORIGINS, LOG_LEVEL and SIGN_IN_RATE_LIMIT', () => {
     const config = parseConfig({
       PORT: '0',
       DATA_DIR: '/tmp/kk',
       DATABASE_URL: 'postgres://u:p@db:5432/app',
       ALLOWED_ORIGINS: 'http://localhost:3000',
-      NODE_ENV: 'production',
+      LOG_LEVEL: 'WARN',
+      SIGN_IN_RATE_LIMIT: '0',
     });
     expect(config).toMatchObject({
       port: 0,
       dataDir: '/tmp/kk',
       database: { kind: 'postgres', connectionString: 'postgres://u:p@db:5432/app' },
       allowedOrigins: ['http://localhost:3000'],
-      production: true,
+      production: false,
+      logLevel: 'warn',
+      signInsPerMinute: 0,
     });
+  });
+
+  it('defaults LOG_LEVEL to info and the sign-in limit to 30 a minute', () => {
+    expect(parseConfig({})).toMatchObject({ logLevel: 'info', signInsPerMinute: 30 });
   });
 });
 
@@ -94,6 +101,64 @@ describe('parseConfig with a real platform', () => {
   });
 });
 
+describe('NODE_ENV=production: no development fallback', () => {
+  const production: ExampleBffEnv = { ...remote, NODE_ENV: 'production' };
+
+  it('reads a complete production environment', () => {
+    expect(parseConfig(production)).toMatchObject({
+      production: true,
+      platform: { kind: 'remote' },
+    });
+  });
+
+  it('names every missing variable, one problem each, when nothing is set', () => {
+    const error = configError({ NODE_ENV: 'production' });
+    expect(error.problems.map((problem) => problem.variable)).toEqual([
+      'KNEWTON_API_URL',
+      'KNEWTON_API_KEY',
+      'KNEWTON_API_SECRET',
+      'KNEWTON_SYSTEM_EXTERNAL_USER_ID',
+      'KNEWTON_PSEUDONYM_KEY',
+      'SESSION_SECRET',
+      'ALLOWED_ORIGINS',
+    ]);
+    for (const problem of error.problems) {
+      expect(problem.message).toContain(problem.variable);
+      expect(problem.message).toContain('NODE_ENV=production');
+      expect(problem.message).not.toContain('\n');
+    }
+  });
+
+  it.each([
+    'KNEWTON_API_URL',
+    'KNEWTON_API_KEY',
+    'KNEWTON_API_SECRET',
+    'KNEWTON_SYSTEM_EXTERNAL_USER_ID',
+    'KNEWTON_PSEUDONYM_KEY',
+    'SESSION_SECRET',
+    'ALLOWED_ORIGINS',
+  ] as const)('requires %s, and names only it', (name) => {
+    const error = configError({ ...production, [name]: undefined });
+    expect(error.problems).toEqual([{ variable: name, message: expect.stringContaining(name) }]);
+  });
+
+  it.each([
+    'http://localhost:5173',
+    'http://127.0.0.1:4173',
+    'https://localhost:8443',
+    'https://app.localhost',
+    'http://[::1]:5173',
+    'http://app.example.com',
+  ])('refuses the development origin %s', (origin) => {
+    const error = configError({
+      ...production,
+      ALLOWED_ORIGINS: `https://app.example.com,${origin}`,
+    });
+    expect(error.variable).toBe('ALLOWED_ORIGINS');
+    expect(error.message).toContain(origin);
+  });
+});
+
 describe('malformed values: one line naming the variable, never the value', () => {
   it.each<[string, ExampleBffEnv]>([
     ['PORT', { PORT: 'eighty' }],
@@ -108,6 +173,9 @@ describe('malformed values: one line naming the variable, never the value', () =
     ['DATABASE_URL', { DATABASE_URL: 'mysql://root:hunter2-password@db/app' }],
     ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: 'https://app.example.com/path' }],
     ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: '*' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
+    ['SIGN_IN_RATE_LIMIT', { SIGN_IN_RATE_LIMIT: 'lots' }],
+    ['SIGN_IN_RATE_LIMIT', { SIGN_IN_RATE_LIMIT: '-1' }],
   ])('%s', (name, env) => {
     const error = configError(env);
     expect(error.variable).toBe(name);

@@ -1,5 +1,7 @@
-import { ConfigError } from './ConfigError.js';
+import type { LogLevel } from '@knewton-kit/bff';
+import { ConfigError, type ConfigProblem } from './ConfigError.js';
 import type { DatabaseConfig, ExampleBffConfig, PlatformConfig } from './ExampleBffConfig.js';
+import { isDevelopmentOrigin } from './isDevelopmentOrigin.js';
 
 /** The environment variables the example BFF reads (DESIGN.md, plus `DATA_DIR`, `HOST`, `NODE_ENV`). */
 export type ExampleBffEnv = Partial<
@@ -15,6 +17,8 @@ export type ExampleBffEnv = Partial<
     | 'DATA_DIR'
     | 'SESSION_SECRET'
     | 'ALLOWED_ORIGINS'
+    | 'LOG_LEVEL'
+    | 'SIGN_IN_RATE_LIMIT'
     | 'NODE_ENV',
     string
   >
@@ -24,6 +28,9 @@ export const defaultPort = 8787;
 export const defaultDataDir = '.data';
 /** HMAC keys shorter than this are refused: a guessable key would make external ids reversible. */
 export const minSecretBytes = 32;
+/** Demo sign-ins one client address may make per minute (`SIGN_IN_RATE_LIMIT`). */
+export const defaultSignInsPerMinute = 30;
+const logLevels: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
 /** Vite's dev server and preview, on both loopback spellings, when the simulator is used. */
 const devOrigins = [
@@ -33,36 +40,62 @@ const devOrigins = [
   'http://127.0.0.1:4173',
 ];
 
+/** The platform and secret variables a real deployment must set (all of them, or none with the simulator). */
+const platformVariables = [
+  'KNEWTON_API_KEY',
+  'KNEWTON_API_SECRET',
+  'KNEWTON_SYSTEM_EXTERNAL_USER_ID',
+] as const;
+
 /**
- * Reads the example BFF's configuration from the environment, or throws a `ConfigError` whose one-line
- * message names the variable at fault and never repeats its value.
+ * Reads the example BFF's configuration from the environment, or throws a `ConfigError` listing every
+ * problem found, one line each, naming the variable at fault and never repeating a secret value.
  *
  * Without `KNEWTON_API_URL` the simulator runs in-process and development defaults apply: the secrets may
  * be left out (they are generated and kept in `DATA_DIR`) and `ALLOWED_ORIGINS` defaults to the Vite dev
- * server. With a real `KNEWTON_API_URL` every secret and `ALLOWED_ORIGINS` are required.
+ * server. With a real `KNEWTON_API_URL` every secret and `ALLOWED_ORIGINS` are required. With
+ * `NODE_ENV=production` there is no development fallback at all: `KNEWTON_API_URL` and everything it needs
+ * are required, and `ALLOWED_ORIGINS` must be https origins that are not loopback.
  */
 export function parseConfig(env: ExampleBffEnv): ExampleBffConfig {
-  const port = parsePort(value(env, 'PORT'));
+  const problems: ConfigProblem[] = [];
+  const problem = (variable: keyof ExampleBffEnv, message: string) => {
+    problems.push({ variable, message });
+  };
+  const production = value(env, 'NODE_ENV') === 'production';
+  // Why a value is required, as the operator will read it.
+  const because = production ? 'with NODE_ENV=production' : 'when KNEWTON_API_URL is set';
+
+  const port = parsePort(value(env, 'PORT'), problem);
   const hostname = value(env, 'HOST');
-  const platform = parsePlatform(env);
-  const simulator = platform.kind === 'simulator';
+  const platform = parsePlatform(env, production, because, problem);
+  const simulator = platform?.kind === 'simulator';
   const dataDir = value(env, 'DATA_DIR') ?? defaultDataDir;
-  const database = parseDatabase(value(env, 'DATABASE_URL'), dataDir);
-  const pseudonymKey = parseSecret(env, 'KNEWTON_PSEUDONYM_KEY', !simulator);
-  const sessionSecret = parseSecret(env, 'SESSION_SECRET', !simulator);
-  const allowedOrigins = parseOrigins(value(env, 'ALLOWED_ORIGINS'), simulator, port);
+  const database = parseDatabase(value(env, 'DATABASE_URL'), dataDir, problem);
+  const pseudonymKey = parseSecret(env, 'KNEWTON_PSEUDONYM_KEY', !simulator, because, problem);
+  const sessionSecret = parseSecret(env, 'SESSION_SECRET', !simulator, because, problem);
+  const allowedOrigins = parseOrigins(env, simulator, production, because, port, problem);
+  const logLevel = parseLogLevel(value(env, 'LOG_LEVEL'), problem);
+  const signInsPerMinute = parseSignInLimit(value(env, 'SIGN_IN_RATE_LIMIT'), problem);
+
+  const [first, ...more] = problems;
+  if (first) throw new ConfigError(first.variable, first.message, more);
   return {
     port,
     ...(hostname === undefined ? {} : { hostname }),
-    platform,
-    database,
+    platform: platform as PlatformConfig,
+    database: database as DatabaseConfig,
     dataDir,
     ...(pseudonymKey === undefined ? {} : { pseudonymKey }),
     ...(sessionSecret === undefined ? {} : { sessionSecret }),
     allowedOrigins,
-    production: value(env, 'NODE_ENV') === 'production',
+    production,
+    logLevel,
+    signInsPerMinute,
   };
 }
+
+type Report = (variable: keyof ExampleBffEnv, message: string) => void;
 
 /** A variable's value, with empty and blank values treated as unset (as shells and `.env` files produce them). */
 function value(env: ExampleBffEnv, name: keyof ExampleBffEnv): string | undefined {
@@ -70,53 +103,75 @@ function value(env: ExampleBffEnv, name: keyof ExampleBffEnv): string | undefine
   return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
 }
 
-function parsePort(raw: string | undefined): number {
+function parsePort(raw: string | undefined, problem: Report): number {
   if (raw === undefined) return defaultPort;
   const port = Number(raw);
   if (!/^\d+$/.test(raw) || port > 65_535) {
-    throw new ConfigError('PORT', 'PORT must be an integer from 0 to 65535.');
+    problem('PORT', 'PORT must be an integer from 0 to 65535.');
   }
   return port;
 }
 
-function parsePlatform(env: ExampleBffEnv): PlatformConfig {
+function parsePlatform(
+  env: ExampleBffEnv,
+  production: boolean,
+  because: string,
+  problem: Report,
+): PlatformConfig | undefined {
   const baseUrl = value(env, 'KNEWTON_API_URL');
-  if (baseUrl === undefined) return { kind: 'simulator' };
-  if (!isHttpUrl(baseUrl)) {
-    throw new ConfigError(
+  if (baseUrl === undefined && !production) return { kind: 'simulator' };
+  if (baseUrl === undefined) {
+    problem(
+      'KNEWTON_API_URL',
+      'KNEWTON_API_URL is required with NODE_ENV=production (the in-process simulator is for development only).',
+    );
+  } else if (!isHttpUrl(baseUrl)) {
+    problem(
       'KNEWTON_API_URL',
       'KNEWTON_API_URL must be an http(s) URL such as https://api.knewton.com.',
     );
   }
-  const required = (name: keyof ExampleBffEnv): string => {
-    const given = value(env, name);
-    if (given === undefined) {
-      throw new ConfigError(name, `${name} is required when KNEWTON_API_URL is set.`);
-    }
-    return given;
-  };
-  const apiKey = required('KNEWTON_API_KEY');
-  if (apiKey.includes(':')) {
+  const given: Partial<Record<(typeof platformVariables)[number], string>> = {};
+  for (const name of platformVariables) {
+    const found = value(env, name);
+    if (found === undefined) problem(name, `${name} is required ${because}.`);
+    else given[name] = found;
+  }
+  if (given.KNEWTON_API_KEY?.includes(':')) {
     // HTTP Basic auth splits at the first colon, so such a key could never authenticate.
-    throw new ConfigError('KNEWTON_API_KEY', 'KNEWTON_API_KEY must not contain a colon.');
+    problem('KNEWTON_API_KEY', 'KNEWTON_API_KEY must not contain a colon.');
+  }
+  const { KNEWTON_API_KEY, KNEWTON_API_SECRET, KNEWTON_SYSTEM_EXTERNAL_USER_ID } = given;
+  if (
+    baseUrl === undefined ||
+    KNEWTON_API_KEY === undefined ||
+    KNEWTON_API_SECRET === undefined ||
+    KNEWTON_SYSTEM_EXTERNAL_USER_ID === undefined
+  ) {
+    return undefined;
   }
   return {
     kind: 'remote',
     baseUrl: baseUrl.replace(/\/+$/, ''),
-    apiKey,
-    apiSecret: required('KNEWTON_API_SECRET'),
-    systemExternalUserId: required('KNEWTON_SYSTEM_EXTERNAL_USER_ID'),
+    apiKey: KNEWTON_API_KEY,
+    apiSecret: KNEWTON_API_SECRET,
+    systemExternalUserId: KNEWTON_SYSTEM_EXTERNAL_USER_ID,
   };
 }
 
-function parseDatabase(raw: string | undefined, dataDir: string): DatabaseConfig {
+function parseDatabase(
+  raw: string | undefined,
+  dataDir: string,
+  problem: Report,
+): DatabaseConfig | undefined {
   if (raw === undefined) return { kind: 'pglite', dataDir };
   if (!/^postgres(ql)?:\/\//.test(raw) || !canParseUrl(raw)) {
     // The URL may hold a password, so only its expected form is named.
-    throw new ConfigError(
+    problem(
       'DATABASE_URL',
       'DATABASE_URL must be a postgres:// or postgresql:// connection URL (leave it unset for PGlite in DATA_DIR).',
     );
+    return undefined;
   }
   return { kind: 'postgres', connectionString: raw };
 }
@@ -125,28 +180,40 @@ function parseSecret(
   env: ExampleBffEnv,
   name: 'KNEWTON_PSEUDONYM_KEY' | 'SESSION_SECRET',
   required: boolean,
+  because: string,
+  problem: Report,
 ): string | undefined {
   const secret = value(env, name);
   if (secret === undefined) {
-    if (required) throw new ConfigError(name, `${name} is required when KNEWTON_API_URL is set.`);
+    if (required) problem(name, `${name} is required ${because}.`);
     return undefined;
   }
   if (Buffer.byteLength(secret, 'utf8') < minSecretBytes) {
-    throw new ConfigError(
+    problem(
       name,
       `${name} must be at least ${minSecretBytes} bytes long (e.g. openssl rand -base64 48).`,
     );
+    return undefined;
   }
   return secret;
 }
 
-function parseOrigins(raw: string | undefined, simulator: boolean, port: number): string[] {
+function parseOrigins(
+  env: ExampleBffEnv,
+  simulator: boolean,
+  production: boolean,
+  because: string,
+  port: number,
+  problem: Report,
+): string[] {
+  const raw = value(env, 'ALLOWED_ORIGINS');
   if (raw === undefined) {
     if (!simulator) {
-      throw new ConfigError(
+      problem(
         'ALLOWED_ORIGINS',
-        'ALLOWED_ORIGINS is required when KNEWTON_API_URL is set (comma-separated, e.g. https://app.example.com).',
+        `ALLOWED_ORIGINS is required ${because} (comma-separated, e.g. https://app.example.com).`,
       );
+      return [];
     }
     const self = port === 0 ? [] : [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
     return [...devOrigins, ...self];
@@ -157,13 +224,44 @@ function parseOrigins(raw: string | undefined, simulator: boolean, port: number)
     .filter((origin) => origin !== '');
   for (const origin of origins) {
     if (!isHttpUrl(origin) || new URL(origin).origin !== origin) {
-      throw new ConfigError(
+      problem(
         'ALLOWED_ORIGINS',
         `ALLOWED_ORIGINS must be comma-separated origins such as https://app.example.com (scheme, host and port; no path or trailing slash); ${JSON.stringify(origin)} is not one.`,
       );
+      return origins;
+    }
+    // Origins are public names, not secrets, so the offending one is quoted.
+    if (production && isDevelopmentOrigin(origin)) {
+      problem(
+        'ALLOWED_ORIGINS',
+        `ALLOWED_ORIGINS must list only public https origins with NODE_ENV=production; ${JSON.stringify(origin)} is a development origin.`,
+      );
+      return origins;
     }
   }
   return origins;
+}
+
+function parseLogLevel(raw: string | undefined, problem: Report): LogLevel {
+  if (raw === undefined) return 'info';
+  const level = logLevels.find((candidate) => candidate === raw.toLowerCase());
+  if (level === undefined) {
+    problem('LOG_LEVEL', `LOG_LEVEL must be one of ${logLevels.join(', ')}.`);
+    return 'info';
+  }
+  return level;
+}
+
+function parseSignInLimit(raw: string | undefined, problem: Report): number {
+  if (raw === undefined) return defaultSignInsPerMinute;
+  if (!/^\d{1,9}$/.test(raw)) {
+    problem(
+      'SIGN_IN_RATE_LIMIT',
+      'SIGN_IN_RATE_LIMIT must be a whole number of sign-ins per minute per client address (0 turns the limit off).',
+    );
+    return defaultSignInsPerMinute;
+  }
+  return Number(raw);
 }
 
 function canParseUrl(raw: string): boolean {

@@ -1,5 +1,10 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseAccountResponse, parseErrorBody } from '@knewton-kit/contract';
+import { createPlatformSim } from '@knewton-kit/platform-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError } from './ConfigError.js';
 import { createExampleBff, type ExampleBff } from './createExampleBff.js';
 import { sessionCookieName } from './demoSession.js';
 import type { ExampleBffConfig } from './ExampleBffConfig.js';
@@ -65,28 +70,92 @@ describe('demo sign-in (/api/session)', () => {
     expect(await me.json()).toEqual({ userId: 'ada' });
   });
 
-  it('sets Secure anywhere but plain-http localhost', async () => {
-    for (const base of ['https://app.example.com', 'http://bff.internal:8787']) {
-      expect((await signIn('ada', base)).setCookie).toMatch(/Secure/);
+  it('decides Secure from the configured public origin, not from the Host header', async () => {
+    // An https proxy in front may forward `Host: localhost`; the cookie must still be Secure.
+    const behindProxy = await createExampleBff({
+      ...config,
+      allowedOrigins: ['https://app.example.com'],
+    });
+    try {
+      const response = await behindProxy.fetch(
+        new Request('http://localhost:8787/api/session', {
+          method: 'POST',
+          headers: { 'X-CSRF': '1', 'Content-Type': 'application/json' },
+          body: '{"userId":"ada"}',
+        }),
+      );
+      expect(response.headers.get('Set-Cookie')).toMatch(/Secure/);
+    } finally {
+      await behindProxy.close();
     }
+    // A plain-http public origin (the Vite dev server) gets no Secure, whatever the Host says.
+    expect((await signIn('ada', 'https://bff.example.com')).setCookie).not.toMatch(/Secure/);
   });
 
-  it('GET without a session, or with a tampered one, is 401 unauthenticated', async () => {
-    expect(await codeOf(await send('/api/session'))).toBe('unauthenticated');
+  it('GET when signed out is 200 {"userId": null}, not an error', async () => {
+    const response = await send('/api/session');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ userId: null });
+  });
+
+  it('GET with a tampered cookie is signed out, and the bad cookie is cleared', async () => {
     const { cookie = '' } = await signIn('ada');
-    const [, expires, signature] = cookie.split('.');
-    const forged = `${Buffer.from('eve').toString('base64url')}.${expires}.${signature}`;
+    const forged = `A${cookie.slice(1)}`;
     const response = await send('/api/session', { cookie: forged });
-    expect(response.status).toBe(401);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ userId: null });
+    expect(response.headers.get('Set-Cookie')).toMatch(/knewton_demo_session=;.*Max-Age=0/);
     // A forged cookie reaches no account either.
     expect((await send('/api/knewton/account', { cookie: forged })).status).toBe(401);
   });
 
-  it('DELETE signs out by expiring the cookie', async () => {
-    const { cookie } = await signIn('ada');
+  it('DELETE revokes the session on the server: the old cookie neither reads the user nor provisions', async () => {
+    const { cookie } = await signIn('signed-out-learner');
     const response = await send('/api/session', { method: 'DELETE', cookie });
     expect(response.status).toBe(204);
     expect(response.headers.get('Set-Cookie')).toMatch(/knewton_demo_session=;.*Max-Age=0/);
+
+    // A copy of the cookie kept by an attacker (or a browser that ignored the Set-Cookie) is dead.
+    const before = creates();
+    expect(await (await send('/api/session', { cookie })).json()).toEqual({ userId: null });
+    const ensure = await send('/api/knewton/account', { method: 'PUT', cookie });
+    expect(ensure.status).toBe(401);
+    expect(await codeOf(ensure)).toBe('unauthenticated');
+    expect(creates()).toBe(before);
+    expect(await app.bff.provisioner.getAccount('signed-out-learner')).toBeUndefined();
+  });
+
+  it('every sign-in gets a new session id', async () => {
+    const first = await signIn('ada');
+    const second = await signIn('ada');
+    expect(first.cookie).not.toBe(second.cookie);
+    expect(await (await send('/api/session', { cookie: first.cookie })).json()).toEqual({
+      userId: 'ada',
+    });
+  });
+
+  it('limits sign-ins per client address: 429 rate_limited with Retry-After, other addresses unaffected', async () => {
+    const limited = await createExampleBff({ ...config, signInsPerMinute: 3 });
+    try {
+      const signInFrom = (remoteAddress: string) =>
+        limited.fetch(
+          new Request('http://localhost:8787/api/session', {
+            method: 'POST',
+            headers: { 'X-CSRF': '1', 'Content-Type': 'application/json' },
+            body: '{"userId":"ada"}',
+          }),
+          { remoteAddress },
+        );
+      for (let i = 0; i < 3; i++) expect((await signInFrom('203.0.113.7')).status).toBe(200);
+      const refused = await signInFrom('203.0.113.7');
+      expect(refused.status).toBe(429);
+      expect(await codeOf(refused)).toBe('rate_limited');
+      expect(Number(refused.headers.get('Retry-After'))).toBeGreaterThan(0);
+      expect(refused.headers.get('Set-Cookie')).toBeNull();
+      expect((await signInFrom('203.0.113.8')).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
   });
 
   it.each<[string, RequestInit, number, string]>([
@@ -258,7 +327,21 @@ describe('development route: platform faults', () => {
   });
 
   it('does not exist in production', async () => {
-    const production = await createExampleBff({ ...config, production: true });
+    // Production runs only against a platform of its own; the simulator here stands in for it.
+    const sim = app.sim;
+    if (!sim) throw new Error('the test app runs the simulator');
+    const production = await createExampleBff({
+      ...config,
+      platform: {
+        kind: 'remote',
+        baseUrl: sim.url,
+        apiKey: sim.apiKey,
+        apiSecret: sim.apiSecret,
+        systemExternalUserId: sim.systemExternalUserId,
+      },
+      allowedOrigins: ['https://app.example.com'],
+      production: true,
+    });
     try {
       const response = await production.fetch(
         new Request('http://localhost:8787/api/dev/platform-faults', {
@@ -270,6 +353,67 @@ describe('development route: platform faults', () => {
       expect(response.status).toBe(404);
     } finally {
       await production.close();
+    }
+  });
+});
+
+describe('production mode never falls back to development', () => {
+  it('refuses the in-process simulator and generated secrets, and writes nothing', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'kk-production-'));
+    try {
+      const { pseudonymKey: _p, sessionSecret: _s, ...withoutSecrets } = config;
+      const refusal = await createExampleBff({
+        ...withoutSecrets,
+        database: { kind: 'pglite', dataDir },
+        dataDir,
+        production: true,
+      }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(refusal).toBeInstanceOf(ConfigError);
+      expect((refusal as ConfigError).problems.map((problem) => problem.variable)).toEqual([
+        'KNEWTON_API_URL',
+        'KNEWTON_PSEUDONYM_KEY',
+        'SESSION_SECRET',
+        'ALLOWED_ORIGINS',
+      ]);
+      // No simulator state, no generated secrets, no database: nothing was started.
+      expect(await readdir(dataDir)).toEqual([]);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('/readyz is not ready until the real platform gives a token (no simulator behind it)', async () => {
+    // The platform's address, with nothing listening on it yet.
+    const probe = createPlatformSim();
+    const { url } = await probe.listen({ port: 0 });
+    await probe.close();
+    const platformSim = createPlatformSim();
+    const production = await createExampleBff({
+      ...config,
+      platform: {
+        kind: 'remote',
+        baseUrl: url,
+        apiKey: platformSim.apiKey,
+        apiSecret: platformSim.apiSecret,
+        systemExternalUserId: platformSim.systemExternalUserId,
+      },
+      allowedOrigins: ['https://app.example.com'],
+      production: true,
+    });
+    const readyz = () => production.fetch(new Request('http://localhost:8787/api/knewton/readyz'));
+    try {
+      expect(production.sim).toBeUndefined();
+      const down = await readyz();
+      expect(down.status).toBe(503);
+      expect(await codeOf(down)).toBe('knewton_unavailable');
+      await platformSim.listen({ port: Number(new URL(url).port) });
+      expect((await readyz()).status).toBe(200);
+    } finally {
+      await production.close();
+      await platformSim.close();
     }
   });
 });

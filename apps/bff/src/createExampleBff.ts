@@ -16,9 +16,12 @@ import {
   type PlatformSim,
   seededGraphs,
 } from '@knewton-kit/platform-sim';
-import { ConfigError } from './ConfigError.js';
+import type { Kysely } from 'kysely';
+import { ConfigError, type ConfigProblem } from './ConfigError.js';
+import { defaultSignInsPerMinute } from './config.js';
 import { createDemoSessions } from './demoSession.js';
 import type { DatabaseConfig, ExampleBffConfig } from './ExampleBffConfig.js';
+import { isDevelopmentOrigin } from './isDevelopmentOrigin.js';
 import { loadDevSecrets } from './loadDevSecrets.js';
 import { registerDevRoutes } from './registerDevRoutes.js';
 import { registerRecommendationRoutes } from './registerRecommendationRoutes.js';
@@ -32,8 +35,12 @@ export interface ExampleBffOptions {
 }
 
 export interface ExampleBff {
-  /** The whole example server as a Web-standard handler: `/api/knewton/*`, `/api/session`, dev routes. */
-  fetch(request: Request): Promise<Response>;
+  /**
+   * The whole example server as a Web-standard handler: `/api/knewton/*`, `/api/session`, dev routes.
+   * `connection.remoteAddress` is the TCP peer (what the per-address sign-in limit counts); without it
+   * that limit does not apply.
+   */
+  fetch(request: Request, connection?: { remoteAddress?: string | undefined }): Promise<Response>;
   /** The library instance behind `/api/knewton`. */
   bff: KnewtonBff;
   /** The account store (for inspection in tests and tools). */
@@ -75,12 +82,11 @@ export async function createExampleBff(
   };
 
   try {
+    if (config.production) refuseDevelopmentFallbacks(config);
     let { pseudonymKey, sessionSecret } = config;
     if (pseudonymKey === undefined || sessionSecret === undefined) {
-      if (config.platform.kind !== 'simulator') {
-        const missing = pseudonymKey === undefined ? 'KNEWTON_PSEUDONYM_KEY' : 'SESSION_SECRET';
-        throw new ConfigError(missing, `${missing} is required when KNEWTON_API_URL is set.`);
-      }
+      if (config.platform.kind !== 'simulator')
+        throw missingSecrets(config, 'KNEWTON_API_URL is set');
       const dev = await loadDevSecrets(config.dataDir);
       pseudonymKey ??= dev.pseudonymKey;
       sessionSecret ??= dev.sessionSecret;
@@ -123,7 +129,15 @@ export async function createExampleBff(
         ? 'Account store: PostgreSQL (DATABASE_URL).'
         : `Account store: PGlite ${config.database.dataDir === undefined ? 'in memory' : `in ${join(config.database.dataDir, 'pglite')}`}.`,
     );
-    const sessions = createDemoSessions(sessionSecret);
+    const sessions = await createDemoSessions({
+      db: store.db as unknown as Kysely<unknown>,
+      secret: sessionSecret,
+      // From configuration, never from the request's Host (an https proxy may forward Host: localhost).
+      secure: config.production || config.allowedOrigins[0]?.startsWith('https://') === true,
+    }).catch(async (error: unknown) => {
+      await store.close();
+      throw error;
+    });
     const bff = await createKnewtonBff({
       authenticate: (request) => sessions.authenticate(request),
       platform,
@@ -147,7 +161,11 @@ export async function createExampleBff(
     // A router's conventions (request id, log line, headers) only cover its own base path, so paths
     // outside /api get a router of their own with no routes: the same 404, with a real request id.
     const outside = createBffRouter({ ...routerOptions, basePath: '' });
-    registerSessionRoutes(router, sessions);
+    const remoteAddresses = new WeakMap<Request, string>();
+    registerSessionRoutes(router, sessions, {
+      signInsPerMinute: config.signInsPerMinute ?? defaultSignInsPerMinute,
+      clientAddress: (request) => remoteAddresses.get(request),
+    });
     // "Recommended next" for the demo: needs a knowledge graph, which only the simulator's catalogue
     // provides here (the demo's lessons are modules of its first seeded graph).
     const recommendationGraph = sim ? seededGraphs[0] : undefined;
@@ -167,7 +185,9 @@ export async function createExampleBff(
     const knewtonPrefix = `${KNEWTON_BFF_BASE_PATH}/`;
     const recommendationPath = `${KNEWTON_BFF_BASE_PATH}${bffPaths.recommendation}`;
     return {
-      async fetch(request) {
+      async fetch(request, connection) {
+        const remoteAddress = connection?.remoteAddress;
+        if (remoteAddress !== undefined) remoteAddresses.set(request, remoteAddress);
         const { pathname } = new URL(request.url);
         const library =
           (pathname.startsWith(knewtonPrefix) && pathname !== recommendationPath) ||
@@ -185,4 +205,44 @@ export async function createExampleBff(
     await cleanUp();
     throw error;
   }
+}
+
+/** The secrets a configuration lacks, all of them, as one error (one line each). */
+function missingSecrets(config: ExampleBffConfig, because: string): ConfigError {
+  const problems: ConfigProblem[] = [];
+  for (const [variable, given] of [
+    ['KNEWTON_PSEUDONYM_KEY', config.pseudonymKey],
+    ['SESSION_SECRET', config.sessionSecret],
+  ] as const) {
+    if (given === undefined)
+      problems.push({ variable, message: `${variable} is required when ${because}.` });
+  }
+  return ConfigError.of(problems as [ConfigProblem, ...ConfigProblem[]]);
+}
+
+/**
+ * Production never falls back to development, whoever built the configuration (`parseConfig` refuses the
+ * same environment first): no simulator, no generated secrets, no loopback or plain-http origins.
+ */
+function refuseDevelopmentFallbacks(config: ExampleBffConfig): void {
+  const problems: ConfigProblem[] = [];
+  if (config.platform.kind === 'simulator') {
+    problems.push({
+      variable: 'KNEWTON_API_URL',
+      message:
+        'KNEWTON_API_URL is required with NODE_ENV=production (the in-process simulator is for development only).',
+    });
+  }
+  if (config.pseudonymKey === undefined || config.sessionSecret === undefined) {
+    problems.push(...missingSecrets(config, 'NODE_ENV=production').problems);
+  }
+  const development = config.allowedOrigins.find(isDevelopmentOrigin);
+  if (development !== undefined || config.allowedOrigins.length === 0) {
+    problems.push({
+      variable: 'ALLOWED_ORIGINS',
+      message: `ALLOWED_ORIGINS must list only public https origins with NODE_ENV=production${development === undefined ? '' : `; ${JSON.stringify(development)} is a development origin`}.`,
+    });
+  }
+  const [first, ...more] = problems;
+  if (first) throw ConfigError.of([first, ...more]);
 }

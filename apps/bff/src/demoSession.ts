@@ -1,21 +1,44 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import type { Context } from 'hono';
+import { deleteCookie, setSignedCookie } from 'hono/cookie';
+import { parseSigned } from 'hono/utils/cookie';
+import type { Kysely } from 'kysely';
+import { type DemoSessionTables, migrateDemoSessions } from './migrateDemoSessions.js';
 
 /**
- * The demo sign-in's session cookie: `<base64url(userId)>.<expires epoch s>.<HMAC-SHA256>`. A stand-in for
- * the partner app's own authentication, nothing more: it proves only that this server issued the cookie.
+ * The demo sign-in's sessions: a random token per sign-in, kept (as its SHA-256) in the store's database
+ * with its user and expiry, and sent to the browser in an HttpOnly cookie signed with `SESSION_SECRET`
+ * (Hono's signed-cookie helpers). A stand-in for the partner app's own authentication, nothing more, but
+ * one that behaves like a real session: signing out revokes it on the server for every process sharing the
+ * database, and every sign-in gets a new token (no session fixation).
  */
 export const sessionCookieName = 'knewton_demo_session';
 /** @default 7 days */
 export const sessionMaxAgeSeconds = 7 * 24 * 60 * 60;
 export const maxUserIdLength = 128;
 
+export interface DemoSessionsOptions {
+  /** The store's Kysely instance (`store.db`): sessions live beside the account mappings. */
+  db: Kysely<unknown>;
+  /** Signs the cookie, so a guessed or truncated token is refused before the database is asked. */
+  secret: string;
+  /** Whether the cookie carries `Secure` (from configuration, never from the request's `Host`). */
+  secure: boolean;
+  /** The clock, for expiry tests. @default Date.now */
+  now?: () => number;
+}
+
 export interface DemoSessions {
-  /** The cookie value for `userId`, valid for {@link sessionMaxAgeSeconds}. */
-  issue(userId: string, nowMs?: number): string;
-  /** The user id of a cookie value, or `undefined` when it is missing, tampered with or expired. */
-  verify(cookieValue: string | undefined, nowMs?: number): string | undefined;
-  /** The signed-in user of a request, read from its `Cookie` header. */
-  authenticate(request: Request): string | undefined;
+  /** Starts a new session for `userId`, ends the one the request carried, and sets the cookie. */
+  signIn(c: Context, userId: string): Promise<void>;
+  /** Revokes the request's session on the server (it stops working everywhere) and clears the cookie. */
+  signOut(c: Context): Promise<void>;
+  /** Clears the session cookie without touching the server (for a cookie that no longer works). */
+  forget(c: Context): void;
+  /** The signed-in user of a request, or `undefined` when the cookie is missing, tampered, expired or revoked. */
+  authenticate(request: Request): Promise<string | undefined>;
+  /** Whether the request carries a session cookie at all, valid or not. */
+  hasCookie(request: Request): boolean;
 }
 
 /** The reason `userId` is not acceptable, or `undefined` when it is. */
@@ -30,43 +53,69 @@ export function userIdProblem(userId: unknown): string | undefined {
   return undefined;
 }
 
-export function createDemoSessions(secret: string): DemoSessions {
-  const sign = (payload: string) =>
-    createHmac('sha256', secret).update(`demo-session.v1.${payload}`).digest('base64url');
+export async function createDemoSessions(options: DemoSessionsOptions): Promise<DemoSessions> {
+  const { secret, secure, now = Date.now } = options;
+  await migrateDemoSessions(options.db);
+  const db = options.db.withTables<DemoSessionTables>();
+  const table = 'example_bff_demo_sessions';
+  const cookieOptions = { httpOnly: true, sameSite: 'Lax', secure, path: '/' } as const;
 
-  function verify(cookieValue: string | undefined, nowMs = Date.now()): string | undefined {
-    if (cookieValue === undefined) return undefined;
-    const parts = cookieValue.split('.');
-    if (parts.length !== 3) return undefined;
-    const [encodedUser = '', expires = '', signature = ''] = parts;
-    // Compared as text, so no other spelling of the same bytes is accepted.
-    const expected = Buffer.from(sign(`${encodedUser}.${expires}`));
-    const given = Buffer.from(signature);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-    if (!/^\d+$/.test(expires) || Number(expires) * 1000 <= nowMs) return undefined;
-    const userId = Buffer.from(encodedUser, 'base64url').toString('utf8');
-    return userIdProblem(userId) === undefined ? userId : undefined;
+  const hashOf = (token: string) => createHash('sha256').update(token).digest('base64url');
+
+  /** The request's token when its signature is ours; `undefined` otherwise. */
+  async function tokenOf(request: Request): Promise<string | undefined> {
+    const header = request.headers.get('Cookie');
+    if (header === null || !header.includes(sessionCookieName)) return undefined;
+    const token = (await parseSigned(header, secret, sessionCookieName))[sessionCookieName];
+    return typeof token === 'string' && token !== '' ? token : undefined;
+  }
+
+  async function revoke(request: Request): Promise<void> {
+    const token = await tokenOf(request);
+    if (token !== undefined)
+      await db.deleteFrom(table).where('token_hash', '=', hashOf(token)).execute();
   }
 
   return {
-    issue(userId, nowMs = Date.now()) {
-      const encodedUser = Buffer.from(userId, 'utf8').toString('base64url');
-      const expires = Math.floor(nowMs / 1000) + sessionMaxAgeSeconds;
-      const payload = `${encodedUser}.${expires}`;
-      return `${payload}.${sign(payload)}`;
+    async signIn(c, userId) {
+      await revoke(c.req.raw);
+      // Expired rows carry nothing anyone can use; sweeping them at sign-in keeps the table bounded.
+      await db.deleteFrom(table).where('expires_at', '<=', new Date(now())).execute();
+      const token = randomBytes(32).toString('base64url');
+      await db
+        .insertInto(table)
+        .values({
+          token_hash: hashOf(token),
+          user_id: userId,
+          created_at: new Date(now()),
+          expires_at: new Date(now() + sessionMaxAgeSeconds * 1000),
+        })
+        .execute();
+      await setSignedCookie(c, sessionCookieName, token, secret, {
+        ...cookieOptions,
+        maxAge: sessionMaxAgeSeconds,
+      });
     },
-    verify,
-    authenticate(request) {
-      return verify(readCookie(request.headers.get('Cookie'), sessionCookieName));
+    async signOut(c) {
+      await revoke(c.req.raw);
+      deleteCookie(c, sessionCookieName, cookieOptions);
+    },
+    forget(c) {
+      deleteCookie(c, sessionCookieName, cookieOptions);
+    },
+    async authenticate(request) {
+      const token = await tokenOf(request);
+      if (token === undefined) return undefined;
+      const row = await db
+        .selectFrom(table)
+        .select('user_id')
+        .where('token_hash', '=', hashOf(token))
+        .where('expires_at', '>', new Date(now()))
+        .executeTakeFirst();
+      return row?.user_id;
+    },
+    hasCookie(request) {
+      return request.headers.get('Cookie')?.includes(`${sessionCookieName}=`) === true;
     },
   };
-}
-
-function readCookie(header: string | null, name: string): string | undefined {
-  if (header === null) return undefined;
-  for (const pair of header.split(';')) {
-    const eq = pair.indexOf('=');
-    if (eq !== -1 && pair.slice(0, eq).trim() === name) return pair.slice(eq + 1).trim();
-  }
-  return undefined;
 }

@@ -1,10 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createPgliteStore } from '@knewton-kit/bff';
+import { createPlatformSim } from '@knewton-kit/platform-sim';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
@@ -67,6 +70,124 @@ describe('pnpm bff: configuration errors stop start-up with one line', () => {
   });
 });
 
+const productionVariables = [
+  'KNEWTON_API_URL',
+  'KNEWTON_API_KEY',
+  'KNEWTON_API_SECRET',
+  'KNEWTON_SYSTEM_EXTERNAL_USER_ID',
+  'KNEWTON_PSEUDONYM_KEY',
+  'SESSION_SECRET',
+  'ALLOWED_ORIGINS',
+] as const;
+
+describe('NODE_ENV=production pnpm bff refuses to start without real settings', () => {
+  it('with nothing else set: one line per missing variable, no simulator, nothing listening', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'kk-production-main-'));
+    try {
+      const { code, stdout, stderr } = await runToExit({
+        NODE_ENV: 'production',
+        DATA_DIR: dataDir,
+      });
+      expect(code).toBe(1);
+      const lines = stderr.trim().split('\n');
+      expect(lines).toHaveLength(productionVariables.length);
+      productionVariables.forEach((name, i) => {
+        expect(lines[i]).toMatch(/^Configuration error: /);
+        expect(lines[i]).toContain(name);
+      });
+      // Nothing was started or generated: no notices, no listening line, an empty DATA_DIR.
+      expect(stdout).toBe('');
+      expect(await readdir(dataDir)).toEqual([]);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it.each(productionVariables)(
+    'without %s: exactly that one line, no secret printed',
+    async (name) => {
+      const { code, stdout, stderr } = await runToExit({
+        ...remote,
+        NODE_ENV: 'production',
+        [name]: '',
+      });
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      const lines = stderr.trim().split('\n');
+      expect(lines).toEqual([expect.stringMatching(new RegExp(`^Configuration error: ${name} `))]);
+      for (const value of [apiSecret, remote.SESSION_SECRET, remote.KNEWTON_PSEUDONYM_KEY]) {
+        expect(stderr).not.toContain(value);
+      }
+    },
+  );
+
+  it('refuses a development origin', async () => {
+    const { code, stderr } = await runToExit({
+      ...remote,
+      NODE_ENV: 'production',
+      ALLOWED_ORIGINS: 'http://localhost:5173',
+    });
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^Configuration error: ALLOWED_ORIGINS .*localhost:5173/),
+    ]);
+  });
+
+  it('refuses an unknown LOG_LEVEL with one line naming it', async () => {
+    const { code, stderr } = await runToExit({ LOG_LEVEL: 'chatty' });
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^Configuration error: LOG_LEVEL must be one of debug, info, warn, error/,
+      ),
+    ]);
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 50));
+}
+
+/** Starts the entry and resolves with its URL once it prints its listening line. */
+async function startListening(env: Record<string, string>) {
+  const child = startMain(env);
+  const stdoutLines: string[] = [];
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    child.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
+    lines.on('line', (line) => {
+      stdoutLines.push(line);
+      const match = /listening on (http:\/\/\S+)/.exec(line);
+      if (match?.[1]) resolveUrl(match[1]);
+    });
+  });
+  return { child, url, stdoutLines };
+}
+
+describe('pnpm bff honours LOG_LEVEL', () => {
+  it('LOG_LEVEL=warn writes no info request lines', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'kk-log-level-'));
+    const { child, url, stdoutLines } = await startListening({
+      PORT: '0',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    });
+    try {
+      for (const path of ['/api/knewton/healthz', '/nowhere']) {
+        await (await fetch(`${url}${path}`, { headers: { 'X-Request-Id': 'quiet-probe' } })).text();
+      }
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+      expect(stdoutLines.join('\n')).toContain('Stopped.');
+      expect(stdoutLines.filter((line) => line.startsWith('{'))).toEqual([]);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('pnpm bff: start, serve and shut down gracefully', () => {
   let dataDir: string;
   let child: ChildProcess;
@@ -99,6 +220,14 @@ describe('pnpm bff: start, serve and shut down gracefully', () => {
     const text = stdoutLines.join('\n');
     expect(text).toMatch(/simulator in-process at http:\/\/127\.0\.0\.1:\d+/);
     expect(text).toContain(join(dataDir, 'dev-secrets.json'));
+  });
+
+  it('writes request log lines at the default LOG_LEVEL (info)', async () => {
+    await (
+      await fetch(`${url}/api/knewton/healthz`, { headers: { 'X-Request-Id': 'log-probe' } })
+    ).text();
+    await waitFor(() => stdoutLines.some((line) => line.includes('log-probe')));
+    expect(stdoutLines.find((line) => line.includes('log-probe'))).toContain('"level":"info"');
   });
 
   it('finishes a request in flight during SIGTERM, then exits 0', async () => {
@@ -152,3 +281,83 @@ describe('pnpm bff: start, serve and shut down gracefully', () => {
     }
   });
 });
+
+const testDatabaseUrl = process.env.TEST_DATABASE_URL || undefined;
+if (!testDatabaseUrl)
+  console.warn('[main.test] PostgreSQL variant skipped: TEST_DATABASE_URL is not set');
+
+describe.skipIf(!testDatabaseUrl)(
+  'two pnpm bff processes on one PostgreSQL share the demo sessions',
+  () => {
+    const databaseName = `example_bff_sessions_${randomBytes(6).toString('hex')}`;
+    const sim = createPlatformSim();
+    const children: ChildProcess[] = [];
+    let urls: string[] = [];
+
+    beforeAll(async () => {
+      const admin = new pg.Client({ connectionString: testDatabaseUrl });
+      await admin.connect();
+      await admin.query(`create database ${databaseName}`);
+      await admin.end();
+      const databaseUrl = new URL(testDatabaseUrl as string);
+      databaseUrl.pathname = `/${databaseName}`;
+      const platform = await sim.listen({ port: 0 });
+      const env = {
+        PORT: '0',
+        KNEWTON_API_URL: platform.url,
+        KNEWTON_API_KEY: sim.apiKey,
+        KNEWTON_API_SECRET: sim.apiSecret,
+        KNEWTON_SYSTEM_EXTERNAL_USER_ID: sim.systemExternalUserId,
+        KNEWTON_PSEUDONYM_KEY: remote.KNEWTON_PSEUDONYM_KEY,
+        SESSION_SECRET: remote.SESSION_SECRET,
+        ALLOWED_ORIGINS: 'http://localhost:5173',
+        DATABASE_URL: databaseUrl.toString(),
+      };
+      const started = await Promise.all([startListening(env), startListening(env)]);
+      children.push(...started.map((process) => process.child));
+      urls = started.map((process) => process.url);
+    });
+
+    afterAll(async () => {
+      for (const child of children) {
+        if (child.exitCode === null) {
+          const exited = once(child, 'exit');
+          child.kill('SIGTERM');
+          await exited;
+        }
+      }
+      await sim.close();
+      const admin = new pg.Client({ connectionString: testDatabaseUrl });
+      await admin.connect();
+      await admin.query(`drop database if exists ${databaseName} with (force)`);
+      await admin.end();
+    });
+
+    it('signed in on one, signed out on the other: the cookie is dead on both', async () => {
+      const [first = '', second = ''] = urls;
+      const headers = { 'X-CSRF': '1', 'Content-Type': 'application/json' };
+      const signIn = await fetch(`${first}/api/session`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ userId: 'two-process-learner' }),
+      });
+      const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      const me = (url: string) =>
+        fetch(`${url}/api/session`, { headers: { Cookie: cookie } }).then((r) => r.json());
+      expect(await me(second)).toEqual({ userId: 'two-process-learner' });
+
+      const signOut = await fetch(`${second}/api/session`, {
+        method: 'DELETE',
+        headers: { 'X-CSRF': '1', Cookie: cookie },
+      });
+      expect(signOut.status).toBe(204);
+      expect(await me(first)).toEqual({ userId: null });
+      const ensure = await fetch(`${first}/api/knewton/account`, {
+        method: 'PUT',
+        headers: { 'X-CSRF': '1', Cookie: cookie },
+      });
+      expect(ensure.status).toBe(401);
+      expect(sim.stats().calls['POST /v0/accounts'] ?? 0).toBe(0);
+    });
+  },
+);

@@ -7,27 +7,34 @@ import { ConfigError } from './ConfigError.js';
 import { parseConfig } from './config.js';
 import { startExampleBff } from './startExampleBff.js';
 
-function fail(line: string): never {
-  process.stderr.write(`${line}\n`);
+function fail(lines: readonly string[]): never {
+  process.stderr.write(lines.map((line) => `${line}\n`).join(''));
   process.exit(1);
 }
+
+/** One line per problem: an operator fixes every missing variable in one go. */
+const configurationLines = (error: ConfigError) =>
+  error.problems.map((problem) => `Configuration error: ${problem.message}`);
 
 let config: ReturnType<typeof parseConfig>;
 try {
   config = parseConfig(process.env);
 } catch (error) {
-  if (error instanceof ConfigError) fail(`Configuration error: ${error.message}`);
+  if (error instanceof ConfigError) fail(configurationLines(error));
   throw error;
 }
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 let running: Awaited<ReturnType<typeof startExampleBff>>;
 try {
-  running = await startExampleBff(config, { logger: createJsonLogger(), notice: say });
+  running = await startExampleBff(config, {
+    logger: createJsonLogger(undefined, config.logLevel),
+    notice: say,
+  });
 } catch (error) {
-  if (error instanceof ConfigError) fail(`Configuration error: ${error.message}`);
+  if (error instanceof ConfigError) fail(configurationLines(error));
   const { name, message } = error as Error;
-  fail(`Start-up failed: ${name}: ${message}`);
+  fail([`Start-up failed: ${name}: ${message}`]);
 }
 say(
   `knewton-kit example BFF listening on ${running.url} (Knewton routes under /api/knewton; DEMO sign-in at /api/session)`,

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { createExampleBff, type ExampleBff, type ExampleBffOptions } from './createExampleBff.js';
 import type { ExampleBffConfig } from './ExampleBffConfig.js';
+import { hardenHttpServer, httpServerLimits, httpServerOptions } from './hardenHttpServer.js';
 
 export interface RunningExampleBff {
   /** e.g. `http://localhost:8787` (no trailing slash). */
@@ -24,13 +25,19 @@ export async function startExampleBff(
   config: ExampleBffConfig,
   options: ExampleBffOptions = {},
 ): Promise<RunningExampleBff> {
+  // Validated before anything starts, so a bad limit leaves nothing behind.
+  const limits = httpServerLimits(config.http);
   const example = await createExampleBff(config, options);
   // Without http2 or https options the adaptor creates a plain `http.Server`.
   const server = createAdaptorServer({
-    fetch: (request) => example.fetch(request),
+    // The adaptor's env carries the Node request; its socket's peer address feeds the sign-in limit.
+    fetch: (request, env: { incoming?: { socket?: { remoteAddress?: string } } } = {}) =>
+      example.fetch(request, { remoteAddress: env.incoming?.socket?.remoteAddress }),
     // Leave the process's global Request/Response alone: this server is often embedded (tests, tools).
     overrideGlobalObjects: false,
+    serverOptions: httpServerOptions(limits),
   }) as Server;
+  hardenHttpServer(server, limits, options.logger);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

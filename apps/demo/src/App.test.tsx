@@ -14,7 +14,8 @@ function bffDuringOutage() {
         : new Request(new URL(String(input), 'http://app.test'), init);
     const { pathname } = new URL(request.url);
     if (pathname === '/api/session' && request.method === 'GET') {
-      return userId ? Response.json({ userId }) : Response.json({ error: {} }, { status: 401 });
+      // Signed out is 200 {"userId": null}, as the example BFF answers (DESIGN.md).
+      return Response.json({ userId: userId ?? null });
     }
     if (pathname === '/api/session' && request.method === 'POST') {
       userId = ((await request.json()) as { userId: string }).userId;

@@ -34,6 +34,8 @@ export type { RouterEnv } from './http/RouterEnv.js';
 export { readJsonBody } from './http/readJsonBody.js';
 export type { Authenticate } from './http/requireAppUser.js';
 export { requireAppUser } from './http/requireAppUser.js';
+// The fixed security headers, for answers a host writes outside the router (e.g. Node's 'clientError').
+export { securityHeaders } from './http/securityHeaders.js';
 export type { KnewtonBff, KnewtonBffLimits, KnewtonBffOptions } from './KnewtonBffOptions.js';
 export type { Logger, LogLevel } from './logger.js';
 export { createJsonLogger, silentLogger } from './logger.js';

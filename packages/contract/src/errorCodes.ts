@@ -9,8 +9,12 @@ export const errorStatus = {
   account_not_found: 404,
   not_found: 404,
   method_not_allowed: 405,
+  /** The HTTP server's own answer to a client that took too long to send its request. */
+  request_timeout: 408,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  /** The HTTP server's own answer to request headers over its limit. */
+  headers_too_large: 431,
   rate_limited: 429,
   internal_error: 500,
   knewton_unavailable: 503,

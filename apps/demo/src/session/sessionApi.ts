@@ -11,7 +11,11 @@ const sessionUrl = '/api/session';
 /** The signed-in user, or `null` when nobody is signed in. */
 export async function fetchSession(signal?: AbortSignal): Promise<Session | null> {
   try {
-    return await apiRequest<Session>(sessionUrl, { signal });
+    // Signed out is 200 {"userId": null} (DESIGN.md); an older BFF answered 401, still understood below.
+    const session = await apiRequest<{ userId?: unknown }>(sessionUrl, { signal });
+    return typeof session.userId === 'string' && session.userId !== ''
+      ? { userId: session.userId }
+      : null;
   } catch (error) {
     if (isApiError(error) && error.status === 401) return null;
     throw error;
