@@ -5,7 +5,7 @@ describe('createJsonLogger', () => {
   it('writes one JSON object per line with time, level, message and fields', () => {
     const lines: string[] = [];
     const logger = createJsonLogger((line) => lines.push(line));
-    logger.info('account created', { accountId: 'acc-1', requestId: 'req-1' });
+    logger.info({ accountId: 'acc-1', requestId: 'req-1' }, 'account created');
     expect(lines).toHaveLength(1);
     const entry = JSON.parse(lines[0] as string);
     expect(entry).toMatchObject({
@@ -20,15 +20,18 @@ describe('createJsonLogger', () => {
   it('redacts secret-bearing keys at any depth, whatever their spelling', () => {
     const lines: string[] = [];
     const logger = createJsonLogger((line) => lines.push(line));
-    logger.warn('careless', {
-      headers: { Authorization: 'Bearer tok-123', Cookie: 'sid=abc', 'Set-Cookie': 'sid=def' },
-      config: { apiSecret: 'sec-1', api_secret: 'sec-2', pseudonymKey: 'hmac-key', key: 'k' },
-      tokens: [{ access_token: 'tok-456', refresh_token: 'tok-789' }],
-      password: 'hunter2',
-      appUserId: 'jane@example.com',
-      externalId: 'ext-1',
-      route: '/api/knewton/account',
-    });
+    logger.warn(
+      {
+        headers: { Authorization: 'Bearer tok-123', Cookie: 'sid=abc', 'Set-Cookie': 'sid=def' },
+        config: { apiSecret: 'sec-1', api_secret: 'sec-2', pseudonymKey: 'hmac-key', key: 'k' },
+        tokens: [{ access_token: 'tok-456', refresh_token: 'tok-789' }],
+        password: 'hunter2',
+        appUserId: 'jane@example.com',
+        externalId: 'ext-1',
+        route: '/api/knewton/account',
+      },
+      'careless',
+    );
     const line = lines[0] as string;
     for (const secret of [
       'tok-123',
@@ -50,10 +53,10 @@ describe('createJsonLogger', () => {
 
   it('keeps its own keys when fields try to overwrite them', () => {
     const lines: string[] = [];
-    createJsonLogger((line) => lines.push(line)).error('real message', {
-      msg: 'fake',
-      level: 'debug',
-    });
+    createJsonLogger((line) => lines.push(line)).error(
+      { msg: 'fake', level: 'debug' },
+      'real message',
+    );
     expect(JSON.parse(lines[0] as string)).toMatchObject({ msg: 'real message', level: 'error' });
   });
 
@@ -64,7 +67,7 @@ describe('createJsonLogger', () => {
     logger.info('no');
     const cyclic: Record<string, unknown> = { name: 'loop' };
     cyclic.self = cyclic;
-    logger.error('failed', { cyclic, error: new Error('boom') });
+    logger.error({ cyclic, error: new Error('boom') }, 'failed');
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0] as string)).toMatchObject({
       cyclic: { name: 'loop', self: '[truncated]' },
@@ -83,6 +86,6 @@ describe('createJsonLogger', () => {
   });
 
   it('has a silent counterpart', () => {
-    expect(() => silentLogger.error('nothing', { a: 1 })).not.toThrow();
+    expect(() => silentLogger.error({ a: 1 }, 'nothing')).not.toThrow();
   });
 });

@@ -3,11 +3,20 @@
  * they appear, so a careless `{ headers }` cannot leak a token. Redaction is a safety net, not a licence:
  * callers never pass app user ids, external ids, tokens or secrets (account ids at most).
  */
+/**
+ * One level of a `Logger`, with pino's call signature: fields first, message second, or a message alone.
+ * A pino logger (or anything shaped like one) is a `Logger` as it is.
+ */
+export interface LogFn {
+  (fields: Record<string, unknown>, message?: string): void;
+  (message: string): void;
+}
+
 export interface Logger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
+  debug: LogFn;
+  info: LogFn;
+  warn: LogFn;
+  error: LogFn;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -101,9 +110,13 @@ export function createJsonLogger(
     throw new TypeError(`\`level\` must be one of debug, info, warn, error`);
   const threshold = levelRank[level];
   const log =
-    (entryLevel: LogLevel) =>
-    (message: string, fields?: Record<string, unknown>): void => {
+    (entryLevel: LogLevel): LogFn =>
+    (fieldsOrMessage: Record<string, unknown> | string, maybeMessage?: string): void => {
       if (levelRank[entryLevel] < threshold) return;
+      const [fields, message] =
+        typeof fieldsOrMessage === 'string'
+          ? [undefined, fieldsOrMessage]
+          : [fieldsOrMessage, maybeMessage];
       const safe = fields ? redactLogFields(fields) : {};
       const { time: _time, level: _level, msg: _msg, ...rest } = safe;
       // Our own keys cannot be overwritten by same-named fields (a field must not forge the level or message).
