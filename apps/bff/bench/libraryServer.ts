@@ -1,6 +1,7 @@
 /**
  * The warm-path benchmark's "library alone" side: `createKnewtonBff` mounted on @hono/node-server with a
- * trivial `authenticate` (the `bench_user` cookie's value is the user), PGlite in memory, the platform at
+ * trivial `authenticate` (the `bench_user` cookie's value is the user), PGlite in `BENCH_PGLITE_DIR` (seeded
+ * with the users' accounts by `seedWarmAccounts.ts`), the platform at
  * `KNEWTON_API_URL` (the benchmark's simulator process), and the library's defaults for everything else
  * (silent logger, per-user rate limiter). Started as its own process by `warmPathWrk.ts`.
  */
@@ -23,7 +24,7 @@ const bff = await createKnewtonBff({
     apiSecret: required('KNEWTON_API_SECRET'),
     systemExternalUserId: required('KNEWTON_SYSTEM_EXTERNAL_USER_ID'),
   },
-  store: await createPgliteStore(),
+  store: await createPgliteStore({ dataDir: required('BENCH_PGLITE_DIR') }),
   externalIds: { key: required('KNEWTON_PSEUDONYM_KEY') },
   allowedOrigins: [required('BENCH_ORIGIN')],
 });

@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { seedWarmAccounts } from './seedWarmAccounts.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 const here = import.meta.dirname;
@@ -154,19 +155,21 @@ async function inParallel<T>(items: T[], concurrency: number, work: (item: T) =>
   );
 }
 
-async function ensureAccount(url: string, cookie: string): Promise<Response> {
+/** A warm-path request; refuses anything but 200, since every user already has an account. */
+async function ensureExisting(url: string, cookie: string): Promise<unknown> {
   const response = await fetch(`${url}${accountPath}`, {
     method: 'PUT',
     headers: { Cookie: cookie, 'X-CSRF': '1', Origin: origin },
   });
-  if (response.status !== 200 && response.status !== 201) {
-    throw new Error(`provisioning answered ${response.status}: ${await response.text()}`);
+  const body: unknown = await response.json();
+  if (response.status !== 200) {
+    throw new Error(`a seeded user's PUT answered ${response.status}: ${JSON.stringify(body)}`);
   }
-  return response;
+  return body;
 }
 
-/** Signs each user in through the demo sign-in and provisions them; returns their `Cookie` values. */
-async function signInAndProvision(url: string, users: string[]): Promise<string[]> {
+/** Signs each user in through the example BFF's demo sign-in; returns their `Cookie` values. */
+async function signIn(url: string, users: string[]): Promise<string[]> {
   const cookies: string[] = [];
   await inParallel(users, 16, async (userId) => {
     const response = await fetch(`${url}/api/session`, {
@@ -175,10 +178,10 @@ async function signInAndProvision(url: string, users: string[]): Promise<string[
       body: JSON.stringify({ userId }),
     });
     const cookie = response.headers.get('Set-Cookie')?.split(';')[0];
+    await response.arrayBuffer();
     if (response.status !== 200 || cookie === undefined) {
-      throw new Error(`demo sign-in answered ${response.status}: ${await response.text()}`);
+      throw new Error(`demo sign-in answered ${response.status}`);
     }
-    await (await ensureAccount(url, cookie)).arrayBuffer();
     cookies.push(cookie);
   });
   return cookies;
@@ -258,17 +261,32 @@ export async function warmPathWrk(options: WarmPathOptions): Promise<WarmPathWrk
       KNEWTON_PSEUDONYM_KEY: randomBytes(32).toString('base64url'),
     };
 
+    const userIds = Array.from({ length: options.users }, (_, i) => `bench-user-${i}`);
+    const exampleDataDir = join(work, 'data');
+    const libraryDataDir = join(work, 'library');
+    // A user's DATA_DIR exists already (`.data` in a clone); the store does not create its parent.
+    await mkdir(exampleDataDir);
+    await mkdir(libraryDataDir);
+    log(`  giving ${options.users} users their accounts (simulator + both servers' stores)...`);
+    await seedWarmAccounts({
+      simUrl,
+      apiKey,
+      apiSecret,
+      systemExternalUserId,
+      pseudonymKey: platformEnv.KNEWTON_PSEUDONYM_KEY,
+      userIds,
+      pgliteDirs: [join(exampleDataDir, 'pglite'), join(libraryDataDir, 'pglite')],
+    });
+
     log('  starting the example BFF as `pnpm bff` does (PGlite, demo sessions, log to a file)...');
     const logFile = join(work, 'bff.log');
-    // A user's DATA_DIR exists already (`.data` in a clone); the store does not create its parent.
-    await mkdir(join(work, 'data'));
     const example = await startNode(
       join(root, 'apps/bff/src/main.ts'),
       {
         ...platformEnv,
         PORT: '0',
         HOST: '127.0.0.1',
-        DATA_DIR: join(work, 'data'),
+        DATA_DIR: exampleDataDir,
         SESSION_SECRET: randomBytes(32).toString('base64url'),
         ALLOWED_ORIGINS: origin,
       },
@@ -282,26 +300,23 @@ export async function warmPathWrk(options: WarmPathOptions): Promise<WarmPathWrk
       },
     );
     children.push(example.child);
-    const exampleUrl = (example.match[1] ?? '').replace('localhost', '127.0.0.1');
+    const exampleUrl = example.match[1] ?? '';
 
     log('  starting the library alone on @hono/node-server...');
     const library = await startNode(
       join(here, 'libraryServer.ts'),
-      { ...platformEnv, BENCH_ORIGIN: origin },
+      { ...platformEnv, BENCH_ORIGIN: origin, BENCH_PGLITE_DIR: join(libraryDataDir, 'pglite') },
       /listening (http:\S+)/,
     );
     children.push(library.child);
     const libraryUrl = library.match[1] ?? '';
 
-    const userIds = Array.from({ length: options.users }, (_, i) => `bench-user-${i}`);
-    log(`  signing in and provisioning ${options.users} users on the example BFF...`);
-    const exampleCookies = await signInAndProvision(exampleUrl, userIds);
-    log(`  provisioning ${options.users} users on the library server...`);
+    log(`  signing ${options.users} users in through the example BFF's demo sign-in...`);
+    const exampleCookies = await signIn(exampleUrl, userIds);
     const libraryCookies = userIds.map((id) => `bench_user=${id}`);
-    let account: unknown;
-    await inParallel(libraryCookies, 16, async (cookie) => {
-      account = await (await ensureAccount(libraryUrl, cookie)).json();
-    });
+    // Every user already has an account: both servers answer 200 (a 201 would mean a create happened).
+    await ensureExisting(exampleUrl, exampleCookies[0] as string);
+    const account = await ensureExisting(libraryUrl, libraryCookies[0] as string);
 
     const bare = await startNode(
       join(here, 'bareServer.ts'),
@@ -326,7 +341,14 @@ export async function warmPathWrk(options: WarmPathOptions): Promise<WarmPathWrk
       { name: 'library', url: libraryUrl, cookies: libraryCookieFile, rounds: [] as WrkRound[] },
       { name: 'bare', url: bareUrl, cookies: libraryCookieFile, rounds: [] as WrkRound[] },
     ];
-    log('  warm-up: 3 s per side...');
+    // Every user once on each server first, so the measured rounds find every account in the caches.
+    log('  warm-up: every user once per server, then 3 s of wrk per side...');
+    await inParallel(exampleCookies, 16, async (cookie) => {
+      await ensureExisting(exampleUrl, cookie);
+    });
+    await inParallel(libraryCookies, 16, async (cookie) => {
+      await ensureExisting(libraryUrl, cookie);
+    });
     for (const side of sides) runWrk(side.url, side.cookies, options.connections, 3);
     const logBytesBefore = (await stat(logFile)).size;
     const logLinesBefore = countLines(await readFile(logFile, 'utf8'));
