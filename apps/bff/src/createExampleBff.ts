@@ -7,6 +7,7 @@ import {
   createPostgresStore,
   type KnewtonBff,
   type Logger,
+  type NodeServerBindings,
   silentLogger,
 } from '@knewton-kit/bff';
 import { bffPaths, KNEWTON_BFF_BASE_PATH } from '@knewton-kit/contract';
@@ -33,7 +34,7 @@ export interface ExampleBffOptions {
 
 export interface ExampleBff {
   /** The whole example server as a Web-standard handler: `/api/knewton/*`, `/api/session`, dev routes. */
-  fetch(request: Request): Promise<Response>;
+  fetch(request: Request, env?: unknown): Promise<Response>;
   /** The library instance behind `/api/knewton`. */
   bff: KnewtonBff;
   /** The account store (for inspection in tests and tools). */
@@ -167,14 +168,14 @@ export async function createExampleBff(
     const knewtonPrefix = `${KNEWTON_BFF_BASE_PATH}/`;
     const recommendationPath = `${KNEWTON_BFF_BASE_PATH}${bffPaths.recommendation}`;
     return {
-      async fetch(request) {
+      async fetch(request, env) {
         const { pathname } = new URL(request.url);
         const library =
           (pathname.startsWith(knewtonPrefix) && pathname !== recommendationPath) ||
           pathname === KNEWTON_BFF_BASE_PATH;
-        if (library) return bff.fetch(request);
+        if (library) return bff.fetch(request, env);
         const demo = pathname === '/api' || pathname.startsWith('/api/');
-        return (demo ? router : outside).app.fetch(request);
+        return (demo ? router : outside).app.fetch(request, env as NodeServerBindings | undefined);
       },
       bff,
       store,

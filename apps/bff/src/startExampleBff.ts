@@ -27,7 +27,8 @@ export async function startExampleBff(
   const example = await createExampleBff(config, options);
   // Without http2 or https options the adaptor creates a plain `http.Server`.
   const server = createAdaptorServer({
-    fetch: (request) => example.fetch(request),
+    // `env` carries the Node request, which lets the BFF answer a body-less PUT without reading a body.
+    fetch: (request, env) => example.fetch(request, env),
     // Leave the process's global Request/Response alone: this server is often embedded (tests, tools).
     overrideGlobalObjects: false,
   }) as Server;

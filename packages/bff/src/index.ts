@@ -16,7 +16,7 @@ export { ApiError, isApiError } from './http/ApiError.js';
 export type { BffRouter, BffRouterOptions, RouteMethod } from './http/createBffRouter.js';
 export { createBffRouter } from './http/createBffRouter.js';
 export type { RateLimitOptions } from './http/createRateLimiter.js';
-export type { RouterEnv } from './http/RouterEnv.js';
+export type { NodeServerBindings, RouterEnv } from './http/RouterEnv.js';
 export { readJsonBody } from './http/readJsonBody.js';
 export type { Authenticate } from './http/requireAppUser.js';
 export { requireAppUser } from './http/requireAppUser.js';
