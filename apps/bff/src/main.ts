@@ -23,7 +23,11 @@ try {
 const say = (line: string) => process.stdout.write(`${line}\n`);
 let running: Awaited<ReturnType<typeof startExampleBff>>;
 try {
-  running = await startExampleBff(config, { logger: createJsonLogger(), notice: say });
+  running = await startExampleBff(config, {
+    logger: createJsonLogger(),
+    notice: say,
+    ownsProcess: true,
+  });
 } catch (error) {
   if (error instanceof ConfigError) fail(`Configuration error: ${error.message}`);
   const { name, message } = error as Error;
