@@ -27,6 +27,17 @@ describe('demo sessions', () => {
     expect(sessions.verify(cookie, Number(expires) * 1000 - 1)).toBe('ada');
   });
 
+  it('a cookie already verified (and remembered) still expires on time and is still told apart', () => {
+    const fresh = createDemoSessions('z'.repeat(48));
+    const cookie = fresh.issue('ada', 0);
+    const expiresMs = Number(cookie.split('.')[1]) * 1000;
+    expect(fresh.verify(cookie, 0)).toBe('ada');
+    expect(fresh.verify(cookie, expiresMs - 1)).toBe('ada');
+    expect(fresh.verify(cookie, expiresMs)).toBeUndefined();
+    expect(fresh.verify(`${cookie}x`, 0)).toBeUndefined();
+    expect(createDemoSessions('y'.repeat(48)).verify(cookie, 0)).toBeUndefined();
+  });
+
   it('authenticates a request by its cookie among others', () => {
     const request = new Request('http://localhost/', {
       headers: { Cookie: `theme=dark; ${sessionCookieName}=${sessions.issue('ada')}; x=1` },
