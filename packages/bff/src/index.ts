@@ -21,8 +21,9 @@ export { readJsonBody } from './http/readJsonBody.js';
 export type { Authenticate } from './http/requireAppUser.js';
 export { requireAppUser } from './http/requireAppUser.js';
 export type { KnewtonBff, KnewtonBffLimits, KnewtonBffOptions } from './KnewtonBffOptions.js';
-export type { Logger, LogLevel } from './logger.js';
-export { createJsonLogger, silentLogger } from './logger.js';
+export type { LogFn, Logger, LogLevel } from './logger.js';
+export { silentLogger } from './logger.js';
+export { logRedactPaths } from './logRedactPaths.js';
 export type {
   AccountProvisionerOptions,
   ExternalIdOptions,
