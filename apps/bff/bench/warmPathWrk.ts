@@ -30,7 +30,7 @@ export interface WarmPathOptions {
   roundSeconds: number;
   rounds: number;
   log: (line: string) => void;
-  /** Directory for a `node --cpu-prof` profile of the example BFF process, written when it stops. */
+  /** Directory for `node --cpu-prof` profiles of the example BFF and library processes (written when they stop). */
   cpuProfileDir?: string | undefined;
 }
 
@@ -293,10 +293,7 @@ export async function warmPathWrk(options: WarmPathOptions): Promise<WarmPathWrk
       /listening on (http:\S+)/,
       {
         stdoutFile: logFile,
-        nodeArgs:
-          options.cpuProfileDir === undefined
-            ? []
-            : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`],
+        nodeArgs: cpuProfileArgs(options.cpuProfileDir, 'example-bff'),
       },
     );
     children.push(example.child);
@@ -307,6 +304,7 @@ export async function warmPathWrk(options: WarmPathOptions): Promise<WarmPathWrk
       join(here, 'libraryServer.ts'),
       { ...platformEnv, BENCH_ORIGIN: origin, BENCH_PGLITE_DIR: join(libraryDataDir, 'pglite') },
       /listening (http:\S+)/,
+      { nodeArgs: cpuProfileArgs(options.cpuProfileDir, 'library') },
     );
     children.push(library.child);
     const libraryUrl = library.match[1] ?? '';
@@ -387,6 +385,11 @@ export async function warmPathWrk(options: WarmPathOptions): Promise<WarmPathWrk
     for (const child of children.reverse()) await child.stop();
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** `node --cpu-prof` into `<dir>/<name>/`, or nothing. */
+function cpuProfileArgs(dir: string | undefined, name: string): string[] {
+  return dir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(dir, name)}`];
 }
 
 function countLines(text: string): number {
