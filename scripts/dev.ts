@@ -11,11 +11,12 @@ import { fileURLToPath } from 'node:url';
 import { createServer, type ViteDevServer } from 'vite';
 import {
   ConfigError,
+  createExampleLogger,
   parseConfig,
   type RunningExampleBff,
   startExampleBff,
 } from '../apps/bff/src/index.js';
-import { createJsonLogger, type LogLevel } from '../packages/bff/src/index.js';
+import type { LogLevel } from '../packages/bff/src/index.js';
 
 const demoConfigFile = fileURLToPath(new URL('../apps/demo/vite.config.ts', import.meta.url));
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -87,7 +88,11 @@ try {
   bff = await startExampleBff(
     { ...config, allowedOrigins },
     {
-      logger: createJsonLogger((line) => process.stdout.write(`[bff] ${line}\n`), logLevel),
+      logger: createExampleLogger({
+        level: logLevel,
+        // Synchronous and prefixed: beside Vite's output, in a terminal, order matters more than speed.
+        destination: { write: (line: string) => process.stdout.write(`[bff] ${line}`) },
+      }),
       notice: (line) => say(`[bff] ${line}`),
     },
   );

@@ -1,14 +1,11 @@
 /**
  * The BFF's benchmarks, run by `pnpm bench` (the root `bench/run.ts`, which writes BENCHMARKS.md). They
  * live here because this package already depends on everything they drive:
- * - warm path: `PUT /api/knewton/account` for users who already have an account, through the real BFF,
- *   against a bare Hono route answering the same JSON, in-process and over loopback HTTP, same run;
+ * - warm path: `PUT /api/knewton/account` for users who already have an account, driven by wrk in its own
+ *   process against the example BFF process, the library alone and a bare Hono route (`warmPathWrk.ts`);
  * - create path: the latency a create adds on top of the simulator's own time (token + POST /accounts).
  * Every phase is bounded in time and count.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createAdaptorServer } from '@hono/node-server';
 import {
   type AccountStore,
   createAccountProvisioner,
@@ -18,31 +15,10 @@ import {
   type KnewtonBff,
 } from '@knewton-kit/bff';
 import { createPlatformSim } from '@knewton-kit/platform-sim';
-import { Hono } from 'hono';
+import { type WarmPathOptions, type WarmPathWrkResult, warmPathWrk } from './warmPathWrk.js';
 
-const PHASE_MS = 2000;
-const ROUNDS = 5;
-const MAX_REQUESTS = 1_000_000;
-const HTTP_CONCURRENCY = 32;
-const IN_PROCESS_CONCURRENCY = 16;
-const WARM_USERS = 200;
 const CREATES = 300;
 const CREATE_MAX_MS = 15_000;
-
-type Send = (userIndex: number) => Promise<Response>;
-
-export interface SideBySide {
-  /** Best round of each side, requests per second. */
-  bff: number;
-  bare: number;
-  /** BFF / bare within each round (the two sides ran back to back), lowest and highest. */
-  roundRatios: { min: number; max: number };
-}
-
-export interface WarmPathResult {
-  inProcess: SideBySide;
-  http: SideBySide;
-}
 
 export interface CreatePathResult {
   store: string;
@@ -53,62 +29,6 @@ export interface CreatePathResult {
   /** The same creates through `provisioner.ensureAccount` directly: the store and HMAC share of "added". */
   provisionerAdded: { p50: number; p99: number };
 }
-
-/** Requests per second with `concurrency` in flight, for PHASE_MS or MAX_REQUESTS. */
-async function throughput(send: Send, concurrency: number): Promise<number> {
-  let done = 0;
-  const started = performance.now();
-  const until = started + PHASE_MS;
-  async function worker() {
-    while (performance.now() < until && done < MAX_REQUESTS) {
-      const response = await send(done % WARM_USERS);
-      if (response.status !== 200) throw new Error(`warm path answered ${response.status}`);
-      await response.arrayBuffer();
-      done++;
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return done / ((performance.now() - started) / 1000);
-}
-
-/** Best of ROUNDS, alternating the two so drift from other load hits both alike. */
-async function sideBySide(bff: Send, bare: Send, concurrency: number): Promise<SideBySide> {
-  await throughput(bff, concurrency);
-  await throughput(bare, concurrency);
-  let best = { bff: 0, bare: 0 };
-  const ratios: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    const round = {
-      bff: await throughput(bff, concurrency),
-      bare: await throughput(bare, concurrency),
-    };
-    ratios.push(round.bff / round.bare);
-    best = { bff: Math.max(best.bff, round.bff), bare: Math.max(best.bare, round.bare) };
-  }
-  return { ...best, roundRatios: { min: Math.min(...ratios), max: Math.max(...ratios) } };
-}
-
-function listen(fetch: (request: Request) => Promise<Response> | Response) {
-  const server = createAdaptorServer({ fetch, overrideGlobalObjects: false }) as Server;
-  return new Promise<{ url: string; close(): Promise<void> }>((resolve) => {
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
-      }),
-    );
-  });
-}
-
-const headersFor = (user: number) => ({
-  Cookie: `bench_user=warm-${user}`,
-  'X-CSRF': '1',
-  Origin: 'http://localhost:5173',
-});
 
 type Sim = ReturnType<typeof createPlatformSim>;
 
@@ -146,57 +66,6 @@ async function createBenchBff(
       await provisioner.close();
     },
   };
-}
-
-export async function warmPath(): Promise<WarmPathResult> {
-  const store = await createPgliteStore();
-  const bff = await createBenchBff(store, createPlatformSim({ rateLimits: false }));
-  try {
-    const url = 'http://localhost:8787/api/knewton/account';
-    for (let start = 0; start < WARM_USERS; start += 50) {
-      await Promise.all(
-        Array.from({ length: 50 }, (_, i) =>
-          bff.fetch(new Request(url, { method: 'PUT', headers: headersFor(start + i) })),
-        ),
-      );
-    }
-    const account = await (
-      await bff.fetch(new Request(url, { method: 'PUT', headers: headersFor(0) }))
-    ).json();
-    const bare = new Hono();
-    bare.put('/api/knewton/account', (c) => c.json(account, 200));
-
-    const inProcess = await sideBySide(
-      (user) => bff.fetch(new Request(url, { method: 'PUT', headers: headersFor(user) })),
-      async (user) => bare.fetch(new Request(url, { method: 'PUT', headers: headersFor(user) })),
-      IN_PROCESS_CONCURRENCY,
-    );
-
-    const bffServer = await listen(bff.fetch);
-    const bareServer = await listen(bare.fetch);
-    try {
-      const http = await sideBySide(
-        (user) =>
-          fetch(`${bffServer.url}/api/knewton/account`, {
-            method: 'PUT',
-            headers: headersFor(user),
-          }),
-        (user) =>
-          fetch(`${bareServer.url}/api/knewton/account`, {
-            method: 'PUT',
-            headers: headersFor(user),
-          }),
-        HTTP_CONCURRENCY,
-      );
-      return { inProcess, http };
-    } finally {
-      await bffServer.close();
-      await bareServer.close();
-    }
-  } finally {
-    await bff.close();
-    await store.close();
-  }
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -278,7 +147,7 @@ export async function createPath(
 }
 
 export interface BffBenchmarkResults {
-  warm: WarmPathResult;
+  warm: WarmPathWrkResult;
   creates: CreatePathResult[];
 }
 
@@ -286,9 +155,13 @@ export interface BffBenchmarkResults {
 export async function runBffBenchmarks(options: {
   databaseUrl: string | undefined;
   log: (line: string) => void;
+  warm: Omit<WarmPathOptions, 'log'>;
 }): Promise<BffBenchmarkResults> {
-  options.log('warm path (5 rounds of 2 s per side)...');
-  const warm = await warmPath();
+  const { warm: w } = options;
+  options.log(
+    `warm path with wrk (${w.users} users, 1 thread, ${w.connections} connections, ${w.rounds} rounds of ${w.roundSeconds} s per side)...`,
+  );
+  const warm = await warmPathWrk({ ...w, log: options.log });
   options.log('create path on PGlite (in memory)...');
   const pglite = await createPgliteStore();
   const creates = [await createPath(pglite, 'PGlite (in memory)').finally(() => pglite.close())];

@@ -144,7 +144,7 @@ describe('demo sign-in (/api/session)', () => {
             headers: { 'X-CSRF': '1', 'Content-Type': 'application/json' },
             body: '{"userId":"ada"}',
           }),
-          { remoteAddress },
+          { incoming: { socket: { remoteAddress } } },
         );
       for (let i = 0; i < 3; i++) expect((await signInFrom('203.0.113.7')).status).toBe(200);
       const refused = await signInFrom('203.0.113.7');

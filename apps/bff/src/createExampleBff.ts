@@ -7,6 +7,7 @@ import {
   createPostgresStore,
   type KnewtonBff,
   type Logger,
+  type NodeServerBindings,
   silentLogger,
 } from '@knewton-kit/bff';
 import { bffPaths, KNEWTON_BFF_BASE_PATH } from '@knewton-kit/contract';
@@ -34,13 +35,19 @@ export interface ExampleBffOptions {
   notice?: (line: string) => void;
 }
 
+/** What @hono/node-server passes as `env`, as far as the example BFF reads it. */
+export interface ExampleBffBindings extends NodeServerBindings {
+  incoming?: NodeServerBindings['incoming'] & { socket?: { remoteAddress?: string | undefined } };
+}
+
 export interface ExampleBff {
   /**
    * The whole example server as a Web-standard handler: `/api/knewton/*`, `/api/session`, dev routes.
-   * `connection.remoteAddress` is the TCP peer (what the per-address sign-in limit counts); without it
-   * that limit does not apply.
+   * `env` is what @hono/node-server passes: the Node request, whose framing lets the library answer a
+   * body-less PUT without reading a body, and whose socket's peer address is what the per-address
+   * sign-in limit counts (without it that limit does not apply).
    */
-  fetch(request: Request, connection?: { remoteAddress?: string | undefined }): Promise<Response>;
+  fetch(request: Request, env?: ExampleBffBindings): Promise<Response>;
   /** The library instance behind `/api/knewton`. */
   bff: KnewtonBff;
   /** The account store (for inspection in tests and tools). */
@@ -185,16 +192,16 @@ export async function createExampleBff(
     const knewtonPrefix = `${KNEWTON_BFF_BASE_PATH}/`;
     const recommendationPath = `${KNEWTON_BFF_BASE_PATH}${bffPaths.recommendation}`;
     return {
-      async fetch(request, connection) {
-        const remoteAddress = connection?.remoteAddress;
+      async fetch(request, env) {
+        const remoteAddress = env?.incoming?.socket?.remoteAddress;
         if (remoteAddress !== undefined) remoteAddresses.set(request, remoteAddress);
         const { pathname } = new URL(request.url);
         const library =
           (pathname.startsWith(knewtonPrefix) && pathname !== recommendationPath) ||
           pathname === KNEWTON_BFF_BASE_PATH;
-        if (library) return bff.fetch(request);
+        if (library) return bff.fetch(request, env);
         const demo = pathname === '/api' || pathname.startsWith('/api/');
-        return (demo ? router : outside).app.fetch(request);
+        return (demo ? router : outside).app.fetch(request, env);
       },
       bff,
       store,

@@ -145,7 +145,7 @@ export function hardenHttpServer(server: Server, limits: HttpServerLimits, logge
       return;
     }
     const { code, message } = answerFor(error);
-    logger?.debug('HTTP client error', { code, parserError: error.code });
+    logger?.debug({ code, parserError: error.code }, 'HTTP client error');
     // end() lets the answer drain before the FIN; the timer bounds a peer that never closes its side.
     socket.end(rawErrorResponse(code, message));
     setTimeout(() => socket.destroy(), 2_000).unref();

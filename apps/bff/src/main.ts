@@ -2,9 +2,9 @@
  * `pnpm bff`: the example BFF, configured by the environment (see README.md). Exits 1 with one line on a
  * configuration problem; on SIGINT/SIGTERM finishes in-flight requests, closes the store and exits 0.
  */
-import { createJsonLogger } from '@knewton-kit/bff';
 import { ConfigError } from './ConfigError.js';
 import { parseConfig } from './config.js';
+import { createExampleLogger } from './createExampleLogger.js';
 import { startExampleBff } from './startExampleBff.js';
 
 function fail(lines: readonly string[]): never {
@@ -28,8 +28,10 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 let running: Awaited<ReturnType<typeof startExampleBff>>;
 try {
   running = await startExampleBff(config, {
-    logger: createJsonLogger(undefined, config.logLevel),
+    // pino to an asynchronous stdout: the request line never blocks the event loop; flushed on exit.
+    logger: createExampleLogger({ level: config.logLevel }),
     notice: say,
+    ownsProcess: true,
   });
 } catch (error) {
   if (error instanceof ConfigError) fail(configurationLines(error));

@@ -48,7 +48,11 @@ export interface KnewtonBffOptions {
 /** What `createKnewtonBff` resolves to. */
 export interface KnewtonBff {
   /** The Web-standard handler: mount it in Node, Express, a Next.js route handler or anything with `Request`. */
-  fetch(request: Request): Promise<Response>;
+  /**
+   * `env` is what @hono/node-server passes as the second argument (its Node request): with it a body-less
+   * HTTP/1 request is answered without its body being looked at. Pass it on when you wrap `fetch`.
+   */
+  fetch(request: Request, env?: unknown): Promise<Response>;
   /** The provisioner behind the routes, for eager creation in your own server code. */
   provisioner: AccountProvisioner;
   /** Closes the provisioner (and its store) if this BFF created it; a provisioner you passed in stays open. */

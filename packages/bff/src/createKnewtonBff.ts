@@ -1,5 +1,6 @@
 import { createBffRouter } from './http/createBffRouter.js';
 import { createRateLimiter } from './http/createRateLimiter.js';
+import type { NodeServerBindings } from './http/RouterEnv.js';
 import { registerAccountRoutes } from './http/registerAccountRoutes.js';
 import { registerHealthRoutes } from './http/registerHealthRoutes.js';
 import type { KnewtonBff, KnewtonBffOptions } from './KnewtonBffOptions.js';
@@ -39,7 +40,8 @@ export async function createKnewtonBff(options: KnewtonBffOptions): Promise<Knew
 
   let closed: Promise<void> | undefined;
   return {
-    fetch: async (request) => router.app.fetch(request),
+    // `env` is only read as @hono/node-server's bindings, defensively (any host may pass anything).
+    fetch: async (request, env) => router.app.fetch(request, env as NodeServerBindings | undefined),
     provisioner,
     close() {
       closed ??= ownsProvisioner ? provisioner.close() : Promise.resolve();

@@ -30,15 +30,16 @@ export { ApiError, isApiError } from './http/ApiError.js';
 export type { BffRouter, BffRouterOptions, RouteMethod } from './http/createBffRouter.js';
 export { createBffRouter } from './http/createBffRouter.js';
 export type { RateLimitOptions } from './http/createRateLimiter.js';
-export type { RouterEnv } from './http/RouterEnv.js';
+export type { NodeServerBindings, RouterEnv } from './http/RouterEnv.js';
 export { readJsonBody } from './http/readJsonBody.js';
 export type { Authenticate } from './http/requireAppUser.js';
 export { requireAppUser } from './http/requireAppUser.js';
 // The fixed security headers, for answers a host writes outside the router (e.g. Node's 'clientError').
 export { securityHeaders } from './http/securityHeaders.js';
 export type { KnewtonBff, KnewtonBffLimits, KnewtonBffOptions } from './KnewtonBffOptions.js';
-export type { Logger, LogLevel } from './logger.js';
-export { createJsonLogger, silentLogger } from './logger.js';
+export type { LogFn, Logger, LogLevel } from './logger.js';
+export { silentLogger } from './logger.js';
+export { logRedactPaths } from './logRedactPaths.js';
 export type {
   AccountProvisionerOptions,
   ExternalIdOptions,

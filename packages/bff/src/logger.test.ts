@@ -1,88 +1,120 @@
-import { describe, expect, it } from 'vitest';
-import { createJsonLogger, silentLogger } from './logger.js';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKnewtonBff } from './createKnewtonBff.js';
+import {
+  appOrigin,
+  type BffHarness,
+  createBffHarness,
+  harnessTimeoutMs,
+} from './http/testSupport/createBffHarness.js';
+import { isLogger, type Logger, silentLogger } from './logger.js';
+import { logRedactPaths } from './logRedactPaths.js';
 
-describe('createJsonLogger', () => {
-  it('writes one JSON object per line with time, level, message and fields', () => {
-    const lines: string[] = [];
-    const logger = createJsonLogger((line) => lines.push(line));
-    logger.info('account created', { accountId: 'acc-1', requestId: 'req-1' });
-    expect(lines).toHaveLength(1);
-    const entry = JSON.parse(lines[0] as string);
-    expect(entry).toMatchObject({
-      level: 'info',
-      msg: 'account created',
-      accountId: 'acc-1',
-      requestId: 'req-1',
-    });
-    expect(Number.isNaN(Date.parse(entry.time))).toBe(false);
+/** A plain pino logger as a host creates it, its lines captured. */
+function hostPino(lines: string[], options: pino.LoggerOptions = {}) {
+  return pino(options, { write: (line: string) => lines.push(line) });
+}
+
+let h: BffHarness;
+beforeAll(async () => {
+  h = await createBffHarness();
+}, harnessTimeoutMs);
+afterAll(() => h.dispose());
+
+describe('a pino logger is a Logger as it is', () => {
+  it('is accepted by type and at runtime', () => {
+    const logger: Logger = hostPino([]);
+    expect(isLogger(logger)).toBe(true);
   });
 
-  it('redacts secret-bearing keys at any depth, whatever their spelling', () => {
+  it('receives the request line and a failure as (fields, message), its level methods called on it', async () => {
     const lines: string[] = [];
-    const logger = createJsonLogger((line) => lines.push(line));
-    logger.warn('careless', {
-      headers: { Authorization: 'Bearer tok-123', Cookie: 'sid=abc', 'Set-Cookie': 'sid=def' },
-      config: { apiSecret: 'sec-1', api_secret: 'sec-2', pseudonymKey: 'hmac-key', key: 'k' },
-      tokens: [{ access_token: 'tok-456', refresh_token: 'tok-789' }],
-      password: 'hunter2',
-      appUserId: 'jane@example.com',
-      externalId: 'ext-1',
-      route: '/api/knewton/account',
+    const bff = await createKnewtonBff({
+      authenticate: () => {
+        throw new Error('session store exploded');
+      },
+      provisioner: h.bff.provisioner,
+      allowedOrigins: [appOrigin],
+      logger: hostPino(lines),
     });
+    const response = await bff.fetch(
+      new Request('http://bff.test/api/knewton/account', {
+        headers: { 'X-Request-Id': 'req-pino-1' },
+      }),
+    );
+    expect(response.status).toBe(500);
+    const entries = lines.map((line) => JSON.parse(line));
+    expect(entries).toContainEqual(
+      expect.objectContaining({
+        level: 50,
+        msg: 'request failed',
+        requestId: 'req-pino-1',
+        code: 'internal_error',
+      }),
+    );
+    expect(entries).toContainEqual(
+      expect.objectContaining({
+        level: 30,
+        msg: 'request',
+        requestId: 'req-pino-1',
+        method: 'GET',
+        route: '/api/knewton/account',
+        status: 500,
+      }),
+    );
+  });
+});
+
+describe('logRedactPaths', () => {
+  it('makes pino redact secret- and id-bearing fields a careless call passes', () => {
+    const lines: string[] = [];
+    const logger = hostPino(lines, {
+      redact: { paths: [...logRedactPaths], censor: '[redacted]' },
+    });
+    logger.warn(
+      {
+        headers: {
+          authorization: 'Bearer tok-123',
+          Authorization: 'Bearer tok-124',
+          cookie: 'sid=abc',
+          'set-cookie': 'sid=def',
+        },
+        config: { apiSecret: 'sec-1', api_secret: 'sec-2', pseudonymKey: 'hmac-key', key: 'k-1' },
+        token: { access_token: 'tok-456', refresh_token: 'tok-789' },
+        password: 'hunter2',
+        appUserId: 'jane@example.com',
+        externalId: 'ext-1',
+        user: { userId: 'bob@example.com' },
+        route: '/api/knewton/account',
+      },
+      'careless',
+    );
     const line = lines[0] as string;
     for (const secret of [
       'tok-123',
+      'tok-124',
       'sid=abc',
       'sid=def',
       'sec-1',
       'sec-2',
       'hmac-key',
+      'k-1',
       'tok-456',
       'tok-789',
       'hunter2',
       'jane',
       'ext-1',
+      'bob',
     ]) {
       expect(line).not.toContain(secret);
     }
-    expect(JSON.parse(line).route).toBe('/api/knewton/account');
+    expect(JSON.parse(line)).toMatchObject({ msg: 'careless', route: '/api/knewton/account' });
   });
+});
 
-  it('keeps its own keys when fields try to overwrite them', () => {
-    const lines: string[] = [];
-    createJsonLogger((line) => lines.push(line)).error('real message', {
-      msg: 'fake',
-      level: 'debug',
-    });
-    expect(JSON.parse(lines[0] as string)).toMatchObject({ msg: 'real message', level: 'error' });
-  });
-
-  it('drops lines below its level and copes with cycles and errors', () => {
-    const lines: string[] = [];
-    const logger = createJsonLogger((line) => lines.push(line), 'warn');
-    logger.debug('no');
-    logger.info('no');
-    const cyclic: Record<string, unknown> = { name: 'loop' };
-    cyclic.self = cyclic;
-    logger.error('failed', { cyclic, error: new Error('boom') });
-    expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0] as string)).toMatchObject({
-      cyclic: { name: 'loop', self: '[truncated]' },
-      error: { message: 'boom' },
-    });
-  });
-
-  it('refuses an unknown level, naming the option', () => {
-    expect(() => createJsonLogger(() => {}, 'verbose' as never)).toThrow('`level`');
-    expect(() => createJsonLogger(() => {}, 'toString' as never)).toThrow('`level`');
-  });
-
-  it('refuses a `write` that is not a function when created, not at the first log line', () => {
-    expect(() => createJsonLogger(null as never)).toThrow('`write`');
-    expect(() => createJsonLogger('stdout' as never)).toThrow('`write`');
-  });
-
-  it('has a silent counterpart', () => {
-    expect(() => silentLogger.error('nothing', { a: 1 })).not.toThrow();
+describe('silentLogger', () => {
+  it('drops everything, in both call shapes', () => {
+    expect(() => silentLogger.error({ a: 1 }, 'nothing')).not.toThrow();
+    expect(() => silentLogger.info('nothing')).not.toThrow();
   });
 });

@@ -4,7 +4,8 @@ import { acceptRequestId } from './acceptRequestId.js';
 import { createCors } from './createCors.js';
 import { logRequest } from './logRequest.js';
 import type { RouterEnv } from './RouterEnv.js';
-import { securityHeaders } from './securityHeaders.js';
+import { carriesConventionHeaders } from './respondJson.js';
+import { securityHeaderRecord } from './securityHeaders.js';
 
 export interface ConventionsOptions {
   logger: Logger;
@@ -23,12 +24,22 @@ export function applyConventions(options: ConventionsOptions): MiddlewareHandler
     const started = performance.now();
     const requestId = acceptRequestId(c.req.header('X-Request-Id'));
     c.set('requestId', requestId);
-    c.header('X-Request-Id', requestId);
-    if (cors?.(c)) c.res = c.body(null, 204);
+    const answer = cors?.(c);
+    // One plain object per request: `respondJson` hands it to the Response in one go.
+    const headers: Record<string, string> = {
+      ...securityHeaderRecord,
+      'x-request-id': requestId,
+      ...answer?.headers,
+    };
+    c.set('conventionHeaders', headers);
+    if (answer?.preflight) c.res = c.body(null, 204, headers);
     else await next();
-    // In place: `c.header()` after the handler would copy the whole response.
-    const headers = c.res.headers;
-    for (const [name, value] of securityHeaders) headers.set(name, value);
+    // Answers made otherwise (`c.json`, errors, a host's own routes) get the same headers in place;
+    // `c.header()` after the handler would copy the whole response.
+    if (!carriesConventionHeaders(c.res)) {
+      const target = c.res.headers;
+      for (const name in headers) target.set(name, headers[name] as string);
+    }
     logRequest(logger, c, requestId, started);
   };
 }

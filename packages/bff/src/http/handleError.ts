@@ -16,13 +16,15 @@ export function createErrorHandler(logger: Logger) {
     if (apiError.status >= 500) {
       const cause = apiError.cause ?? apiError;
       // A bug is an error; the platform or store being down is an expected condition worth a warning.
-      const log = apiError.code === 'internal_error' ? logger.error : logger.warn;
-      log('request failed', {
+      const fields = {
         requestId,
         code: apiError.code,
         error:
           cause instanceof Error ? { name: cause.name, message: cause.message } : String(cause),
-      });
+      };
+      // Called as methods: pino's level functions need their `this`.
+      if (apiError.code === 'internal_error') logger.error(fields, 'request failed');
+      else logger.warn(fields, 'request failed');
     }
     const headers: Record<string, string> = { ...apiError.headers, 'Cache-Control': 'no-store' };
     if (apiError.retryAfterSeconds !== undefined) {

@@ -128,7 +128,9 @@ describe('host integration details', () => {
         debug() {},
         info() {},
         warn() {},
-        error: (message, fields) => lines.push(JSON.stringify({ message, ...fields })),
+        error: (fields: unknown, message?: string) => {
+          lines.push(JSON.stringify({ message, fields }));
+        },
       },
     });
     const response = await bff.fetch(new Request('http://h/api/knewton/account'));

@@ -7,13 +7,16 @@ import type { Logger } from '../logger.js';
  * never the raw path, is logged, so nothing a caller puts in a URL (a user id, an email) reaches the logs.
  */
 export function logRequest(logger: Logger, c: Context, requestId: string, started: number): void {
-  logger.info('request', {
-    requestId,
-    method: c.req.method,
-    route: routeTemplate(matchedRoutes(c).map((route) => route.path)),
-    status: c.res.status,
-    latencyMs: Math.round((performance.now() - started) * 100) / 100,
-  });
+  logger.info(
+    {
+      requestId,
+      method: c.req.method,
+      route: routeTemplate(matchedRoutes(c).map((route) => route.path)),
+      status: c.res.status,
+      latencyMs: Math.round((performance.now() - started) * 100) / 100,
+    },
+    'request',
+  );
 }
 
 /** The route the request matched, ignoring the `*` paths of middleware; `(unmatched)` for a 404. */

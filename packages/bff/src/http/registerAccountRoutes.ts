@@ -7,6 +7,7 @@ import type { RateLimiter } from './createRateLimiter.js';
 import type { RouterEnv } from './RouterEnv.js';
 import { readJsonBody } from './readJsonBody.js';
 import { type Authenticate, requireAppUser } from './requireAppUser.js';
+import { respondJson } from './respondJson.js';
 
 export interface AccountRoutesOptions {
   provisioner: AccountProvisioner;
@@ -40,7 +41,7 @@ export function registerAccountRoutes(router: BffRouter, options: AccountRoutesO
       if (account === undefined) {
         throw new ApiError('account_not_found', 'The signed-in user has no Knewton account yet.');
       }
-      return c.json(toAccountResponse(account), 200);
+      return respondJson(c, toAccountResponse(account), 200);
     },
     async PUT(c) {
       refuseBodyFields(readJsonBody(c));
@@ -48,7 +49,7 @@ export function registerAccountRoutes(router: BffRouter, options: AccountRoutesO
       const { account, created } = await provisioner.ensureAccount(appUserId, {
         requestId: c.get('requestId'),
       });
-      return c.json(toAccountResponse(account), created ? 201 : 200);
+      return respondJson(c, toAccountResponse(account), created ? 201 : 200);
     },
   });
 }

@@ -13,3 +13,8 @@ export const securityHeaders: ReadonlyArray<readonly [name: string, value: strin
   ['X-Content-Type-Options', 'nosniff'],
   ['X-Frame-Options', 'DENY'],
 ];
+
+/** The same headers as one object (lower-case names), spread into each answer's header object. */
+export const securityHeaderRecord: Readonly<Record<string, string>> = Object.freeze(
+  Object.fromEntries(securityHeaders.map(([name, value]) => [name.toLowerCase(), value])),
+);

@@ -210,7 +210,7 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
           });
         }
         failures++;
-        logger.warn('knewton request failed, retrying', { call: what, reason, attempt: failures });
+        logger.warn({ call: what, reason, attempt: failures }, 'knewton request failed, retrying');
         await sleep(backoffDelayMs(failures, config.retryBaseDelayMs, capDelayMs));
         continue;
       }
@@ -220,7 +220,7 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
         await response.body?.cancel();
         // Drop only the token that failed: another caller may already have fetched a fresh one.
         if (cachedToken?.accessToken === token) cachedToken = undefined;
-        logger.info('knewton token rejected, refreshing', { call: what });
+        logger.info({ call: what }, 'knewton token rejected, refreshing');
         continue;
       }
       if (status === 429) {
@@ -240,7 +240,7 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
           );
         }
         rateLimited++;
-        logger.warn('knewton rate limited, waiting', { call: what, waitMs, attempt: rateLimited });
+        logger.warn({ call: what, waitMs, attempt: rateLimited }, 'knewton rate limited, waiting');
         await sleep(waitMs);
         continue;
       }
@@ -253,7 +253,7 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
           });
         }
         failures++;
-        logger.warn('knewton server error, retrying', { call: what, status, attempt: failures });
+        logger.warn({ call: what, status, attempt: failures }, 'knewton server error, retrying');
         await sleep(backoffDelayMs(failures, config.retryBaseDelayMs, capDelayMs));
         continue;
       }

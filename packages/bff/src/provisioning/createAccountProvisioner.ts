@@ -106,10 +106,13 @@ export async function createAccountProvisioner(
   ): Promise<string> {
     const outcome = await platform.createAccount(externalId, context);
     if (outcome.kind === 'created') {
-      logger.info('knewton account created', {
-        accountId: outcome.accountId,
-        requestId: context?.requestId,
-      });
+      logger.info(
+        {
+          accountId: outcome.accountId,
+          requestId: context?.requestId,
+        },
+        'knewton account created',
+      );
       return outcome.accountId;
     }
     const accountId = await platform.findAccountIdByExternalId(externalId, context);
@@ -121,10 +124,13 @@ export async function createAccountProvisioner(
         },
       );
     }
-    logger.warn('knewton account recovered after a lost create', {
-      accountId,
-      requestId: context?.requestId,
-    });
+    logger.warn(
+      {
+        accountId,
+        requestId: context?.requestId,
+      },
+      'knewton account recovered after a lost create',
+    );
     return accountId;
   }
 

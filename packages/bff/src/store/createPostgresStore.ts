@@ -1,11 +1,12 @@
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, type Selectable, sql } from 'kysely';
 import pg from 'pg';
 import { AccountStoreConflictError, StoreUnavailableError } from '../errors.js';
-import type { AccountStore, AccountStoreTransaction } from './AccountStore.js';
-import { findAccountByAppUserId, guardStore, insertAccount, pingStore } from './accountQueries.js';
+import type { AccountStore } from './AccountStore.js';
+import { findAccountByAppUserId, guardStore, pingStore } from './accountQueries.js';
 import { describeCause } from './describeCause.js';
 import { migrateToLatest } from './migrations.js';
-import type { AccountDatabase } from './schema.js';
+import { lockedTransaction, lockScript } from './postgresUserLock.js';
+import type { AccountDatabase, KnewtonAccountTable } from './schema.js';
 import { Semaphore } from './semaphore.js';
 
 export interface PostgresStoreOptions {
@@ -97,29 +98,34 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       guardStore('lookup', () => findAccountByAppUserId(db, appUserId)),
     withUserLock: (appUserId, work) =>
       provisioningSlots.run(async () => {
-        let workFailure: { error: unknown } | undefined;
+        let client: pg.PoolClient;
         try {
-          return await db.transaction().execute(async (trx) => {
-            await sql`select set_config('lock_timeout', ${`${lockTimeoutMs}ms`}, true)`.execute(
-              trx,
-            );
-            // hashtext collisions only serialize two unrelated users; the schema keeps separate
-            // installations (or test schemas) in one database from waiting on each other.
-            await sql`select pg_advisory_xact_lock(hashtext(current_schema() || ':knewton-account:' || ${appUserId}))`.execute(
-              trx,
-            );
-            const tx: AccountStoreTransaction = {
-              findByAppUserId: (id) => findAccountByAppUserId(trx, id),
-              insert: (row) => insertAccount(trx, row),
-            };
-            try {
-              return await work(tx);
-            } catch (error) {
-              workFailure = { error };
-              throw error;
-            }
-          });
+          client = await pool.connect();
         } catch (error) {
+          throw new StoreUnavailableError('Account store transaction failed', { cause: error });
+        }
+        let workFailure: { error: unknown } | undefined;
+        let broken: unknown;
+        try {
+          // BEGIN; SET LOCAL lock_timeout; the advisory lock; the re-check: one round trip.
+          const results = (await client.query(
+            lockScript(client, appUserId, lockTimeoutMs),
+          )) as unknown as pg.QueryResult<Selectable<KnewtonAccountTable>>[];
+          const tx = lockedTransaction(db, client, appUserId, results[3]?.rows[0]);
+          let result: Awaited<ReturnType<typeof work>>;
+          try {
+            result = await work(tx);
+          } catch (error) {
+            workFailure = { error };
+            throw error;
+          }
+          await client.query('commit');
+          return result;
+        } catch (error) {
+          // Whatever failed, nothing of this transaction may stay: roll back, or drop the connection.
+          await client.query('rollback').catch((rollbackError: unknown) => {
+            broken = rollbackError;
+          });
           if (workFailure && workFailure.error === error) {
             if (error instanceof AccountStoreConflictError) throw error;
             // Errors of the platform (or the mapper) pass through; our own queries' failures are store failures.
@@ -137,6 +143,11 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
             );
           }
           throw new StoreUnavailableError('Account store transaction failed', { cause: error });
+        } finally {
+          // A connection whose rollback failed is in an unknown state: destroyed, not returned to the pool.
+          client.release(
+            broken instanceof Error ? broken : broken === undefined ? undefined : true,
+          );
         }
       }),
     ping: () => guardStore('ping', () => pingStore(db)),

@@ -3,13 +3,13 @@ import {
   type PlatformSim,
   type PlatformSimOptions,
 } from '@knewton-kit/platform-sim';
-import { createJsonLogger } from '../logger.js';
 import type {
   AccountProvisionerOptions,
   PlatformOptions,
 } from '../provisioning/AccountProvisionerOptions.js';
 import { createAccountProvisioner } from '../provisioning/createAccountProvisioner.js';
 import type { AccountProvisioner } from '../provisioning/types.js';
+import { createCapturingLogger } from './createCapturingLogger.js';
 import { countRows, createTestStore, type StoreKind, type TestStore } from './testStores.js';
 
 /** A test HMAC key; 32+ bytes like a real one, and distinctive so a leak into logs is easy to spot. */
@@ -79,7 +79,7 @@ export async function createProvisioningHarness(
     retryBaseDelayMs: 10,
     ...options.platform,
   };
-  const logger = createJsonLogger((line) => logLines.push(line), 'debug');
+  const logger = createCapturingLogger(logLines);
   const externalIds = options.externalIds ?? { key: testPseudonymKey };
   const extra: AccountProvisioner[] = [];
   const provisioner = await createAccountProvisioner({

@@ -6,8 +6,8 @@ import {
 } from '@knewton-kit/platform-sim';
 import { createKnewtonBff } from '../../createKnewtonBff.js';
 import type { KnewtonBff, KnewtonBffOptions } from '../../KnewtonBffOptions.js';
-import { createJsonLogger } from '../../logger.js';
 import type { PlatformOptions } from '../../provisioning/AccountProvisionerOptions.js';
+import { createCapturingLogger } from '../../testSupport/createCapturingLogger.js';
 import {
   countRows,
   createTestStore,
@@ -90,7 +90,7 @@ export async function createBffHarness(options: BffHarnessOptions = {}): Promise
     store: testStore.store,
     externalIds: { key: harnessPseudonymKey },
     allowedOrigins: [appOrigin],
-    logger: createJsonLogger((line) => logLines.push(line), 'debug'),
+    logger: createCapturingLogger(logLines),
     ...options.bff,
   });
   return {

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createExampleBff, type ExampleBff } from './createExampleBff.js';
+import { createExampleLogger } from './createExampleLogger.js';
+import { sessionCookieName } from './demoSession.js';
+import type { ExampleBffConfig } from './ExampleBffConfig.js';
+
+const origin = 'http://localhost:5173';
+const pseudonymKey = 'example-log-test-pseudonym-key-0123456789';
+const sessionSecret = 'example-log-test-session-secret-0123456789';
+const config: ExampleBffConfig = {
+  port: 0,
+  platform: { kind: 'simulator' },
+  database: { kind: 'pglite' },
+  pseudonymKey,
+  sessionSecret,
+  allowedOrigins: [origin],
+  production: false,
+};
+const email = 'jane.doe@example.com';
+
+const lines: string[] = [];
+let app: ExampleBff;
+beforeAll(async () => {
+  app = await createExampleBff(config, {
+    logger: createExampleLogger({ level: 'debug', destination: { write: (l) => lines.push(l) } }),
+  });
+}, 60_000);
+afterAll(() => app.close());
+
+function send(path: string, init: RequestInit & { cookie?: string } = {}) {
+  const { cookie, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if ((rest.method ?? 'GET') !== 'GET') {
+    headers.set('X-CSRF', '1');
+    headers.set('Origin', origin);
+  }
+  if (cookie !== undefined) headers.set('Cookie', `${sessionCookieName}=${cookie}`);
+  return app.fetch(new Request(new URL(path, 'http://localhost:8787'), { ...rest, headers }));
+}
+
+describe('the example BFF logs through pino', () => {
+  it('one JSON line per request, with no user id, cookie, external id, token or secret in any of them', async () => {
+    const signIn = await send('/api/session', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ userId: email }),
+    });
+    const cookie = /knewton_demo_session=([^;]*)/.exec(signIn.headers.get('Set-Cookie') ?? '')?.[1];
+    expect(cookie).toBeDefined();
+    expect((await send('/api/knewton/account', { method: 'PUT', cookie })).status).toBe(201);
+    expect((await send('/api/knewton/account', { method: 'PUT', cookie })).status).toBe(200);
+    expect((await send(`/api/knewton/account?user=${email}`, { cookie })).status).toBe(200);
+    expect((await send(`/api/nowhere/${email}`)).status).toBe(404);
+    const smuggled = await send('/api/knewton/account', {
+      method: 'PUT',
+      cookie,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ userId: email }),
+    });
+    expect(smuggled.status).toBe(400);
+
+    const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const requests = entries.filter((entry) => entry.msg === 'request');
+    expect(requests.length).toBeGreaterThanOrEqual(6);
+    expect(requests[0]).toMatchObject({
+      level: 'info',
+      method: 'POST',
+      route: '/api/session',
+      status: 200,
+      requestId: expect.any(String),
+    });
+    expect(Date.parse(String(requests[0]?.time))).not.toBeNaN();
+
+    const { externalId } = (await app.store.findByAppUserId(email)) ?? {};
+    const sim = app.sim;
+    const secrets = [
+      email,
+      'jane.doe',
+      cookie as string,
+      externalId as string,
+      pseudonymKey,
+      sessionSecret,
+      sim?.apiKey as string,
+      sim?.apiSecret as string,
+    ];
+    const log = lines.join('\n');
+    for (const secret of secrets) {
+      expect(secret).toBeTruthy();
+      expect(log).not.toContain(secret);
+    }
+  });
+
+  it('redacts what a careless call would leak', () => {
+    const own: string[] = [];
+    const logger = createExampleLogger({ destination: { write: (l) => own.push(l) } });
+    logger.warn(
+      { headers: { cookie: `${sessionCookieName}=abc` }, appUserId: email, apiSecret: 'sec-1' },
+      'careless',
+    );
+    expect(own[0]).not.toContain(email);
+    expect(own[0]).not.toContain('abc');
+    expect(own[0]).not.toContain('sec-1');
+    expect(JSON.parse(own[0] as string)).toMatchObject({ level: 'warn', msg: 'careless' });
+  });
+});

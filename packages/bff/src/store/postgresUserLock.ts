@@ -1,0 +1,107 @@
+import type { Kysely, Selectable } from 'kysely';
+import type pg from 'pg';
+import { AccountStoreConflictError } from '../errors.js';
+import type { AccountRow, AccountStoreTransaction, NewAccountRow } from './AccountStore.js';
+import type { AccountDatabase, KnewtonAccountTable } from './schema.js';
+
+/**
+ * The PostgreSQL provisioning lock in as few round trips as the semantics allow (the create path's cost
+ * was the lock transaction: BEGIN, set_config, the lock, the re-check, insert, COMMIT, six round trips).
+ *
+ * BEGIN, `SET LOCAL lock_timeout`, `pg_advisory_xact_lock` and the re-check go to the server as ONE simple
+ * query, which PostgreSQL runs statement by statement: the re-check takes its snapshot after the lock was
+ * granted, so it sees a row committed by the previous holder (a lock and a lookup inside one statement
+ * would not: that statement's snapshot predates the wait). The simple protocol takes no parameters, so
+ * the user id goes in as a literal escaped by `pg` itself (`escapeLiteral`), and the lock key is computed
+ * in SQL exactly as before (`hashtext(current_schema() || ':knewton-account:' || id)`), so processes of
+ * the previous version still exclude each other with this one during a rolling deploy.
+ * Then the work (the platform call), the insert, and COMMIT: three round trips in all.
+ */
+export function lockScript(
+  client: pg.PoolClient,
+  appUserId: string,
+  lockTimeoutMs: number,
+): string {
+  const id = client.escapeLiteral(appUserId);
+  return [
+    'begin',
+    // An integer validated at construction, so it can be inlined.
+    `set local lock_timeout = '${Math.trunc(lockTimeoutMs)}ms'`,
+    `select pg_advisory_xact_lock(hashtext(current_schema() || ':knewton-account:' || ${id}))`,
+    `select * from knewton_accounts where app_user_id = ${id}`,
+  ].join(';\n');
+}
+
+function toAccountRow(row: Selectable<KnewtonAccountTable>): AccountRow {
+  return {
+    appUserId: row.app_user_id,
+    externalId: row.external_id,
+    keyVersion: row.key_version,
+    accountId: row.account_id,
+    createdAt: row.created_at instanceof Date ? row.created_at : new Date(row.created_at),
+  };
+}
+
+/**
+ * The transaction handed to the work while the lock is held, on the locked connection. The re-check's
+ * answer is served once for the locked user (nothing can change it while the lock is held); queries are
+ * compiled by Kysely and sent on the same client.
+ */
+export function lockedTransaction(
+  db: Kysely<AccountDatabase>,
+  client: pg.PoolClient,
+  appUserId: string,
+  recheck: Selectable<KnewtonAccountTable> | undefined,
+): AccountStoreTransaction {
+  let prefetched = true;
+  async function find(id: string): Promise<AccountRow | undefined> {
+    if (prefetched && id === appUserId) {
+      prefetched = false;
+      return recheck ? toAccountRow(recheck) : undefined;
+    }
+    const query = db
+      .selectFrom('knewton_accounts')
+      .selectAll()
+      .where('app_user_id', '=', id)
+      .compile();
+    const result = await client.query<Selectable<KnewtonAccountTable>>(query.sql, [
+      ...query.parameters,
+    ]);
+    const row = result.rows[0];
+    return row ? toAccountRow(row) : undefined;
+  }
+  return {
+    findByAppUserId: find,
+    async insert(row: NewAccountRow) {
+      prefetched = false;
+      const query = db
+        .insertInto('knewton_accounts')
+        .values({
+          app_user_id: row.appUserId,
+          external_id: row.externalId,
+          key_version: row.keyVersion,
+          account_id: row.accountId,
+        })
+        .onConflict((conflict) => conflict.doNothing())
+        .returningAll()
+        .compile();
+      const result = await client.query<Selectable<KnewtonAccountTable>>(query.sql, [
+        ...query.parameters,
+      ]);
+      const inserted = result.rows[0];
+      if (inserted) return toAccountRow(inserted);
+      // Same rule as the Kysely path (`insertAccount`): the same mapping again is harmless, any other
+      // conflict means a broken mapper or a corrupted store.
+      const existing = await find(row.appUserId);
+      if (
+        existing &&
+        existing.accountId === row.accountId &&
+        existing.externalId === row.externalId
+      )
+        return existing;
+      throw new AccountStoreConflictError(
+        'Account store conflict: the external id or account id is already mapped to another app user (check the external id mapper)',
+      );
+    },
+  };
+}
