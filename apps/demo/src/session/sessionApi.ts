@@ -8,10 +8,17 @@ export interface Session {
 
 const sessionUrl = '/api/session';
 
-/** The signed-in user, or `null` when nobody is signed in. */
+/**
+ * The signed-in user, or `null` when nobody is signed in. The example BFF answers a signed-out visit
+ * with 200 `{"userId": null}` (so a normal page load logs no console error); a 401 from an older
+ * BFF means the same.
+ */
 export async function fetchSession(signal?: AbortSignal): Promise<Session | null> {
   try {
-    return await apiRequest<Session>(sessionUrl, { signal });
+    const session = await apiRequest<{ userId?: unknown } | undefined>(sessionUrl, { signal });
+    return typeof session?.userId === 'string' && session.userId !== ''
+      ? { userId: session.userId }
+      : null;
   } catch (error) {
     if (isApiError(error) && error.status === 401) return null;
     throw error;
