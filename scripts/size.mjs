@@ -4,7 +4,7 @@
 //
 // The budget was 1536 B (1.5 kB) until the gate learned to recover by itself (issue 12): the state
 // that only moves forward, the background recovery (Retry-After, backoff, hidden page, online), one
-// shared ensure for sign-up and `202 queued` took the kit from 1507 B to 2435 B gzip, measured with
+// shared ensure for sign-up and `202 queued` took the kit from 1507 B to 2521 B gzip, measured with
 // this script. Those behaviours are what a user notices, so the budget was raised in the open to
 // 2560 B (2.5 kB) rather than bought back with size tricks; packages/react/README.md has the figure.
 import { existsSync, readFileSync } from 'node:fs';

@@ -1,5 +1,6 @@
 import { act, fireEvent, screen } from '@testing-library/react';
 import { HttpResponse, http } from 'msw';
+import { useLayoutEffect, useRef } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { KnewtonGate } from './KnewtonGate.js';
 import { knewtonErrorResponse } from './testing/knewtonErrorResponse.js';
@@ -130,6 +131,19 @@ describe('one ensure for sign-up', () => {
     expect(msw.sent()).toEqual(['PUT /api/knewton/account']);
   });
 
+  it('eager: a gate mounting in the same commit as the sign-up step sends no GET', async () => {
+    msw.server.use(...knewtonHandlers({ accountId: 'acc-same' }));
+    renderWithClient(
+      <>
+        <KnewtonGate pending={<p>setting up</p>}>{(id) => <p>open for {id}</p>}</KnewtonGate>
+        <ProvisionOnMount />
+      </>,
+      { provider: { userId: 'u1', mode: 'eager' }, strict: true },
+    );
+    expect(await screen.findByText('open for acc-same')).toBeDefined();
+    expect(msw.sent()).toEqual(['PUT /api/knewton/account']);
+  });
+
   it('eager: a read that crosses the sign-up PUT does not report its 404', async () => {
     const read = deferred();
     const ensure = deferred();
@@ -170,4 +184,17 @@ describe('one ensure for sign-up', () => {
 function Seen({ text, seen }: { text: string; seen: string[] }) {
   if (seen.at(-1) !== text) seen.push(text);
   return <p>{text}</p>;
+}
+
+/** A sign-up step that provisions as soon as it appears, before the gates' effects run. */
+function ProvisionOnMount() {
+  const provision = useProvisionKnewtonAccount();
+  const started = useRef(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: provision once, when this step appears
+  useLayoutEffect(() => {
+    if (started.current) return;
+    started.current = true;
+    provision.mutate();
+  }, []);
+  return null;
 }

@@ -1,4 +1,5 @@
 import { type UseMutationResult, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useRef } from 'react';
 import { ensureKnewtonAccount } from './ensureKnewtonAccount.js';
 import type { KnewtonAccountError } from './errors/KnewtonAccountError.js';
 import { useKnewtonContext } from './KnewtonProvider.js';
@@ -17,19 +18,39 @@ export type UseProvisionKnewtonAccountResult = UseMutationResult<string, Knewton
 export function useProvisionKnewtonAccount(): UseProvisionKnewtonAccountResult {
   const input = useKnewtonContext();
   const client = useQueryClient();
-  return useMutation({
-    // The user is taken when the request leaves: by the time the answer arrives the provider may
-    // have another user, who must not be given this id (an `onSuccess` would see the new one).
-    async mutationFn() {
-      const { userId } = input;
-      // Signed out, there is nothing to share: the BFF answers 401 `unauthenticated`.
-      if (userId === undefined) return requestKnewtonAccount(input, 'PUT');
-      return (
-        client.getQueryData<string>(knewtonAccountQueryKey(userId)) ??
-        ensureKnewtonAccount(client, input, userId)
-      );
+  const started = useRef<Promise<string>>(undefined);
+  // The user is taken when the request leaves: by the time the answer arrives the provider may have
+  // another user, who must not be given this id (an `onSuccess` would see the new one).
+  const ensure = () => {
+    const { userId } = input;
+    // Signed out, there is nothing to share: the BFF answers 401 `unauthenticated`.
+    if (userId === undefined) return requestKnewtonAccount(input, 'PUT');
+    const cached = client.getQueryData<string>(knewtonAccountQueryKey(userId));
+    return cached === undefined
+      ? ensureKnewtonAccount(client, input, userId)
+      : Promise.resolve(cached);
+  };
+  const mutation = useMutation({
+    mutationFn() {
+      const ensured = started.current ?? ensure();
+      started.current = undefined;
+      return ensured;
     },
     // The ensure is idempotent, so retrying it is as safe as retrying a read.
     ...knewtonRetry(input.retry ?? 3),
   });
+  // The ensure starts within `mutate()` itself, not a few ticks later when TanStack Query calls the
+  // mutation function: a gate that mounts in the same commit (its query starts in an effect) then
+  // finds it in flight and waits for it instead of sending an eager `GET`.
+  return {
+    ...mutation,
+    mutate: (variables, options) => {
+      started.current = ensure();
+      mutation.mutate(variables, options);
+    },
+    mutateAsync: (variables, options) => {
+      started.current = ensure();
+      return mutation.mutateAsync(variables, options);
+    },
+  } as UseProvisionKnewtonAccountResult;
 }

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { readProvisioningMode } from '../knewton/provisioningMode.js';
+import { recommendationQueryKeyRoot } from '../knewton/recommendationQuery.js';
 import { readPlatformOutage, setPlatformOutage } from './platformFaults.js';
 
 const outageQueryKey = ['dev', 'platform-outage'] as const;
@@ -26,9 +27,13 @@ export function DevPanel() {
       await setPlatformOutage(on);
       return on;
     },
-    // Nothing else is asked again: the personalised features hide and come back by themselves,
-    // which is what the panel is for showing.
-    onSuccess: (on) => queryClient.setQueryData(outageQueryKey, on),
+    onSuccess: (on) => {
+      queryClient.setQueryData(outageQueryKey, on);
+      // The app's own recommendation is asked again so its panel shows the switch at once. The
+      // Knewton account is left alone: the kit notices the outage's end by itself, which is what
+      // this panel is for showing.
+      void queryClient.invalidateQueries({ queryKey: recommendationQueryKeyRoot });
+    },
   });
 
   return (
