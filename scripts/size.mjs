@@ -37,9 +37,17 @@ async function measure(entry, external) {
   return { min: code.length, gzip: gzipSync(code, { level: 9 }).length };
 }
 
-// React Server Components: the components must stay marked as client modules in what is shipped
-// (a build step that drops module directives would break every Next.js App Router host).
-for (const file of ['KnewtonProvider.js', 'KnewtonGate.js', 'testing/KnewtonTestProvider.js']) {
+// React Server Components: the components and hooks must stay marked as client modules in what is
+// shipped (a build step that drops module directives would break every Next.js App Router host).
+// `knewtonAccountQueryOptions` is not marked: a server prefetches with it.
+for (const file of [
+  'KnewtonProvider.js',
+  'KnewtonGate.js',
+  'useKnewtonAccount.js',
+  'useProvisionKnewtonAccount.js',
+  'useSuspenseKnewtonAccount.js',
+  'testing/KnewtonTestProvider.js',
+]) {
   const text = readFileSync(join(packageDir, 'dist', file), 'utf8');
   if (!/^['"]use client['"];/.test(text)) {
     console.error(`size: dist/${file} lost its "use client" directive.`);

@@ -1,3 +1,5 @@
+'use client';
+
 import { type UseMutationResult, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRef } from 'react';
 import { ensureKnewtonAccount } from './ensureKnewtonAccount.js';
