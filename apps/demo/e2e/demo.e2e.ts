@@ -288,12 +288,13 @@ describe('the demo in Chromium, against the real BFF and simulator', () => {
 
   it('keeps the paused note through a 30 s outage for a new user and opens by itself within 15 s of recovery', async () => {
     const context = await newContext();
-    // Every change of the header's Knewton slot, as the user would see it, with its time.
+    // Every change of the header's Knewton status, as the user would see it, with its time.
     await context.addInitScript(() => {
       const seen: { at: number; state: string }[] = [];
       (window as unknown as { __gateStates: typeof seen }).__gateStates = seen;
       const record = () => {
-        const slot = document.querySelector('.account-status');
+        // The header's account menu: where the badge or the paused note appears.
+        const slot = document.querySelector('.account-menu');
         if (!slot) return;
         const state = slot.querySelector('[data-testid="knewton-badge"]')
           ? 'badge'
