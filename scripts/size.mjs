@@ -1,13 +1,19 @@
 // Size budget of the browser kit, checked in CI after `pnpm build`: the kit's own code (the react
 // package's dist/index.js plus the contract it imports), minified and gzipped, with react, TanStack
 // Query and ky external. Also prints, for information, the total with ky bundled and the testing entry.
-import { existsSync } from 'node:fs';
+//
+// The budget was 1536 B (1.5 kB) until the gate learned to recover by itself (issue 12): the state
+// that only moves forward, the background recovery (Retry-After, backoff, hidden page, online), one
+// shared ensure for sign-up and `202 queued` took the kit from 1507 B to 2521 B gzip, measured with
+// this script. Those behaviours are what a user notices, so the budget was raised in the open to
+// 2560 B (2.5 kB) rather than bought back with size tricks; packages/react/README.md has the figure.
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
-const budgetBytes = 1536;
+const budgetBytes = 2560;
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'packages', 'react');
 const peers = ['react', 'react/jsx-runtime', 'react-dom', '@tanstack/react-query'];
 
@@ -29,6 +35,24 @@ async function measure(entry, external) {
   });
   const code = result.outputFiles[0].contents;
   return { min: code.length, gzip: gzipSync(code, { level: 9 }).length };
+}
+
+// React Server Components: the components and hooks must stay marked as client modules in what is
+// shipped (a build step that drops module directives would break every Next.js App Router host).
+// `knewtonAccountQueryOptions` is not marked: a server prefetches with it.
+for (const file of [
+  'KnewtonProvider.js',
+  'KnewtonGate.js',
+  'useKnewtonAccount.js',
+  'useProvisionKnewtonAccount.js',
+  'useSuspenseKnewtonAccount.js',
+  'testing/KnewtonTestProvider.js',
+]) {
+  const text = readFileSync(join(packageDir, 'dist', file), 'utf8');
+  if (!/^['"]use client['"];/.test(text)) {
+    console.error(`size: dist/${file} lost its "use client" directive.`);
+    process.exit(1);
+  }
 }
 
 const kit = await measure('index.js', [...peers, 'ky']);

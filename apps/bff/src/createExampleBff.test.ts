@@ -298,6 +298,11 @@ describe('development route: platform faults', () => {
         body: JSON.stringify(body),
       });
     expect((await faults({ errorRate: 1, errorStatus: 503 })).status).toBe(204);
+    // Any tab reads the server's state back.
+    expect(await (await send('/api/dev/platform-faults')).json()).toEqual({
+      errorRate: 1,
+      errorStatus: 503,
+    });
     try {
       const down = await send('/api/knewton/account', { method: 'PUT', cookie });
       expect(down.status).toBe(503);
@@ -306,6 +311,7 @@ describe('development route: platform faults', () => {
     } finally {
       expect((await faults({})).status).toBe(204);
     }
+    expect(await (await send('/api/dev/platform-faults')).json()).toEqual({});
     expect((await send('/api/knewton/account', { method: 'PUT', cookie })).status).toBe(201);
   });
 

@@ -7,7 +7,10 @@ import type { PlatformSim } from '@knewton-kit/platform-sim';
  * demo can switch a platform outage on and off; `GET /dev/platform-stats` shows the simulator's counters.
  */
 export function registerDevRoutes(router: BffRouter, sim: PlatformSim): void {
+  // Kept here because the simulator has no getter for its faults; this route is how the demo sets them.
+  let faultsSet: object = {};
   router.route('/dev/platform-faults', {
+    GET: (c) => c.json(faultsSet, 200),
     PUT(c) {
       const faults = readJsonBody(c);
       if (typeof faults !== 'object' || faults === null || Array.isArray(faults)) {
@@ -22,6 +25,7 @@ export function registerDevRoutes(router: BffRouter, sim: PlatformSim): void {
         // The simulator's messages name the faulty field and carry no secrets.
         throw new ApiError('bad_request', (error as Error).message, { cause: error });
       }
+      faultsSet = faults;
       return c.body(null, 204);
     },
   });

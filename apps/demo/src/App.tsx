@@ -49,7 +49,7 @@ export function App() {
         <Screen />
       </main>
       <footer className="footer muted">
-        A sample app for knewton-kit · lessons work with or without Knewton · mode: {mode}
+        A sample app for knewton-kit · lessons work with or without personalisation
       </footer>
       <Suspense fallback={null}>
         <DevPanel />

@@ -1,7 +1,11 @@
 // How a host app tests its own gated UI (type-checked here; the same code runs in
 // src/testing/*.test.tsx).
 import { KnewtonGate, KnewtonProvider } from '@knewton-kit/react';
-import { KnewtonTestProvider, knewtonHandlers } from '@knewton-kit/react/testing';
+import {
+  KnewtonTestProvider,
+  knewtonHandlers,
+  knewtonTestQueryClient,
+} from '@knewton-kit/react/testing';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render, screen } from '@testing-library/react';
 import { setupServer } from 'msw/node';
@@ -37,4 +41,19 @@ it('opens the gate once the BFF answers', async () => {
   );
   expect(await screen.findByText('Recommendations for acc-1')).toBeDefined();
   server.close();
+});
+
+it('shows the fallback at once when the BFF answers 503 (no retries in tests)', async () => {
+  const down = setupServer(...knewtonHandlers({ error: 'knewton_unavailable' }));
+  down.listen({ onUnhandledRequest: 'error' });
+  render(
+    <QueryClientProvider client={knewtonTestQueryClient()}>
+      <KnewtonProvider userId="user-1">
+        <Page />
+      </KnewtonProvider>
+    </QueryClientProvider>,
+  );
+  // Within findBy's default 1 s: the kit follows the client's `retry: false`.
+  expect(await screen.findByText('No recommendations')).toBeDefined();
+  down.close();
 });

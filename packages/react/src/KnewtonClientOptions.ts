@@ -17,6 +17,10 @@ export interface KnewtonClientOptions {
    * Query. @default ky
    */
   ky?: KyInstance;
-  /** How many times a network failure, 5xx or 429 is retried before the error state. @default 3 */
+  /**
+   * How many times a network failure, 5xx or 429 is retried before the error state (the kit goes on
+   * trying in the background after it). @default the QueryClient's `retry` default when that is a
+   * number or `false`, else 3
+   */
   retry?: number;
 }

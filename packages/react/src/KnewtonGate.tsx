@@ -1,4 +1,6 @@
-import { type ReactNode, useEffect } from 'react';
+'use client';
+
+import { type ReactNode, useEffect, useRef } from 'react';
 import type { KnewtonAccountError } from './errors/KnewtonAccountError.js';
 import { useKnewtonAccount } from './useKnewtonAccount.js';
 
@@ -9,16 +11,22 @@ export interface KnewtonGateProps {
   fallback?: ReactNode;
   /** Shown while the id is being fetched. @default fallback */
   pending?: ReactNode;
-  /** Shown after the last failed attempt; a function receives the error and a retry. @default fallback */
+  /**
+   * Shown from the last failed attempt until the account is ready, while the kit keeps trying in the
+   * background; a function receives the latest error and a retry. @default fallback
+   */
   error?: ReactNode | ((error: KnewtonAccountError, retry: () => void) => ReactNode);
-  /** Called once per failure (after the last retry), for logging. */
+  /**
+   * Called once when the gate reaches its error state (after the last retry), for logging; not again
+   * for the background attempts that follow.
+   */
   onError?: (error: KnewtonAccountError) => void;
 }
 
 /**
  * Renders its children only when the signed-in user's account id is ready, and `fallback` otherwise.
  * Never throws to an error boundary, never shows its children and then hides them for the same
- * user, and adds no element of its own.
+ * user, never goes back from its error rendering to its pending one, and adds no element of its own.
  */
 export function KnewtonGate({
   children,
@@ -28,16 +36,27 @@ export function KnewtonGate({
   onError,
 }: KnewtonGateProps): ReactNode {
   const account = useKnewtonAccount();
-  // Only the error state has these; reading them off any state keeps the gate small.
-  const { error, retry } = account as { error?: KnewtonAccountError; retry: () => void };
-  // Once per error: `onError` is left out of the dependencies so an inline callback does not repeat it.
+  const firstError = account.status === 'error' ? account.error : undefined;
+  // Once per error state, not per background attempt: the recovery replaces the error on every
+  // failure, and a log line every few seconds of an outage helps nobody. `onError` is left out of
+  // the dependencies so an inline callback does not repeat it.
+  const reported = useRef<KnewtonAccountError>(undefined);
   // biome-ignore lint/correctness/useExhaustiveDependencies: see above
   useEffect(() => {
-    if (error) onError?.(error);
-  }, [error]);
-  if (account.status === 'ready') {
-    return typeof children === 'function' ? children(account.accountId) : children;
+    if (firstError && !reported.current) {
+      reported.current = firstError;
+      onError?.(firstError);
+    }
+    if (!firstError) reported.current = undefined;
+  }, [firstError]);
+  switch (account.status) {
+    case 'ready':
+      return typeof children === 'function' ? children(account.accountId) : children;
+    case 'error':
+      return typeof failed === 'function' ? failed(account.error, account.retry) : failed;
+    case 'pending':
+      return pending;
+    default:
+      return fallback;
   }
-  if (error) return typeof failed === 'function' ? failed(error, retry) : failed;
-  return account.status === 'pending' ? pending : fallback;
 }

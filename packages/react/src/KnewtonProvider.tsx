@@ -1,12 +1,7 @@
-import { useQueryClient } from '@tanstack/react-query';
-import {
-  createContext,
-  createElement,
-  type ReactNode,
-  useContext,
-  useEffect,
-  useState,
-} from 'react';
+'use client';
+
+import { type QueryClient, useQueryClient } from '@tanstack/react-query';
+import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
 import type { KnewtonClientOptions } from './KnewtonClientOptions.js';
 import { knewtonQueryKeyPrefix } from './knewtonAccountQueryKey.js';
 import type { KnewtonAccountQueryOptionsInput } from './knewtonAccountQueryOptions.js';
@@ -22,6 +17,15 @@ export interface KnewtonProviderProps extends KnewtonClientOptions {
 const KnewtonContext = createContext<KnewtonAccountQueryOptionsInput | undefined>(undefined);
 
 /**
+ * The host's own `retry` default for queries, when it is a count or `false`: a test client with
+ * `retry: false` then fails at once instead of waiting out the kit's three retries.
+ */
+function hostRetry(client: QueryClient): number | undefined {
+  const retry = client.getDefaultOptions().queries?.retry;
+  return retry === false ? 0 : typeof retry === 'number' ? retry : undefined;
+}
+
+/**
  * Tells the kit's hooks and gates where the BFF is and who is signed in. Uses the app's QueryClient
  * (place it inside `QueryClientProvider`). Ids are cached per user, so another user's is never shown,
  * and signing out removes them all.
@@ -35,17 +39,12 @@ export function KnewtonProvider({ children, initialAccountId, ...input }: Knewto
   useEffect(() => {
     if (userId === undefined) queryClient.removeQueries({ queryKey: knewtonQueryKeyPrefix });
   }, [queryClient, userId]);
-  // createElement rather than JSX: one import less in a package with a 1.5 kB budget.
-  return createElement(
-    KnewtonContext.Provider,
-    {
-      value: {
-        ...input,
-        initialAccountId: userId === bootstrapUserId ? initialAccountId : undefined,
-      },
-    },
-    children,
-  );
+  const value = {
+    ...input,
+    retry: input.retry ?? hostRetry(queryClient),
+    initialAccountId: userId === bootstrapUserId ? initialAccountId : undefined,
+  };
+  return <KnewtonContext.Provider value={value}>{children}</KnewtonContext.Provider>;
 }
 
 /** The nearest `KnewtonProvider`'s settings; misuse names the fix. */

@@ -1,9 +1,9 @@
 import { type DataTag, skipToken, type UseQueryOptions } from '@tanstack/react-query';
 import type { KnewtonAccountError } from './errors/KnewtonAccountError.js';
+import { fetchKnewtonAccount } from './fetchKnewtonAccount.js';
 import type { KnewtonClientOptions } from './KnewtonClientOptions.js';
 import { type KnewtonAccountQueryKey, knewtonAccountQueryKey } from './knewtonAccountQueryKey.js';
 import { knewtonRetry } from './knewtonRetry.js';
-import { requestKnewtonAccount } from './requestKnewtonAccount.js';
 
 export interface KnewtonAccountQueryOptionsInput extends KnewtonClientOptions {
   /** The signed-in user's id in the host app; `undefined` when signed out (the query is skipped). */
@@ -41,12 +41,17 @@ export function knewtonAccountQueryOptions(input: KnewtonAccountQueryOptionsInpu
         ? skipToken
         : // No abort signal on purpose: StrictMode's double mount would abort the first `PUT` and send
           // a second; letting the idempotent ensure finish keeps it to one request.
-          () => requestKnewtonAccount(input, mode === 'eager' ? 'GET' : 'PUT'),
+          (context) => fetchKnewtonAccount(input, userId, context.client),
     initialData: input.initialAccountId,
     // An account id never changes: fetched once per user and kept until sign-out.
     staleTime: Infinity,
     gcTime: Infinity,
-    ...knewtonRetry(input.retry),
+    ...knewtonRetry(input.retry ?? 3),
+    // After the error state, only the kit's recovery asks again: a refetch by TanStack Query (on
+    // focus, reconnect or a new gate mounting) would put a query without data back to `pending`.
+    retryOnMount: false,
+    refetchOnWindowFocus: false,
+    refetchOnReconnect: false,
     // Overrides a host default: another user's id must never stand in while this one loads.
     placeholderData: undefined,
     // The gate shows `fallback` instead; a host default must not send errors to a boundary.

@@ -1,7 +1,9 @@
-import { fireEvent, screen } from '@testing-library/react';
+import { act, fireEvent, screen } from '@testing-library/react';
 import { HttpResponse, http } from 'msw';
+import { useLayoutEffect, useRef } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { KnewtonGate } from './KnewtonGate.js';
+import { knewtonErrorResponse } from './testing/knewtonErrorResponse.js';
 import { knewtonHandlers } from './testing/knewtonHandlers.js';
 import { setupMswServer } from './testSupport/mswServer.js';
 import { deferred, renderWithClient } from './testSupport/renderWithClient.js';
@@ -77,3 +79,122 @@ describe('useProvisionKnewtonAccount (eager mode)', () => {
     expect(screen.queryByText('open for acc-u1')).toBeNull();
   });
 });
+
+describe('one ensure for sign-up', () => {
+  it('lazy: a gate and the sign-up step share one PUT', async () => {
+    const answer = deferred();
+    msw.server.use(
+      http.put('/api/knewton/account', async () => {
+        await answer.promise;
+        return HttpResponse.json({ accountId: 'acc-1', createdAt: new Date().toISOString() });
+      }),
+    );
+    renderWithClient(
+      <>
+        <KnewtonGate pending={<p>setting up</p>}>{(id) => <p>open for {id}</p>}</KnewtonGate>
+        <SignUpStep />
+      </>,
+      { provider: { userId: 'u1' } },
+    );
+    await vi.waitFor(() => expect(msw.sent()).toEqual(['PUT /api/knewton/account']));
+    fireEvent.click(screen.getByRole('button', { name: 'finish sign-up' }));
+    answer.resolve();
+    expect(await screen.findByText('open for acc-1')).toBeDefined();
+    expect(await screen.findByRole('button', { name: 'provisioned acc-1' })).toBeDefined();
+    // Once the id is cached, provisioning again asks nobody.
+    fireEvent.click(screen.getByRole('button'));
+    await act(async () => {});
+    expect(msw.sent()).toEqual(['PUT /api/knewton/account']);
+  });
+
+  it('eager: a gate that mounts while the sign-up PUT is on its way waits for it, with no GET', async () => {
+    const answer = deferred();
+    msw.server.use(
+      http.put('/api/knewton/account', async () => {
+        await answer.promise;
+        return HttpResponse.json({ accountId: 'acc-2', createdAt: new Date().toISOString() });
+      }),
+      http.get('/api/knewton/account', () => knewtonErrorResponse('account_not_found')),
+    );
+    const view = renderWithClient(<SignUpStep />, { provider: { userId: 'u1', mode: 'eager' } });
+    fireEvent.click(screen.getByRole('button'));
+    await vi.waitFor(() => expect(msw.sent()).toEqual(['PUT /api/knewton/account']));
+    view.rerender(
+      {},
+      <KnewtonGate pending={<p>setting up</p>} error={(error) => <p>closed: {error.code}</p>}>
+        {(id) => <p>open for {id}</p>}
+      </KnewtonGate>,
+    );
+    expect(screen.getByText('setting up')).toBeDefined();
+    answer.resolve();
+    expect(await screen.findByText('open for acc-2')).toBeDefined();
+    expect(msw.sent()).toEqual(['PUT /api/knewton/account']);
+  });
+
+  it('eager: a gate mounting in the same commit as the sign-up step sends no GET', async () => {
+    msw.server.use(...knewtonHandlers({ accountId: 'acc-same' }));
+    renderWithClient(
+      <>
+        <KnewtonGate pending={<p>setting up</p>}>{(id) => <p>open for {id}</p>}</KnewtonGate>
+        <ProvisionOnMount />
+      </>,
+      { provider: { userId: 'u1', mode: 'eager' }, strict: true },
+    );
+    expect(await screen.findByText('open for acc-same')).toBeDefined();
+    expect(msw.sent()).toEqual(['PUT /api/knewton/account']);
+  });
+
+  it('eager: a read that crosses the sign-up PUT does not report its 404', async () => {
+    const read = deferred();
+    const ensure = deferred();
+    msw.server.use(
+      http.get('/api/knewton/account', async () => {
+        await read.promise;
+        return knewtonErrorResponse('account_not_found');
+      }),
+      http.put('/api/knewton/account', async () => {
+        await ensure.promise;
+        return HttpResponse.json({ accountId: 'acc-3', createdAt: new Date().toISOString() });
+      }),
+    );
+    const seen: string[] = [];
+    renderWithClient(
+      <>
+        <KnewtonGate
+          pending={<Seen text="setting up" seen={seen} />}
+          error={(error) => <Seen text={`closed: ${error.code}`} seen={seen} />}
+        >
+          {(id) => <Seen text={`open for ${id}`} seen={seen} />}
+        </KnewtonGate>
+        <SignUpStep />
+      </>,
+      { provider: { userId: 'u1', mode: 'eager' } },
+    );
+    await vi.waitFor(() => expect(msw.sent()).toEqual(['GET /api/knewton/account']));
+    fireEvent.click(screen.getByRole('button'));
+    await vi.waitFor(() => expect(msw.sent()).toHaveLength(2));
+    read.resolve();
+    await act(async () => {});
+    ensure.resolve();
+    expect(await screen.findByText('open for acc-3')).toBeDefined();
+    expect(seen).toEqual(['setting up', 'open for acc-3']);
+  });
+});
+
+function Seen({ text, seen }: { text: string; seen: string[] }) {
+  if (seen.at(-1) !== text) seen.push(text);
+  return <p>{text}</p>;
+}
+
+/** A sign-up step that provisions as soon as it appears, before the gates' effects run. */
+function ProvisionOnMount() {
+  const provision = useProvisionKnewtonAccount();
+  const started = useRef(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: provision once, when this step appears
+  useLayoutEffect(() => {
+    if (started.current) return;
+    started.current = true;
+    provision.mutate();
+  }, []);
+  return null;
+}

@@ -1,4 +1,8 @@
+'use client';
+
 import { type UseMutationResult, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useRef } from 'react';
+import { ensureKnewtonAccount } from './ensureKnewtonAccount.js';
 import type { KnewtonAccountError } from './errors/KnewtonAccountError.js';
 import { useKnewtonContext } from './KnewtonProvider.js';
 import { knewtonAccountQueryKey } from './knewtonAccountQueryKey.js';
@@ -8,23 +12,47 @@ import { requestKnewtonAccount } from './requestKnewtonAccount.js';
 export type UseProvisionKnewtonAccountResult = UseMutationResult<string, KnewtonAccountError, void>;
 
 /**
- * The eager path, for a sign-up flow: ensures the signed-in user's account (`PUT`) and puts its id
- * in the cache, so every gate opens with no further request. Call it once the provider has the new
- * user's `userId`; resolves to the account id.
+ * For a sign-up flow: ensures the signed-in user's account and puts its id in the cache, so every
+ * gate opens with no further request. It shares one `PUT` with the gates: a lazy gate's ensure in
+ * flight is joined, an eager gate waits for this one instead of reading, and an id already cached
+ * is returned as it is. Call it once the provider has the new user's `userId`; resolves to the id.
  */
 export function useProvisionKnewtonAccount(): UseProvisionKnewtonAccountResult {
   const input = useKnewtonContext();
-  const queryClient = useQueryClient();
-  return useMutation({
-    // The key is taken when the request leaves: by the time the answer arrives the provider may have
-    // another user, who must not be given this id (an `onSuccess` would see the new one).
-    async mutationFn() {
-      const key = knewtonAccountQueryKey(input.userId);
-      const accountId = await requestKnewtonAccount(input, 'PUT');
-      queryClient.setQueryData(key, accountId);
-      return accountId;
+  const client = useQueryClient();
+  const started = useRef<Promise<string>>(undefined);
+  // The user is taken when the request leaves: by the time the answer arrives the provider may have
+  // another user, who must not be given this id (an `onSuccess` would see the new one).
+  const ensure = () => {
+    const { userId } = input;
+    // Signed out, there is nothing to share: the BFF answers 401 `unauthenticated`.
+    if (userId === undefined) return requestKnewtonAccount(input, 'PUT');
+    const cached = client.getQueryData<string>(knewtonAccountQueryKey(userId));
+    return cached === undefined
+      ? ensureKnewtonAccount(client, input, userId)
+      : Promise.resolve(cached);
+  };
+  const mutation = useMutation({
+    mutationFn() {
+      const ensured = started.current ?? ensure();
+      started.current = undefined;
+      return ensured;
     },
     // The ensure is idempotent, so retrying it is as safe as retrying a read.
-    ...knewtonRetry(input.retry),
+    ...knewtonRetry(input.retry ?? 3),
   });
+  // The ensure starts within `mutate()` itself, not a few ticks later when TanStack Query calls the
+  // mutation function: a gate that mounts in the same commit (its query starts in an effect) then
+  // finds it in flight and waits for it instead of sending an eager `GET`.
+  return {
+    ...mutation,
+    mutate: (variables, options) => {
+      started.current = ensure();
+      mutation.mutate(variables, options);
+    },
+    mutateAsync: (variables, options) => {
+      started.current = ensure();
+      return mutation.mutateAsync(variables, options);
+    },
+  } as UseProvisionKnewtonAccountResult;
 }

@@ -1,3 +1,5 @@
+'use client';
+
 import { type UseSuspenseQueryOptions, useSuspenseQuery } from '@tanstack/react-query';
 import type { KnewtonAccountError } from './errors/KnewtonAccountError.js';
 import { useKnewtonContext } from './KnewtonProvider.js';

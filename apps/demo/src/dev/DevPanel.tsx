@@ -1,9 +1,10 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { readProvisioningMode } from '../knewton/provisioningMode.js';
-import { setPlatformOutage } from './platformFaults.js';
+import { recommendationQueryKeyRoot } from '../knewton/recommendationQuery.js';
+import { readPlatformOutage, setPlatformOutage } from './platformFaults.js';
 
-const outageStorageKey = 'knewton-demo:platform-outage';
+const outageQueryKey = ['dev', 'platform-outage'] as const;
 
 /**
  * Development builds only. Switches a simulated platform outage on and off, so anyone can watch the
@@ -13,7 +14,10 @@ export function DevPanel() {
   const queryClient = useQueryClient();
   // Open by default where there is room for it; collapsed on small screens so it hides no content.
   const [open, setOpen] = useState(() => window.matchMedia?.('(min-width: 52rem)').matches ?? true);
-  const [outage, setOutage] = useState(() => sessionStorage.getItem(outageStorageKey) === 'on');
+  // The server's state, not this tab's memory: a tab opened during an outage shows it on, and a
+  // tab coming back to the front asks again (TanStack Query refetches on focus).
+  const outageQuery = useQuery({ queryKey: outageQueryKey, queryFn: readPlatformOutage });
+  const outage = outageQuery.data ?? false;
   const bodyId = useId();
   const descriptionId = useId();
   const mode = readProvisioningMode(window.location.search);
@@ -24,10 +28,11 @@ export function DevPanel() {
       return on;
     },
     onSuccess: (on) => {
-      setOutage(on);
-      sessionStorage.setItem(outageStorageKey, on ? 'on' : 'off');
-      // Ask again now instead of waiting for the next scheduled retry, so the effect shows at once.
-      void queryClient.invalidateQueries();
+      queryClient.setQueryData(outageQueryKey, on);
+      // The app's own recommendation is asked again so its panel shows the switch at once. The
+      // Knewton account is left alone: the kit notices the outage's end by itself, which is what
+      // this panel is for showing.
+      void queryClient.invalidateQueries({ queryKey: recommendationQueryKeyRoot });
     },
   });
 
@@ -52,7 +57,7 @@ export function DevPanel() {
             aria-checked={outage}
             aria-labelledby={`${bodyId}-label`}
             aria-describedby={descriptionId}
-            disabled={toggle.isPending}
+            disabled={toggle.isPending || outageQuery.isPending}
             onClick={() => toggle.mutate(!outage)}
           >
             <span className="switch-thumb" aria-hidden="true" />
@@ -61,9 +66,9 @@ export function DevPanel() {
         <p id={descriptionId} className="hint">
           {outage
             ? 'On: the simulator answers 503 to every call. Personalised features hide; lessons keep working.'
-            : 'Off: the simulated Knewton Platform answers normally.'}
+            : 'Off: the simulated Knewton Platform answers normally. After an outage the features come back by themselves within about 10 s.'}
         </p>
-        {toggle.isError && (
+        {(toggle.isError || outageQuery.isError) && (
           <p className="error" role="alert">
             Could not reach the dev route of the BFF.
           </p>
@@ -73,6 +78,11 @@ export function DevPanel() {
           <a href={mode === 'lazy' ? '?mode=eager' : '?'}>
             switch to {mode === 'lazy' ? 'eager' : 'lazy'}
           </a>
+        </p>
+        <p className="hint">
+          {mode === 'eager'
+            ? 'Eager: sign-up creates the Knewton account (useProvisionKnewtonAccount); gates only read it.'
+            : 'Lazy: the first gate that needs the Knewton account creates it; sign-up shares that one request.'}
         </p>
       </div>
     </aside>

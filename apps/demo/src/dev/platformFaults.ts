@@ -9,3 +9,9 @@ const outageFaults = { errorRate: 1, errorStatus: 503 } as const;
 export async function setPlatformOutage(on: boolean): Promise<void> {
   await apiRequest<unknown>(platformFaultsUrl, { method: 'PUT', body: on ? outageFaults : {} });
 }
+
+/** Whether the server's simulator is in an outage now, whichever tab switched it. */
+export async function readPlatformOutage(): Promise<boolean> {
+  const faults = await apiRequest<{ errorRate?: unknown }>(platformFaultsUrl);
+  return faults.errorRate === 1;
+}

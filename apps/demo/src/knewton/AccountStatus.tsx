@@ -8,15 +8,14 @@ import { KnewtonUnavailable } from './KnewtonUnavailable.js';
  * when the user simply has no account (eager mode before sign-up): retrying would not change that.
  */
 export function AccountStatus() {
+  // The slot keeps its size whatever the gate shows, so the header never grows under the reader.
   return (
-    <KnewtonGate
-      error={(error, retry) =>
-        error.retryable ? (
-          <KnewtonUnavailable retry={retry} retryAfterMs={error.retryAfterMs} />
-        ) : null
-      }
-    >
-      {(accountId) => <AccountBadge accountId={accountId} />}
-    </KnewtonGate>
+    <span className="account-status">
+      <KnewtonGate
+        error={(error, retry) => (error.retryable ? <KnewtonUnavailable retry={retry} /> : null)}
+      >
+        {(accountId) => <AccountBadge accountId={accountId} />}
+      </KnewtonGate>
+    </span>
   );
 }

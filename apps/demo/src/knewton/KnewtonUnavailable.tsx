@@ -1,25 +1,13 @@
-import { useEffect } from 'react';
-
 export interface KnewtonUnavailableProps {
   retry: () => void;
-  /** How long the server asked us to wait before trying again, in milliseconds, when it said. */
-  retryAfterMs?: number | undefined;
 }
 
-/** Time before the app tries again by itself when the server gave no `Retry-After`. */
-const defaultRetryMs = 10_000;
-
 /**
- * What the header shows while the Knewton account cannot be resolved: a quiet note, a button to try
- * again now, and an automatic retry, so the personalised features come back on their own after an
- * outage. Nothing else on the page depends on it.
+ * What the header shows while the Knewton account cannot be resolved: a quiet note and a button to
+ * try again now. No timer of its own: the kit keeps trying in the background and the badge replaces
+ * this note by itself once the platform is back. Nothing else on the page depends on it.
  */
-export function KnewtonUnavailable({ retry, retryAfterMs }: KnewtonUnavailableProps) {
-  const delayMs = Math.max(retryAfterMs ?? defaultRetryMs, 1000);
-  useEffect(() => {
-    const timer = setTimeout(retry, delayMs);
-    return () => clearTimeout(timer);
-  }, [retry, delayMs]);
+export function KnewtonUnavailable({ retry }: KnewtonUnavailableProps) {
   return (
     <span className="knewton-unavailable">
       <span className="muted">Personalisation paused</span>

@@ -1,5 +1,5 @@
 import { useProvisionKnewtonAccount } from '@knewton-kit/react';
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import { PageHeading } from '../routing/PageHeading.js';
 import { routeHref } from '../routing/route.js';
 import { UserIdForm } from './UserIdForm.js';
@@ -28,7 +28,7 @@ function SignUpForm() {
       title="Sign up"
       showTitle={false}
       label="Choose a user id"
-      hint="Your personalised-learning account is set up as part of sign-up (eager provisioning)."
+      hint="Personalised learning is set up as part of sign-up."
       submitLabel="Create account"
       pendingLabel="Creating…"
       failedMessage="Creating the account failed. Please try again."
@@ -46,8 +46,10 @@ function FinishSignUp({ userId }: { userId: string }) {
   const statusRef = useRef<HTMLDivElement>(null);
 
   // Runs once per sign-up: the ref survives StrictMode's simulated remount, so this is one request.
+  // A layout effect, so the ensure is on its way before the header's gate (a passive effect) would
+  // read: in eager mode the gate then waits for it instead of sending a GET that answers 404.
   // biome-ignore lint/correctness/useExhaustiveDependencies: provision once, when this step appears
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (started.current) return;
     started.current = true;
     provision.mutate();

@@ -8,12 +8,15 @@ export interface Session {
 
 const sessionUrl = '/api/session';
 
-/** The signed-in user, or `null` when nobody is signed in. */
+/**
+ * The signed-in user, or `null` when nobody is signed in. The example BFF answers a signed-out visit
+ * with 200 `{"userId": null}` (so a normal page load logs no console error); a 401 from an older
+ * BFF means the same.
+ */
 export async function fetchSession(signal?: AbortSignal): Promise<Session | null> {
   try {
-    // Signed out is 200 {"userId": null} (DESIGN.md); an older BFF answered 401, still understood below.
-    const session = await apiRequest<{ userId?: unknown }>(sessionUrl, { signal });
-    return typeof session.userId === 'string' && session.userId !== ''
+    const session = await apiRequest<{ userId?: unknown } | undefined>(sessionUrl, { signal });
+    return typeof session?.userId === 'string' && session.userId !== ''
       ? { userId: session.userId }
       : null;
   } catch (error) {

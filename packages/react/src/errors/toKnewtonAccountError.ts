@@ -1,4 +1,5 @@
 import type { ErrorBody } from '@knewton-kit/contract';
+import { retryAfterMs } from '../retryAfterMs.js';
 import { KnewtonAccountError } from './KnewtonAccountError.js';
 
 /**
@@ -22,7 +23,7 @@ export function toKnewtonAccountError(
     status,
     requestId: body?.requestId,
     // Seconds only; an HTTP date (or none) leaves the delay to the backoff.
-    retryAfterMs: Number(response?.headers.get('Retry-After')) * 1000 || undefined,
+    retryAfterMs: retryAfterMs(response),
     cause,
   });
 }

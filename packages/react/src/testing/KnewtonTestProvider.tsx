@@ -1,3 +1,5 @@
+'use client';
+
 import { bffPaths } from '@knewton-kit/contract';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import ky from 'ky';

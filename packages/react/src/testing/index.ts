@@ -3,3 +3,4 @@ export { KnewtonTestProvider } from './KnewtonTestProvider.js';
 export { knewtonErrorResponse } from './knewtonErrorResponse.js';
 export type { KnewtonHandlersOptions } from './knewtonHandlers.js';
 export { knewtonHandlers, testKnewtonAccountId } from './knewtonHandlers.js';
+export { knewtonTestQueryClient } from './knewtonTestQueryClient.js';
