@@ -21,6 +21,7 @@ export { readJsonBody } from './http/readJsonBody.js';
 export type { Authenticate } from './http/requireAppUser.js';
 export { requireAppUser } from './http/requireAppUser.js';
 export type { KnewtonBff, KnewtonBffLimits, KnewtonBffOptions } from './KnewtonBffOptions.js';
+export type { KnewtonLearningOptions } from './learning/KnewtonLearningOptions.js';
 export type { Logger, LogLevel } from './logger.js';
 export { createJsonLogger, silentLogger } from './logger.js';
 export type {

@@ -21,6 +21,37 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('knewton_accounts').execute();
     },
   },
+  // Learning features (learningSchema.ts): the app's learning instance per graph and one registration
+  // per (app user, learning instance). A row with a null platform id records a create that was sent
+  // and whose answer may have been lost: the next attempt looks for it on the platform before creating.
+  '2026-12-01-001-knewton-learning': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('knewton_learning_instances')
+        .addColumn('graph_id', 'text', (col) => col.primaryKey())
+        .addColumn('name', 'text', (col) => col.notNull())
+        .addColumn('learning_instance_id', 'text', (col) => col.unique())
+        .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema
+        .createTable('knewton_registrations')
+        .addColumn('app_user_id', 'text', (col) =>
+          col.notNull().references('knewton_accounts.app_user_id'),
+        )
+        .addColumn('learning_instance_id', 'text', (col) => col.notNull())
+        .addColumn('registration_id', 'text', (col) => col.unique())
+        .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .addPrimaryKeyConstraint('knewton_registrations_pkey', [
+          'app_user_id',
+          'learning_instance_id',
+        ])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('knewton_registrations').execute();
+      await db.schema.dropTable('knewton_learning_instances').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

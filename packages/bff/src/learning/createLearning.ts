@@ -1,0 +1,36 @@
+import type { Logger } from '../logger.js';
+import { createLearningCalls } from '../platform/createLearningCalls.js';
+import type { PlatformOptions } from '../provisioning/AccountProvisionerOptions.js';
+import type { AccountStore } from '../store/AccountStore.js';
+import { createRecommender, type Recommender } from './createRecommender.js';
+import { createRegistrar, type Registrar } from './createRegistrar.js';
+import { validateLearningOptions } from './KnewtonLearningOptions.js';
+
+export interface Learning {
+  registrar: Registrar;
+  recommender: Recommender;
+}
+
+/** The learning features over the BFF's own platform settings and store; `learning` validated here. */
+export function createLearning(
+  learning: unknown,
+  platform: PlatformOptions,
+  store: AccountStore,
+  logger: Logger,
+): Learning {
+  const options = validateLearningOptions(learning);
+  const calls = createLearningCalls({ ...platform, logger });
+  const registrar = createRegistrar({
+    store,
+    calls,
+    graphId: options.graphId,
+    learningInstanceName: options.learningInstanceName,
+    logger,
+  });
+  const recommender = createRecommender({
+    calls,
+    registrar,
+    cacheMs: options.recommendationCacheMs,
+  });
+  return { registrar, recommender };
+}
