@@ -35,6 +35,11 @@ export interface ExampleBffConfig {
   sessionSecret?: string;
   /** Origins allowed to send state-changing requests. */
   allowedOrigins: string[];
+  /**
+   * `KNEWTON_GRAPH_ID`: the knowledge graph of the app's learning instance (recommendations).
+   * @default undefined (the simulator's first seeded graph with the simulator; no recommendations otherwise)
+   */
+  graphId?: string;
   /** `NODE_ENV === 'production'`: turns the development-only routes off. */
   production: boolean;
   /** Passed to `createKnewtonBff`. @default the library's defaults */

@@ -15,6 +15,7 @@ export type ExampleBffEnv = Partial<
     | 'DATA_DIR'
     | 'SESSION_SECRET'
     | 'ALLOWED_ORIGINS'
+    | 'KNEWTON_GRAPH_ID'
     | 'NODE_ENV',
     string
   >
@@ -51,6 +52,7 @@ export function parseConfig(env: ExampleBffEnv): ExampleBffConfig {
   const pseudonymKey = parseSecret(env, 'KNEWTON_PSEUDONYM_KEY', !simulator);
   const sessionSecret = parseSecret(env, 'SESSION_SECRET', !simulator);
   const allowedOrigins = parseOrigins(value(env, 'ALLOWED_ORIGINS'), simulator, port);
+  const graphId = parseGraphId(value(env, 'KNEWTON_GRAPH_ID'));
   return {
     port,
     ...(hostname === undefined ? {} : { hostname }),
@@ -60,8 +62,21 @@ export function parseConfig(env: ExampleBffEnv): ExampleBffConfig {
     ...(pseudonymKey === undefined ? {} : { pseudonymKey }),
     ...(sessionSecret === undefined ? {} : { sessionSecret }),
     allowedOrigins,
+    ...(graphId === undefined ? {} : { graphId }),
     production: value(env, 'NODE_ENV') === 'production',
   };
+}
+
+/** The same shape `createKnewtonBff` accepts for `learning.graphId`: `gref-` and printable ASCII. */
+function parseGraphId(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^gref-[\x21-\x7e]{1,200}$/.test(raw)) {
+    throw new ConfigError(
+      'KNEWTON_GRAPH_ID',
+      "KNEWTON_GRAPH_ID must be a knowledge graph id such as gref-b4ad52b2-5e7f-5034-be72-472cf8078e62 (pnpm sim prints the simulator's).",
+    );
+  }
+  return raw;
 }
 
 /** A variable's value, with empty and blank values treated as unset (as shells and `.env` files produce them). */

@@ -9,7 +9,7 @@ import {
   type Logger,
   silentLogger,
 } from '@knewton-kit/bff';
-import { bffPaths, KNEWTON_BFF_BASE_PATH } from '@knewton-kit/contract';
+import { KNEWTON_BFF_BASE_PATH } from '@knewton-kit/contract';
 import {
   createPlatformSim,
   type ListeningSim,
@@ -21,7 +21,6 @@ import { createDemoSessions } from './demoSession.js';
 import type { DatabaseConfig, ExampleBffConfig } from './ExampleBffConfig.js';
 import { loadDevSecrets } from './loadDevSecrets.js';
 import { registerDevRoutes } from './registerDevRoutes.js';
-import { registerRecommendationRoutes } from './registerRecommendationRoutes.js';
 import { registerSessionRoutes } from './registerSessionRoutes.js';
 
 export interface ExampleBffOptions {
@@ -124,6 +123,16 @@ export async function createExampleBff(
         : `Account store: PGlite ${config.database.dataDir === undefined ? 'in memory' : `in ${join(config.database.dataDir, 'pglite')}`}.`,
     );
     const sessions = createDemoSessions(sessionSecret);
+    // "Recommended next": KNEWTON_GRAPH_ID, or with the simulator its first seeded graph (the demo's
+    // lessons are modules of it). A graph the simulator does not have would fail on first use, so say so now.
+    const graphId = config.graphId ?? (sim ? seededGraphs[0]?.id : undefined);
+    if (sim && graphId !== undefined && !seededGraphs.some((graph) => graph.id === graphId)) {
+      await store.close();
+      throw new ConfigError(
+        'KNEWTON_GRAPH_ID',
+        `KNEWTON_GRAPH_ID names no graph of the simulator (its graphs: ${seededGraphs.map((graph) => graph.id).join(', ')}).`,
+      );
+    }
     const bff = await createKnewtonBff({
       authenticate: (request) => sessions.authenticate(request),
       platform,
@@ -132,6 +141,9 @@ export async function createExampleBff(
       allowedOrigins: config.allowedOrigins,
       logger,
       ...(config.limits === undefined ? {} : { limits: config.limits }),
+      ...(graphId === undefined
+        ? {}
+        : { learning: { graphId, learningInstanceName: 'knewton-kit demo' } }),
     }).catch(async (error: unknown) => {
       await store.close();
       throw error;
@@ -148,30 +160,16 @@ export async function createExampleBff(
     // outside /api get a router of their own with no routes: the same 404, with a real request id.
     const outside = createBffRouter({ ...routerOptions, basePath: '' });
     registerSessionRoutes(router, sessions);
-    // "Recommended next" for the demo: needs a knowledge graph, which only the simulator's catalogue
-    // provides here (the demo's lessons are modules of its first seeded graph).
-    const recommendationGraph = sim ? seededGraphs[0] : undefined;
-    if (recommendationGraph) {
-      registerRecommendationRoutes(router, {
-        authenticate: (request) => sessions.authenticate(request),
-        store,
-        platform,
-        graphId: recommendationGraph.id,
-      });
-    }
     if (sim && !config.production) {
       registerDevRoutes(router, sim);
       notice('Development routes on: PUT /api/dev/platform-faults, GET /api/dev/platform-stats.');
     }
 
     const knewtonPrefix = `${KNEWTON_BFF_BASE_PATH}/`;
-    const recommendationPath = `${KNEWTON_BFF_BASE_PATH}${bffPaths.recommendation}`;
     return {
       async fetch(request) {
         const { pathname } = new URL(request.url);
-        const library =
-          (pathname.startsWith(knewtonPrefix) && pathname !== recommendationPath) ||
-          pathname === KNEWTON_BFF_BASE_PATH;
+        const library = pathname.startsWith(knewtonPrefix) || pathname === KNEWTON_BFF_BASE_PATH;
         if (library) return bff.fetch(request);
         const demo = pathname === '/api' || pathname.startsWith('/api/');
         return (demo ? router : outside).app.fetch(request);
