@@ -54,10 +54,13 @@ export async function createKnewtonBff(options: KnewtonBffOptions): Promise<Knew
   });
   registerHealthRoutes(router, provisioner);
   if (learning) {
+    learning.delivery.start();
     registerLearningRoutes(router, {
       authenticate: resolved.authenticate,
       store: resolved.store as NonNullable<typeof resolved.store>,
       recommender: learning.recommender,
+      delivery: learning.delivery,
+      maxPendingEvents: learning.options.maxPendingEvents,
     });
   }
 
@@ -66,7 +69,11 @@ export async function createKnewtonBff(options: KnewtonBffOptions): Promise<Knew
     fetch: async (request) => router.app.fetch(request),
     provisioner,
     close() {
-      closed ??= ownsProvisioner ? provisioner.close() : Promise.resolve();
+      // The delivery loop first: it uses the store the provisioner closes.
+      closed ??= (async () => {
+        await learning?.delivery.close();
+        if (ownsProvisioner) await provisioner.close();
+      })();
       return closed;
     },
   };

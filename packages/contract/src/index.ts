@@ -4,6 +4,14 @@ export type { ErrorBody } from './errorBody.js';
 export { parseErrorBody } from './errorBody.js';
 export type { ErrorCode } from './errorCodes.js';
 export { errorStatus, isErrorCode, retryableErrorCodes } from './errorCodes.js';
+export type {
+  EventsRequest,
+  EventsRequestCheck,
+  EventsResponse,
+  LearningEventInput,
+  LearningEventType,
+} from './learningEvents.js';
+export { checkEventsRequest, MAX_EVENTS_PER_REQUEST } from './learningEvents.js';
 export {
   BFF_ACCOUNT_PATH,
   bffPaths,

@@ -15,12 +15,24 @@ export interface KnewtonLearningOptions {
    * would exceed its limit of 15 recommendation calls a minute per learner token. @default 60000
    */
   recommendationCacheMs?: number;
+  /**
+   * Undelivered events the outbox holds at most (over all learners); beyond, `POST /events` answers 503
+   * with `Retry-After` and stores nothing. @default 100000
+   */
+  maxPendingEvents?: number;
+  /**
+   * Pause of the delivery loop when the outbox is empty; after a platform failure it backs off from
+   * there up to 30 times this (at most 30 s). @default 1000
+   */
+  deliveryIntervalMs?: number;
 }
 
 export interface ResolvedLearningOptions {
   graphId: string;
   learningInstanceName: string;
   recommendationCacheMs: number;
+  maxPendingEvents: number;
+  deliveryIntervalMs: number;
 }
 
 /** Validates `learning` once, naming the option at fault; the platform's text fields hold 256 characters. */
@@ -32,6 +44,8 @@ export function validateLearningOptions(options: unknown): ResolvedLearningOptio
     graphId,
     learningInstanceName = 'knewton-kit',
     recommendationCacheMs = 60_000,
+    maxPendingEvents = 100_000,
+    deliveryIntervalMs = 1_000,
     ...unknown
   } = options as Record<string, unknown>;
   const extra = Object.keys(unknown);
@@ -56,9 +70,21 @@ export function validateLearningOptions(options: unknown): ResolvedLearningOptio
   ) {
     throw new TypeError('`learning.recommendationCacheMs` must be an integer from 0 to 3600000');
   }
+  if (!Number.isSafeInteger(maxPendingEvents) || (maxPendingEvents as number) < 1) {
+    throw new TypeError('`learning.maxPendingEvents` must be a positive integer');
+  }
+  if (
+    !Number.isInteger(deliveryIntervalMs) ||
+    (deliveryIntervalMs as number) < 1 ||
+    (deliveryIntervalMs as number) > 60_000
+  ) {
+    throw new TypeError('`learning.deliveryIntervalMs` must be an integer from 1 to 60000');
+  }
   return {
     graphId,
     learningInstanceName,
     recommendationCacheMs: recommendationCacheMs as number,
+    maxPendingEvents: maxPendingEvents as number,
+    deliveryIntervalMs: deliveryIntervalMs as number,
   };
 }

@@ -2,13 +2,16 @@ import type { Logger } from '../logger.js';
 import { createLearningCalls } from '../platform/createLearningCalls.js';
 import type { PlatformOptions } from '../provisioning/AccountProvisionerOptions.js';
 import type { AccountStore } from '../store/AccountStore.js';
+import { createEventDelivery, type EventDelivery } from './createEventDelivery.js';
 import { createRecommender, type Recommender } from './createRecommender.js';
 import { createRegistrar, type Registrar } from './createRegistrar.js';
-import { validateLearningOptions } from './KnewtonLearningOptions.js';
+import { type ResolvedLearningOptions, validateLearningOptions } from './KnewtonLearningOptions.js';
 
 export interface Learning {
+  options: ResolvedLearningOptions;
   registrar: Registrar;
   recommender: Recommender;
+  delivery: EventDelivery;
 }
 
 /** The learning features over the BFF's own platform settings and store; `learning` validated here. */
@@ -32,5 +35,12 @@ export function createLearning(
     registrar,
     cacheMs: options.recommendationCacheMs,
   });
-  return { registrar, recommender };
+  const delivery = createEventDelivery({
+    store,
+    calls,
+    registrar,
+    logger,
+    intervalMs: options.deliveryIntervalMs,
+  });
+  return { options, registrar, recommender, delivery };
 }

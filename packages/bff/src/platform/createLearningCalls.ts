@@ -54,6 +54,16 @@ export interface LearningCalls {
     accountId: string,
     context?: LearningCallContext,
   ): Promise<CreateRegistrationOutcome>;
+  /**
+   * `POST /v0/registrations/{id}/batch-events` with the learner's token (at most 500 events).
+   * `refused`: the platform answered a 4xx other than 401/429 (it will never take these events).
+   */
+  sendBatchEvents(
+    externalId: string,
+    registrationId: string,
+    events: readonly unknown[],
+    context?: LearningCallContext,
+  ): Promise<{ kind: 'delivered' } | { kind: 'refused'; status: number }>;
   /** `GET /v0/registrations/{id}/recommendation` with the learner's token. */
   recommendation(
     externalId: string,
@@ -297,6 +307,25 @@ export function createLearningCalls(options: PlatformClientOptions): LearningCal
         throw refused(what, 422);
       }
       return { kind: 'created', registrationId: await createdId(response, what) };
+    },
+
+    async sendBatchEvents(externalId, registrationId, events, context) {
+      const what = 'POST /v0/registrations/{id}/batch-events';
+      const response = await call(externalId, what, context, (authorization) =>
+        http.post(`registrations/${encodeURIComponent(registrationId)}/batch-events`, {
+          headers: headers(authorization, context),
+          json: { events },
+        }),
+      );
+      await response.body?.cancel();
+      if (response.ok) return { kind: 'delivered' };
+      if (response.status === 401) {
+        throw new KnewtonUnavailableError(`Knewton ${what} refused a fresh token (401)`, {
+          status: 401,
+          retryAfterSeconds: 5,
+        });
+      }
+      return { kind: 'refused', status: response.status };
     },
 
     async recommendation(externalId, registrationId, context) {
