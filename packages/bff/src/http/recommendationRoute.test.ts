@@ -262,6 +262,21 @@ describe('GET /api/knewton/recommendation (createKnewtonBff with `learning`)', (
   );
 
   it(
+    'renews an expired learner token by itself (one refresh, no error)',
+    async () => {
+      const h = await learningHarness();
+      await h.ensure('ada');
+      expect((await h.recommendation('ada')).status).toBe(200);
+      const tokensBefore = h.calls('POST /v0/oauth/token');
+      h.sim.setFaults({ expireTokens: true });
+      expect((await h.recommendation('ada')).status).toBe(200);
+      // The learner's token and nothing else was renewed.
+      expect(h.calls('POST /v0/oauth/token')).toBe(tokensBefore + 1);
+    },
+    harnessTimeoutMs,
+  );
+
+  it(
     'repairs a lost learning-instance create and a lost registration create instead of repeating them',
     async () => {
       const h = await learningHarness();

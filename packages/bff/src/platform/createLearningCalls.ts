@@ -212,12 +212,15 @@ export function createLearningCalls(options: PlatformClientOptions): LearningCal
     send: (authorization: string) => Promise<Response>,
   ): Promise<Response> {
     for (let tries = 0; ; tries++) {
-      const held = tokens.get(scope);
       const { accessToken } = await token(scope, context);
       const response = await attempt(what, () => send(`Bearer ${accessToken}`));
       if (response.status !== 401 || tries > 0) return response;
       await response.body?.cancel();
-      if (tokens.get(scope) === held) tokens.delete(scope);
+      // Drop only the token that failed: another caller may already have fetched a fresh one.
+      const stored = tokens.get(scope);
+      if (stored && (await stored.catch(() => undefined))?.accessToken === accessToken) {
+        tokens.delete(scope);
+      }
     }
   }
 
