@@ -37,6 +37,11 @@ export interface ExampleBffConfig {
   /** Origins allowed to send state-changing requests. */
   allowedOrigins: string[];
   /**
+   * `KNEWTON_GRAPH_ID`: the knowledge graph of the app's learning instance (recommendations).
+   * @default undefined (the simulator's first seeded graph with the simulator; no recommendations otherwise)
+   */
+  graphId?: string;
+  /**
    * `NODE_ENV === 'production'`: no simulator, no generated secrets, no development routes; the demo
    * session cookie is always `Secure`. Outside production it is `Secure` when the first allowed origin
    * (the app's public origin) is https.

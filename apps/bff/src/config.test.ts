@@ -70,6 +70,15 @@ describe('parseConfig with nothing set (development, simulator in-process)', () 
   });
 });
 
+describe('KNEWTON_GRAPH_ID', () => {
+  it("is unset by default (the example BFF then uses the simulator's seeded graph) and taken when given", () => {
+    expect(parseConfig({}).graphId).toBeUndefined();
+    const graphId = 'gref-072606f8-4898-59f7-b29b-43dfb1d7eb5c';
+    expect(parseConfig({ KNEWTON_GRAPH_ID: ` ${graphId} ` }).graphId).toBe(graphId);
+    expect(parseConfig({ ...remote, KNEWTON_GRAPH_ID: graphId }).graphId).toBe(graphId);
+  });
+});
+
 describe('parseConfig with a real platform', () => {
   it('reads every value', () => {
     expect(parseConfig(remote)).toMatchObject({
@@ -176,6 +185,9 @@ describe('malformed values: one line naming the variable, never the value', () =
     ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
     ['SIGN_IN_RATE_LIMIT', { SIGN_IN_RATE_LIMIT: 'lots' }],
     ['SIGN_IN_RATE_LIMIT', { SIGN_IN_RATE_LIMIT: '-1' }],
+    ['KNEWTON_GRAPH_ID', { KNEWTON_GRAPH_ID: 'algebra' }],
+    ['KNEWTON_GRAPH_ID', { KNEWTON_GRAPH_ID: 'gref-with space' }],
+    ['KNEWTON_GRAPH_ID', { ...remote, KNEWTON_GRAPH_ID: 'mref-0d7f' }],
   ])('%s', (name, env) => {
     const error = configError(env);
     expect(error.variable).toBe(name);

@@ -19,6 +19,7 @@ export type ExampleBffEnv = Partial<
     | 'ALLOWED_ORIGINS'
     | 'LOG_LEVEL'
     | 'SIGN_IN_RATE_LIMIT'
+    | 'KNEWTON_GRAPH_ID'
     | 'NODE_ENV',
     string
   >
@@ -77,6 +78,7 @@ export function parseConfig(env: ExampleBffEnv): ExampleBffConfig {
   const allowedOrigins = parseOrigins(env, simulator, production, because, port, problem);
   const logLevel = parseLogLevel(value(env, 'LOG_LEVEL'), problem);
   const signInsPerMinute = parseSignInLimit(value(env, 'SIGN_IN_RATE_LIMIT'), problem);
+  const graphId = parseGraphId(value(env, 'KNEWTON_GRAPH_ID'), problem);
 
   const [first, ...more] = problems;
   if (first) throw new ConfigError(first.variable, first.message, more);
@@ -89,6 +91,7 @@ export function parseConfig(env: ExampleBffEnv): ExampleBffConfig {
     ...(pseudonymKey === undefined ? {} : { pseudonymKey }),
     ...(sessionSecret === undefined ? {} : { sessionSecret }),
     allowedOrigins,
+    ...(graphId === undefined ? {} : { graphId }),
     production,
     logLevel,
     signInsPerMinute,
@@ -96,6 +99,19 @@ export function parseConfig(env: ExampleBffEnv): ExampleBffConfig {
 }
 
 type Report = (variable: keyof ExampleBffEnv, message: string) => void;
+
+/** The same shape `createKnewtonBff` accepts for `learning.graphId`: `gref-` and printable ASCII. */
+function parseGraphId(raw: string | undefined, problem: Report): string | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^gref-[\x21-\x7e]{1,200}$/.test(raw)) {
+    problem(
+      'KNEWTON_GRAPH_ID',
+      "KNEWTON_GRAPH_ID must be a knowledge graph id such as gref-b4ad52b2-5e7f-5034-be72-472cf8078e62 (pnpm sim prints the simulator's).",
+    );
+    return undefined;
+  }
+  return raw;
+}
 
 /** A variable's value, with empty and blank values treated as unset (as shells and `.env` files produce them). */
 function value(env: ExampleBffEnv, name: keyof ExampleBffEnv): string | undefined {

@@ -10,7 +10,7 @@ import {
   type NodeServerBindings,
   silentLogger,
 } from '@knewton-kit/bff';
-import { bffPaths, KNEWTON_BFF_BASE_PATH } from '@knewton-kit/contract';
+import { KNEWTON_BFF_BASE_PATH } from '@knewton-kit/contract';
 import {
   createPlatformSim,
   type ListeningSim,
@@ -25,7 +25,6 @@ import type { DatabaseConfig, ExampleBffConfig } from './ExampleBffConfig.js';
 import { isDevelopmentOrigin } from './isDevelopmentOrigin.js';
 import { loadDevSecrets } from './loadDevSecrets.js';
 import { registerDevRoutes } from './registerDevRoutes.js';
-import { registerRecommendationRoutes } from './registerRecommendationRoutes.js';
 import { registerSessionRoutes } from './registerSessionRoutes.js';
 
 export interface ExampleBffOptions {
@@ -145,6 +144,16 @@ export async function createExampleBff(
       await store.close();
       throw error;
     });
+    // "Recommended next": KNEWTON_GRAPH_ID, or with the simulator its first seeded graph (the demo's
+    // lessons are modules of it). A graph the simulator does not have would fail on first use, so say so now.
+    const graphId = config.graphId ?? (sim ? seededGraphs[0]?.id : undefined);
+    if (sim && graphId !== undefined && !seededGraphs.some((graph) => graph.id === graphId)) {
+      await store.close();
+      throw new ConfigError(
+        'KNEWTON_GRAPH_ID',
+        `KNEWTON_GRAPH_ID names no graph of the simulator (its graphs: ${seededGraphs.map((graph) => graph.id).join(', ')}).`,
+      );
+    }
     const bff = await createKnewtonBff({
       authenticate: (request) => sessions.authenticate(request),
       platform,
@@ -153,6 +162,9 @@ export async function createExampleBff(
       allowedOrigins: config.allowedOrigins,
       logger,
       ...(config.limits === undefined ? {} : { limits: config.limits }),
+      ...(graphId === undefined
+        ? {}
+        : { learning: { graphId, learningInstanceName: 'knewton-kit demo' } }),
     }).catch(async (error: unknown) => {
       await store.close();
       throw error;
@@ -173,32 +185,18 @@ export async function createExampleBff(
       signInsPerMinute: config.signInsPerMinute ?? defaultSignInsPerMinute,
       clientAddress: (request) => remoteAddresses.get(request),
     });
-    // "Recommended next" for the demo: needs a knowledge graph, which only the simulator's catalogue
-    // provides here (the demo's lessons are modules of its first seeded graph).
-    const recommendationGraph = sim ? seededGraphs[0] : undefined;
-    if (recommendationGraph) {
-      registerRecommendationRoutes(router, {
-        authenticate: (request) => sessions.authenticate(request),
-        store,
-        platform,
-        graphId: recommendationGraph.id,
-      });
-    }
     if (sim && !config.production) {
       registerDevRoutes(router, sim);
       notice('Development routes on: PUT /api/dev/platform-faults, GET /api/dev/platform-stats.');
     }
 
     const knewtonPrefix = `${KNEWTON_BFF_BASE_PATH}/`;
-    const recommendationPath = `${KNEWTON_BFF_BASE_PATH}${bffPaths.recommendation}`;
     return {
       async fetch(request, env) {
         const remoteAddress = env?.incoming?.socket?.remoteAddress;
         if (remoteAddress !== undefined) remoteAddresses.set(request, remoteAddress);
         const { pathname } = new URL(request.url);
-        const library =
-          (pathname.startsWith(knewtonPrefix) && pathname !== recommendationPath) ||
-          pathname === KNEWTON_BFF_BASE_PATH;
+        const library = pathname.startsWith(knewtonPrefix) || pathname === KNEWTON_BFF_BASE_PATH;
         if (library) return bff.fetch(request, env);
         const demo = pathname === '/api' || pathname.startsWith('/api/');
         return (demo ? router : outside).app.fetch(request, env);

@@ -70,10 +70,12 @@ describe('example BFF restarted on the same DATA_DIR with the in-process simulat
       expect((await send(second, '/api/knewton/account', 'PUT', cookie)).status).toBe(200);
       expect(second.sim?.stats().calls['POST /v0/accounts'] ?? 0).toBe(0);
 
-      // The new process creates its learning instance and registers the learner in it: the
-      // simulator must still know the account for that.
+      // The learning instance and the learner's registration were stored beside the mapping (and kept
+      // by the simulator's state file): the new process creates neither again.
       const recommendation = await send(second, '/api/knewton/recommendation', 'GET', cookie);
       expect(recommendation.status).toBe(200);
+      expect(second.sim?.stats().calls['POST /v0/learning-instances'] ?? 0).toBe(0);
+      expect(second.sim?.stats().calls['POST /v0/registrations'] ?? 0).toBe(0);
       expect(
         parseRecommendationResponse(await recommendation.json())?.moduleIds.length,
       ).toBeGreaterThan(0);

@@ -1,5 +1,6 @@
 import type { RateLimitOptions } from './http/createRateLimiter.js';
 import type { Authenticate } from './http/requireAppUser.js';
+import type { KnewtonLearningOptions } from './learning/KnewtonLearningOptions.js';
 import type { Logger } from './logger.js';
 import type {
   ExternalIdOptions,
@@ -43,6 +44,11 @@ export interface KnewtonBffOptions {
   logger?: Logger;
   /** Where the routes are mounted; `''` for the root. @default '/api/knewton' */
   basePath?: string;
+  /**
+   * Learning features: with a knowledge graph id, `GET /recommendation` is served (registering each
+   * learner once, on first use). Needs `platform` and `store`, not `provisioner`. @default undefined (off)
+   */
+  learning?: KnewtonLearningOptions;
 }
 
 /** What `createKnewtonBff` resolves to. */

@@ -3,7 +3,9 @@ import { createRateLimiter } from './http/createRateLimiter.js';
 import type { NodeServerBindings } from './http/RouterEnv.js';
 import { registerAccountRoutes } from './http/registerAccountRoutes.js';
 import { registerHealthRoutes } from './http/registerHealthRoutes.js';
+import { registerLearningRoutes } from './http/registerLearningRoutes.js';
 import type { KnewtonBff, KnewtonBffOptions } from './KnewtonBffOptions.js';
+import { createLearning } from './learning/createLearning.js';
 import { createAccountProvisioner } from './provisioning/createAccountProvisioner.js';
 import { validateKnewtonBffOptions } from './validateKnewtonBffOptions.js';
 
@@ -14,6 +16,21 @@ import { validateKnewtonBffOptions } from './validateKnewtonBffOptions.js';
  */
 export async function createKnewtonBff(options: KnewtonBffOptions): Promise<KnewtonBff> {
   const resolved = validateKnewtonBffOptions(options);
+  if (options.learning !== undefined && resolved.provisioner !== undefined) {
+    throw new TypeError(
+      'createKnewtonBff: `learning` needs `platform` and `store` (the BFF creates the provisioner then), not `provisioner`.',
+    );
+  }
+  // Validated before the provisioner opens anything, so a wrong `learning` leaves nothing running.
+  const learning =
+    options.learning === undefined
+      ? undefined
+      : createLearning(
+          options.learning,
+          resolved.platform as NonNullable<typeof resolved.platform>,
+          resolved.store as NonNullable<typeof resolved.store>,
+          resolved.logger,
+        );
   const ownsProvisioner = resolved.provisioner === undefined;
   const provisioner =
     resolved.provisioner ??
@@ -37,6 +54,16 @@ export async function createKnewtonBff(options: KnewtonBffOptions): Promise<Knew
     rateLimiter: resolved.rateLimit === false ? undefined : createRateLimiter(resolved.rateLimit),
   });
   registerHealthRoutes(router, provisioner);
+  if (learning) {
+    learning.delivery.start();
+    registerLearningRoutes(router, {
+      authenticate: resolved.authenticate,
+      store: resolved.store as NonNullable<typeof resolved.store>,
+      recommender: learning.recommender,
+      delivery: learning.delivery,
+      maxPendingEvents: learning.options.maxPendingEvents,
+    });
+  }
 
   let closed: Promise<void> | undefined;
   return {
@@ -44,7 +71,11 @@ export async function createKnewtonBff(options: KnewtonBffOptions): Promise<Knew
     fetch: async (request, env) => router.app.fetch(request, env as NodeServerBindings | undefined),
     provisioner,
     close() {
-      closed ??= ownsProvisioner ? provisioner.close() : Promise.resolve();
+      // The delivery loop first: it uses the store the provisioner closes.
+      closed ??= (async () => {
+        await learning?.delivery.close();
+        if (ownsProvisioner) await provisioner.close();
+      })();
       return closed;
     },
   };

@@ -37,6 +37,7 @@ export { requireAppUser } from './http/requireAppUser.js';
 // The fixed security headers, for answers a host writes outside the router (e.g. Node's 'clientError').
 export { securityHeaders } from './http/securityHeaders.js';
 export type { KnewtonBff, KnewtonBffLimits, KnewtonBffOptions } from './KnewtonBffOptions.js';
+export type { KnewtonLearningOptions } from './learning/KnewtonLearningOptions.js';
 export type { LogFn, Logger, LogLevel } from './logger.js';
 export { silentLogger } from './logger.js';
 export { logRedactPaths } from './logRedactPaths.js';

@@ -6,6 +6,14 @@ export type { ErrorCode } from './errorCodes.js';
 export { errorStatus, isErrorCode, retryableErrorCodes } from './errorCodes.js';
 export type { PiiKind } from './findPii.js';
 export { findPii, looksLikePii } from './findPii.js';
+export type {
+  EventsRequest,
+  EventsRequestCheck,
+  EventsResponse,
+  LearningEventInput,
+  LearningEventType,
+} from './learningEvents.js';
+export { checkEventsRequest, MAX_EVENTS_PER_REQUEST } from './learningEvents.js';
 export type { AppUserIdProblem } from './normalizeAppUserId.js';
 export {
   AppUserIdError,

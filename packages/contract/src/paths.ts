@@ -17,6 +17,11 @@ export const bffPaths = {
    * app's learning instance on first use). Never creates the account: 404 `account_not_found` without one.
    */
   recommendation: '/recommendation',
+  /**
+   * `POST`: the signed-in learner's learning events, accepted (202) once durably stored, then delivered
+   * to the platform in the background. Never creates the account: 404 `account_not_found` without one.
+   */
+  events: '/events',
   /** Liveness: the process answers. */
   healthz: '/healthz',
   /** Readiness: the store is reachable and a platform token can be obtained. */

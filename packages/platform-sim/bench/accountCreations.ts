@@ -3,11 +3,17 @@
  * in-process (the `fetch` handler, one request at a time) and over loopback HTTP (Node's fetch,
  * CONCURRENCY requests in flight). For scale, the same HTTP client also drives a bare `node:http`
  * server that only reads the body and answers 201 `{}`: the simulator is not the bottleneck when its
- * figure is close to that ceiling. Each phase is bounded in count and time. Prints a markdown table
+ * figure is close to that ceiling. A last pair of phases runs in-process with a `stateFile`, where every
+ * creation is on disk (written, synced, renamed) before it is answered: one at a time (each creation
+ * pays a whole write) and CONCURRENCY in flight (group commit: one write serves every creation made
+ * before it started). Each phase is bounded in count and time. Prints a markdown table
  * whose last line is the row to copy into BENCHMARKS.md.
  */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createPlatformSim, type PlatformSim } from '../src/index.js';
 
 const MAX_CREATIONS = 50_000;
@@ -94,6 +100,31 @@ try {
   await new Promise((resolve) => bare.close(resolve));
 }
 
+// Durable state file: the cost of "on disk before the answer".
+const stateDir = mkdtempSync(join(tmpdir(), 'platform-sim-bench-'));
+let durableSequential: number;
+let durableConcurrent: number;
+let stateBytes: number;
+let stateAccounts: number;
+try {
+  const durableSim = createPlatformSim({
+    rateLimits: false,
+    stateFile: join(stateDir, 'state.json'),
+  });
+  const durableSend: Send = (url, init) => durableSim.fetch(new Request(url, init));
+  const durableToken = await adminToken(durableSim, 'http://sim', durableSend);
+  durableSequential = await measure('dur1', durableSend, 'http://sim', durableToken, 1);
+  durableConcurrent = await measure('durN', durableSend, 'http://sim', durableToken, CONCURRENCY);
+  await durableSim.close();
+  stateBytes = statSync(join(stateDir, 'state.json')).size;
+  stateAccounts = durableSim.stats().accounts;
+} finally {
+  rmSync(stateDir, { recursive: true, force: true });
+}
+
+console.log(
+  `<!-- durable state file: ${format(durableSequential)} creations/s one at a time, ${format(durableConcurrent)}/s with ${CONCURRENCY} in flight; file at the end ${format(stateAccounts)} accounts, ${format(stateBytes / 1024)} KiB -->`,
+);
 console.log(
   `<!-- Node ${process.version}, ${MAX_MS / 1000} s per phase after a ${MAX_MS / 1000} s warm-up -->`,
 );
@@ -103,4 +134,7 @@ console.log(
 console.log('|---|---|---|---|');
 console.log(
   `| platform-sim account creations per second | ${format(inProcess)} | ${format(overHttp)} | ${format(bareHttp)} |`,
+);
+console.log(
+  `| same, in-process with a durable state file (1 / ${CONCURRENCY} in flight) | ${format(durableSequential)} / ${format(durableConcurrent)} | | |`,
 );

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { seededGraphs } from './seededGraphs.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const children: ChildProcess[] = [];
@@ -65,6 +66,14 @@ describe('platform-sim CLI', () => {
     expect(await cli.waitForLine(/api key:/)).toMatch(/cli-key$/);
     expect(await cli.waitForLine(/api secret:/)).toMatch(/cli-secret$/);
     expect(await cli.waitForLine(/system external user id:/)).toMatch(/cli-SystemUser$/);
+    // The seeded graph ids, for a BFF's KNEWTON_GRAPH_ID.
+    await cli.waitForLine(/Press Ctrl-C/);
+    for (const graph of seededGraphs) {
+      expect(cli.lines.some((line) => line.includes(`${graph.id} ${graph.name}`))).toBe(true);
+    }
+    expect(cli.lines.find((line) => line.includes('seeded graphs:'))).toContain(
+      seededGraphs[0]?.id,
+    );
 
     const token = await fetch(`${url}/v0/oauth/token`, {
       method: 'POST',
@@ -89,7 +98,7 @@ describe('platform-sim CLI', () => {
     expect(cli.lines.at(-1)).toMatch(/stopped/);
   }, 30_000);
 
-  it('--state-file: an account created before a restart is still known after it', async () => {
+  it('--state-file: an account created right before a kill -9 is still known after a restart', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'platform-sim-cli-'));
     const stateFile = join(dir, 'sim.json');
     const basic = `Basic ${Buffer.from('sim-api-key:sim-api-secret').toString('base64')}`;
@@ -115,9 +124,9 @@ describe('platform-sim CLI', () => {
         body: '{"external_user_id":"survives-restart"}',
       });
       const { id } = (await created.json()) as { id: string };
-      // SIGTERM at once: the write happens on shutdown, not only after the debounce.
-      first.child.kill('SIGTERM');
-      expect((await first.exited)[0]).toBe(0);
+      // kill -9 the moment the answer arrived: no shutdown hook runs, the state was on disk already.
+      first.child.kill('SIGKILL');
+      expect((await first.exited)[1]).toBe('SIGKILL');
 
       const second = startCli(['--port', '0', '--state-file', stateFile]);
       const secondUrl = /(http:\/\/\S+)/.exec(await second.waitForLine(/listening on/))?.[1] ?? '';

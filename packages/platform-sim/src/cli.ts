@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { createPlatformSim } from './createPlatformSim.js';
 import { CLI_USAGE, parseCliArgs } from './parseCliArgs.js';
+import { seededGraphs } from './seededGraphs.js';
 
 const parsed = parseCliArgs(process.argv.slice(2));
 if (parsed.kind === 'help') {
@@ -61,4 +62,9 @@ console.log(`  rate limits:             ${config.options.rateLimits === false ? 
 console.log(
   `  state:                   ${config.options.stateFile ?? 'in memory (--state-file keeps it)'}`,
 );
+// A BFF's KNEWTON_GRAPH_ID is one of these (the example BFF defaults to the first with the simulator).
+seededGraphs.forEach((graph, index) => {
+  const label = index === 0 ? '  seeded graphs:           ' : '                           ';
+  console.log(`${label}${graph.id} ${graph.name} (${graph.moduleIds.length} modules)`);
+});
 console.log('Press Ctrl-C to stop.');

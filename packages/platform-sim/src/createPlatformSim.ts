@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { AccountStore } from './accountStore.js';
 import { FaultState } from './faultState.js';
-import { DROP_CONNECTION, handleRequest } from './handleRequest.js';
+import { DROP_CONNECTION, type HandleResult, handleRequest } from './handleRequest.js';
 import { LearningStore } from './learningStore.js';
 import type { ListeningSim, ListenOptions } from './listenOnPort.js';
 import { listenOnPort } from './listenOnPort.js';
@@ -9,6 +9,7 @@ import { platformRoutes } from './platformRoutes.js';
 import type { PlatformSimOptions } from './platformSimOptions.js';
 import { resolvePlatformSimOptions } from './platformSimOptions.js';
 import { RateLimiter } from './rateLimiter.js';
+import { errorResponse } from './responses.js';
 import { createRouter } from './router.js';
 import type { SimAccounts, SimStats } from './routes/simRoutes.js';
 import { createSimControl, createSimRoutes } from './routes/simRoutes.js';
@@ -60,20 +61,28 @@ export function createPlatformSim(options?: PlatformSimOptions): PlatformSim {
     limiter: new RateLimiter(),
     faults: new FaultState(),
     calls: new Map(),
+    counters: { events: 0, rateLimited: 0 },
   };
   const writer =
     resolved.stateFile === undefined ? undefined : openStateFile(resolved.stateFile, state);
   const control = createSimControl(state);
   const router = createRouter([...platformRoutes, ...createSimRoutes(control, state)]);
-  // Every change of kept state comes from a request that is not a read (or from `reset()`); the writer
-  // skips the write when the state turns out unchanged (token requests, refused creations).
+  // Durable before it answers: a request that may have changed kept state is answered only once the
+  // state file holds that change, so `kill -9` right after an answer loses nothing the client saw.
+  // Reads, token requests and refusals (4xx/5xx: nothing was processed) change no kept state.
   const handle = writer
     ? async (request: Request, clientAddress: string) => {
+        const result = await handleRequest(state, router, request, clientAddress);
+        if (!mayChangeKeptState(request, result)) return result;
         try {
-          return await handleRequest(state, router, request, clientAddress);
-        } finally {
-          if (request.method !== 'GET' && request.method !== 'HEAD') writer.schedule();
+          await writer.persist();
+        } catch (error) {
+          console.error(`platform-sim: ${(error as Error).message}`);
+          if (result === DROP_CONNECTION) return result;
+          await result.body?.cancel();
+          return errorResponse(500, 'The simulator could not write its state file.');
         }
+        return result;
       }
     : (request: Request, clientAddress: string) =>
         handleRequest(state, router, request, clientAddress);
@@ -106,13 +115,22 @@ export function createPlatformSim(options?: PlatformSimOptions): PlatformSim {
     setFaults: (faults) => control.setFaults(faults),
     reset() {
       control.reset();
-      writer?.schedule();
+      writer?.persist().catch((error: unknown) => {
+        console.error(`platform-sim: ${(error as Error).message}`);
+      });
     },
     async close() {
       await Promise.all([...servers].map((server) => server.close()));
-      await writer?.flush();
+      await writer?.persist();
     },
   };
+}
+
+function mayChangeKeptState(request: Request, result: HandleResult): boolean {
+  if (request.method === 'GET' || request.method === 'HEAD') return false;
+  if (result !== DROP_CONNECTION && result.status >= 300) return false;
+  const { pathname } = new URL(request.url);
+  return pathname !== '/v0/oauth/token' && pathname !== '/__sim/faults';
 }
 
 /** Loads `file` into `state` when it exists; a file that cannot be read or understood stops creation. */

@@ -24,6 +24,15 @@ export function requiredText(body: Record<string, unknown>, name: string): strin
   return checkText(name, value);
 }
 
+/** A module id: documented content ids of modules carry the `mref-` prefix. */
+export function requiredModuleId(body: Record<string, unknown>, name: string): string {
+  const value = requiredText(body, name);
+  if (!value.startsWith('mref-') || value.length === 'mref-'.length) {
+    throw badField(`${name} must be a module id (mref-...).`);
+  }
+  return value;
+}
+
 export function optionalText(body: Record<string, unknown>, name: string): string | undefined {
   const value = body[name];
   return value === undefined ? undefined : checkText(name, value);

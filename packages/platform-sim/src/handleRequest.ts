@@ -22,7 +22,9 @@ export async function handleRequest(
   clientAddress: string,
 ): Promise<HandleResult> {
   try {
-    return await dispatch(state, router, request, clientAddress);
+    const result = await dispatch(state, router, request, clientAddress);
+    if (result !== DROP_CONNECTION && result.status === 429) state.counters.rateLimited++;
+    return result;
   } catch (error) {
     if (error instanceof SimHttpError) {
       return errorResponse(error.status, error.message, error.headers);

@@ -5,9 +5,10 @@ import {
   optionalText,
   requiredBoolean,
   requiredDateTime,
+  requiredModuleId,
   requiredNonNegativeInteger,
-  requiredText,
 } from './fields.js';
+import { recordGradedAnswer } from './learnerMastery.js';
 import type { RegistrationRecord } from './learningStore.js';
 import { SimHttpError } from './SimHttpError.js';
 
@@ -16,7 +17,8 @@ export type LearningEventType = 'ungraded' | 'graded' | 'recommendation-followed
 /** What the simulator keeps of an accepted event: enough to move the recommendations along. */
 export interface LearningEvent {
   moduleId: string;
-  completed: boolean;
+  /** Set for graded events only: the answer's correctness, the model's evidence of mastery. */
+  isCorrect: boolean | undefined;
 }
 
 /** Documented: at most 500 events per batch. */
@@ -29,19 +31,19 @@ export function parseLearningEvent(
 ): LearningEvent {
   if (type === 'recommendation-followed') {
     requiredNonNegativeInteger(body, 'recommendation_id');
-    const moduleId = requiredText(body, 'module_id');
+    const moduleId = requiredModuleId(body, 'module_id');
     requiredDateTime(body, 'time_followed');
-    return { moduleId, completed: false };
+    return { moduleId, isCorrect: undefined };
   }
-  const moduleId = requiredText(body, 'module_id');
+  const moduleId = requiredModuleId(body, 'module_id');
   requiredDateTime(body, 'interaction_end_time');
   optionalNonNegativeInteger(body, 'duration');
-  const isComplete = optionalBoolean(body, 'is_complete') ?? false;
+  optionalBoolean(body, 'is_complete');
   optionalText(body, 'goal_id');
-  if (type === 'ungraded') return { moduleId, completed: isComplete };
+  if (type === 'ungraded') return { moduleId, isCorrect: undefined };
   const isCorrect = requiredBoolean(body, 'is_correct');
   optionalText(body, 'instance_hash');
-  return { moduleId, completed: isComplete || isCorrect };
+  return { moduleId, isCorrect };
 }
 
 /** Validates a `batch-events` body entirely before anything is recorded (all or nothing). */
@@ -74,12 +76,16 @@ export function parseBatchEvents(body: Record<string, unknown>): LearningEvent[]
   });
 }
 
+/** Records accepted events in order; returns how many were recorded (for `/__sim/stats`). */
 export function recordLearningEvents(
   registration: RegistrationRecord,
-  events: LearningEvent[],
-): void {
+  events: readonly LearningEvent[],
+): number {
   for (const event of events) {
     registration.eventCount++;
-    if (event.completed) registration.completedModules.add(event.moduleId);
+    if (event.isCorrect !== undefined) {
+      recordGradedAnswer(registration.mastery, event.moduleId, event.isCorrect);
+    }
   }
+  return events.length;
 }

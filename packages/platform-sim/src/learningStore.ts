@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { emptyMastery, type LearnerMastery } from './learnerMastery.js';
 
 export interface LearningInstanceRecord {
   id: string;
@@ -18,8 +19,8 @@ export interface RegistrationRecord {
   deletedAt: number | undefined;
   /** Events accepted so far; part of the recommendation's deterministic seed. */
   eventCount: number;
-  /** Modules this learner completed (ungraded `is_complete`, or graded correct). */
-  completedModules: Set<string>;
+  /** What the mastery model knows of this learner (see `learnerMastery.ts`). */
+  mastery: LearnerMastery;
 }
 
 /** Documented: at most 500 registrations per account and per learning instance. */
@@ -94,7 +95,7 @@ export class LearningStore {
       type,
       deletedAt: undefined,
       eventCount: 0,
-      completedModules: new Set(),
+      mastery: emptyMastery(),
     };
     this.#registrations.set(registration.id, registration);
     this.#activePerAccount.set(accountId, (this.#activePerAccount.get(accountId) ?? 0) + 1);

@@ -34,7 +34,10 @@ interface SimSnapshotV1 {
     type: RegistrationType;
     deletedAt: number | null;
     eventCount: number;
+    /** Mastered modules (the name predates the mastery model, when one correct answer completed a module). */
     completedModules: string[];
+    /** Evidence of modules not yet mastered; absent in files written before the mastery model. */
+    moduleEvidence?: Record<string, number>;
   }[];
 }
 
@@ -63,7 +66,8 @@ export function serializeSimState(state: SimState): string {
       type: registration.type,
       deletedAt: registration.deletedAt ?? null,
       eventCount: registration.eventCount,
-      completedModules: [...registration.completedModules],
+      completedModules: [...registration.mastery.mastered],
+      moduleEvidence: Object.fromEntries(registration.mastery.evidence),
     })),
   };
   return `${JSON.stringify(snapshot, null, 1)}\n`;
@@ -150,6 +154,16 @@ export function restoreSimState(state: SimState, text: string): void {
     const completed = list(fields.completedModules, `${at}.completedModules`).map((moduleId, i) =>
       nonEmptyText(moduleId, `${at}.completedModules[${i}]`),
     );
+    const evidence = new Map<string, number>();
+    if (fields.moduleEvidence !== undefined) {
+      const scores = record(fields.moduleEvidence, `${at}.moduleEvidence`);
+      for (const [moduleId, score] of Object.entries(scores)) {
+        if (!Number.isSafeInteger(score) || (score as number) <= 0) {
+          throw new Error(`${at}.moduleEvidence values must be positive integers`);
+        }
+        evidence.set(moduleId, score as number);
+      }
+    }
     registrations.push({
       id,
       accountId,
@@ -157,7 +171,7 @@ export function restoreSimState(state: SimState, text: string): void {
       type,
       deletedAt: optionalTime(fields.deletedAt, `${at}.deletedAt`),
       eventCount: eventCount as number,
-      completedModules: new Set(completed),
+      mastery: { evidence, mastered: new Set(completed) },
     });
   });
 

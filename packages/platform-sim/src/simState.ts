@@ -15,6 +15,8 @@ export interface SimState {
   faults: FaultState;
   /** Calls received per route template, e.g. `POST /v0/accounts`. */
   calls: Map<string, number>;
+  /** Learning events accepted (each event of a batch once) and 429s answered, for `/__sim/stats`. */
+  counters: { events: number; rateLimited: number };
 }
 
 export interface RouteContext {

@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPlatformSim } from './createPlatformSim.js';
 import { simHarness } from './testSupport/simHarness.js';
 
@@ -80,24 +80,81 @@ describe('createPlatformSim({ stateFile })', () => {
     await after.sim.close();
   });
 
-  it('writes shortly after a change without close(), atomically (no temporary file left)', async () => {
+  it('holds every change before its answer arrives, atomically (no temporary file left)', async () => {
     const sim = simHarness({ stateFile });
-    const id = await sim.createAccount('written-soon');
-    await vi.waitFor(
-      async () => {
-        const saved = JSON.parse(await readFile(stateFile, 'utf8'));
-        expect(saved.accounts.map((account: { id: string }) => account.id)).toEqual([id]);
-      },
-      { timeout: 10_000, interval: 50 },
+    const ids = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => sim.createAccount(`written-before-answer-${i}`)),
+    );
+    // Read at once, without waiting and without close(): what was answered is on disk.
+    const saved = JSON.parse(await readFile(stateFile, 'utf8'));
+    expect(saved.accounts.map((account: { id: string }) => account.id).sort()).toEqual(
+      [...ids].sort(),
     );
     expect(await readdir(join(dir, 'nested'))).toEqual(['platform-sim.json']);
     // A fresh instance reads what was written, without the first one ever being closed.
     expect(
       createPlatformSim({ stateFile })
         .accounts()
-        .accounts.map((a) => a.id),
-    ).toEqual([id]);
+        .accounts.map((a) => a.id)
+        .sort(),
+    ).toEqual([...ids].sort());
     await sim.sim.close();
+  });
+
+  it('keeps events and mastery: a restarted simulator recommends what it did before', async () => {
+    const before = simHarness({ stateFile });
+    const admin = await before.adminToken();
+    const accountId = await before.createAccount('learner-mastery', admin);
+    const graph = (await before.call('GET', '/__sim/graphs')).body.graphs[0];
+    const instance = await before.call('POST', '/v0/learning-instances', {
+      token: admin,
+      json: { graph_id: graph.id, name: 'mastery kept' },
+    });
+    const registration = await before.call('POST', '/v0/registrations', {
+      token: admin,
+      json: { account_id: accountId, learning_instance_id: instance.body.id, type: 'learner' },
+    });
+    const learner = (await before.tokenFor('learner-mastery')).access_token;
+    const graded = (moduleId: string) => ({
+      type: 'graded',
+      module_id: moduleId,
+      interaction_end_time: '2026-11-26T15:30:00Z',
+      is_correct: true,
+    });
+    // Module 0 mastered, module 1 half way (one correct answer of two).
+    const sent = await before.call(
+      'POST',
+      `/v0/registrations/${registration.body.id}/batch-events`,
+      {
+        token: learner,
+        json: {
+          events: [
+            graded(graph.moduleIds[0]),
+            graded(graph.moduleIds[0]),
+            graded(graph.moduleIds[1]),
+          ],
+        },
+      },
+    );
+    expect(sent.status).toBe(204);
+    const path = `/v0/registrations/${registration.body.id}/recommendation`;
+    const recommended = (await before.call('GET', path, { token: learner })).body;
+    expect(recommended.module_ids[0]).toBe(graph.moduleIds[1]);
+    // No close(): as after a kill -9.
+
+    const after = simHarness({ stateFile });
+    const learnerAfter = (await after.tokenFor('learner-mastery')).access_token;
+    expect((await after.call('GET', path, { token: learnerAfter })).body).toEqual(recommended);
+    // The half-way evidence was kept too: one more correct answer masters module 1.
+    await after.call('POST', `/v0/registrations/${registration.body.id}/graded-events`, {
+      token: learnerAfter,
+      json: { ...graded(graph.moduleIds[1]), type: undefined },
+    });
+    expect((await after.call('GET', path, { token: learnerAfter })).body.module_ids[0]).toBe(
+      graph.moduleIds[2],
+    );
+    await before.sim.close();
+    await after.sim.close();
   });
 
   it('keeps a reset: the next instance starts empty', async () => {

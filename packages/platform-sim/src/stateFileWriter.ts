@@ -2,28 +2,31 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
-/** How long after a change the state file is written, so a burst of changes costs one write. */
-export const STATE_WRITE_DELAY_MS = 100;
-
 export interface StateFileWriter {
-  /** Something may have changed: write within `STATE_WRITE_DELAY_MS` (at most one write per burst). */
-  schedule(): void;
-  /** Writes now if anything changed since the last write, after any write in flight. */
-  flush(): Promise<void>;
+  /**
+   * Resolves once `file` holds the state as it is now (or later). Callers arriving while a write is
+   * in flight share the next one, so a burst of N changes costs about two writes, not N.
+   */
+  persist(): Promise<void>;
 }
 
 /**
  * Keeps `file` equal to `serialize()`. Each write goes to a temporary file beside it, is synced, then
  * renamed over it, so a crash at any moment leaves either the old or the new state, never half of one.
  * Unchanged text is not written again.
+ *
+ * Why not an append log: the state is small (a dev simulator holds thousands of accounts, not
+ * millions), a whole-file rewrite needs no compaction or replay, and group commit (one write serves
+ * every change made before it started) keeps the cost per change low under load.
  */
 export function createStateFileWriter(
   file: string,
   serialize: () => string,
   lastWritten: string | undefined,
 ): StateFileWriter {
-  let timer: ReturnType<typeof setTimeout> | undefined;
   let writing: Promise<void> = Promise.resolve();
+  // A write that is queued behind the one in flight and has not taken its snapshot yet.
+  let queued: Promise<void> | undefined;
   let written = lastWritten;
 
   async function writeIfChanged(): Promise<void> {
@@ -42,36 +45,27 @@ export function createStateFileWriter(
       await rename(temporary, file);
     } catch (error) {
       await rm(temporary, { force: true });
-      throw error;
+      throw new Error(`could not write the state file ${file}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     written = text;
   }
 
-  // Writes run one after another, so an older snapshot can never land after a newer one.
-  function write(): Promise<void> {
-    const next = writing.catch(() => {}).then(writeIfChanged);
-    writing = next;
-    return next;
-  }
-
   return {
-    schedule() {
-      if (timer !== undefined) return;
-      timer = setTimeout(() => {
-        timer = undefined;
-        write().catch((error: unknown) => {
-          console.error(
-            `platform-sim: could not write the state file ${file}: ${(error as Error).message}`,
-          );
+    persist() {
+      if (queued) return queued;
+      // Writes run one after another, so an older snapshot can never land after a newer one; the
+      // snapshot is taken when the write starts, so it includes every change made until then.
+      const next = writing
+        .catch(() => {})
+        .then(() => {
+          queued = undefined;
+          return writeIfChanged();
         });
-      }, STATE_WRITE_DELAY_MS);
-      // A pending write must not keep a process alive; `close()` flushes it.
-      timer.unref();
-    },
-    flush() {
-      clearTimeout(timer);
-      timer = undefined;
-      return write();
+      queued = next;
+      writing = next;
+      return next;
     },
   };
 }

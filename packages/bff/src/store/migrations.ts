@@ -21,6 +21,68 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('knewton_accounts').execute();
     },
   },
+  // Learning features (learningSchema.ts): the app's learning instance per graph and one registration
+  // per (app user, learning instance). A row with a null platform id records a create that was sent
+  // and whose answer may have been lost: the next attempt looks for it on the platform before creating.
+  '2026-12-01-001-knewton-learning': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('knewton_learning_instances')
+        .addColumn('graph_id', 'text', (col) => col.primaryKey())
+        .addColumn('name', 'text', (col) => col.notNull())
+        .addColumn('learning_instance_id', 'text', (col) => col.unique())
+        .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema
+        .createTable('knewton_registrations')
+        .addColumn('app_user_id', 'text', (col) =>
+          col.notNull().references('knewton_accounts.app_user_id'),
+        )
+        .addColumn('learning_instance_id', 'text', (col) => col.notNull())
+        .addColumn('registration_id', 'text', (col) => col.unique())
+        .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .addPrimaryKeyConstraint('knewton_registrations_pkey', [
+          'app_user_id',
+          'learning_instance_id',
+        ])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('knewton_registrations').execute();
+      await db.schema.dropTable('knewton_learning_instances').execute();
+    },
+  },
+  // The learning-event outbox (eventOutboxSchema.ts): events are accepted into it in one statement and
+  // delivered from it in order per learner; a learner's delivery is leased to one process at a time.
+  '2026-12-01-002-knewton-learning-events': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('knewton_learning_events')
+        .addColumn('seq', 'bigserial', (col) => col.primaryKey())
+        .addColumn('app_user_id', 'text', (col) =>
+          col.notNull().references('knewton_accounts.app_user_id'),
+        )
+        .addColumn('event_id', 'text', (col) => col.notNull())
+        .addColumn('payload', 'text', (col) => col.notNull())
+        .addColumn('accepted_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .addColumn('delivered_at', 'timestamptz')
+        .addUniqueConstraint('knewton_learning_events_user_event', ['app_user_id', 'event_id'])
+        .execute();
+      await sql`create index knewton_learning_events_pending on knewton_learning_events (app_user_id, seq) where delivered_at is null`.execute(
+        db,
+      );
+      await db.schema
+        .createTable('knewton_event_leases')
+        .addColumn('app_user_id', 'text', (col) => col.primaryKey())
+        .addColumn('owner', 'text', (col) => col.notNull())
+        .addColumn('lease_until', 'timestamptz', (col) => col.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('knewton_event_leases').execute();
+      await db.schema.dropTable('knewton_learning_events').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

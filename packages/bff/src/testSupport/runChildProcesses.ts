@@ -15,17 +15,18 @@ export interface ChildOutcome {
  * Starts one child per entry of `childEnvs`, waits until every child is ready, releases them at once and
  * collects their outcomes. Rejects (and kills the rest) if any child fails or `timeoutMs` passes.
  */
-export async function runChildProcesses(
+export async function runChildProcesses<Outcome = ChildOutcome>(
   childEnvs: Record<string, string>[],
   timeoutMs: number,
-): Promise<ChildOutcome[][]> {
+  script: string = childScript,
+): Promise<Outcome[][]> {
   const children: ChildProcess[] = [];
   const timer = setTimeout(() => {
     for (const child of children) child.kill('SIGKILL');
   }, timeoutMs);
   try {
     const runs = childEnvs.map((env) => {
-      const child = spawn(tsxBin, ['--conditions=source', childScript], {
+      const child = spawn(tsxBin, ['--conditions=source', script], {
         env: { ...process.env, ...env },
         stdio: ['pipe', 'pipe', 'pipe'],
       });
@@ -44,11 +45,11 @@ export async function runChildProcesses(
         if (line === 'ready') onReady();
         else received.push(line);
       });
-      const exited = new Promise<ChildOutcome[]>((resolve, reject) => {
+      const exited = new Promise<Outcome[]>((resolve, reject) => {
         child.on('error', reject);
         child.on('close', (code) => {
           const last = received.at(-1);
-          if (code === 0 && last) resolve(JSON.parse(last) as ChildOutcome[]);
+          if (code === 0 && last) resolve(JSON.parse(last) as Outcome[]);
           else reject(new Error(`child exited with ${code}: ${stderr.slice(-2000)}`));
         });
       });

@@ -9,6 +9,7 @@ import pg from 'pg';
 import type { AccountStore } from '../store/AccountStore.js';
 import { openPgliteStore } from '../store/createPgliteStore.js';
 import { createPostgresStore, type PostgresStoreOptions } from '../store/createPostgresStore.js';
+import type { LearningDatabase } from '../store/learningSchema.js';
 import { migrateToLatest } from '../store/migrations.js';
 import { createPgliteDialect } from '../store/pgliteDialect.js';
 
@@ -129,6 +130,10 @@ export async function createTestStore(
     }
     sharedPglite ??= createTestPgliteStore();
     const store = await sharedPglite;
+    // Registrations reference accounts, so they go first.
+    const learningTables = store.db.withTables<LearningDatabase>();
+    await learningTables.deleteFrom('knewton_registrations').execute();
+    await learningTables.deleteFrom('knewton_learning_instances').execute();
     await store.db.deleteFrom('knewton_accounts').execute();
     // The shared instance lives as long as the test file's worker.
     return { store, dispose: async () => {} };

@@ -121,6 +121,68 @@ describe('event endpoints', () => {
     }
   });
 
+  it('refuse module ids that are not mref- ids', async () => {
+    const { post } = await setUp();
+    for (const module_id of ['lesson-1', 'gref-abc', 'mref-', 42]) {
+      const answer = await post('graded-events', {
+        module_id,
+        interaction_end_time: at,
+        is_correct: true,
+      });
+      expect(answer.status, String(module_id)).toBe(422);
+      expect(answer.body.message).toMatch(/module_id/);
+    }
+    const batch = await post('batch-events', {
+      events: [{ type: 'ungraded', module_id: 'lesson-1', interaction_end_time: at }],
+    });
+    expect(batch.status).toBe(422);
+    expect(batch.body.message).toMatch(/events\[0\]: module_id must be a module id/);
+  });
+
+  it('record nothing of a batch with one invalid event, and count each accepted event once', async () => {
+    const { post, sim, call, learnerToken, registrationId } = await setUp();
+    const recommendation = () =>
+      call('GET', `/v0/registrations/${registrationId}/recommendation`, { token: learnerToken });
+    const before = (await recommendation()).body;
+    const correct = {
+      type: 'graded',
+      module_id: moduleId,
+      interaction_end_time: at,
+      is_correct: true,
+    };
+    const refused = await post('batch-events', {
+      events: [correct, correct, { ...correct, is_correct: 'yes' }],
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.message).toMatch(/events\[2\]: is_correct/);
+    expect(sim.stats().events).toBe(0);
+    expect((await recommendation()).body).toEqual(before);
+
+    expect((await post('batch-events', { events: [correct, correct, correct] })).status).toBe(204);
+    expect(
+      (await post('ungraded-events', { module_id: moduleId, interaction_end_time: at })).status,
+    ).toBe(204);
+    expect(sim.stats().events).toBe(4);
+    expect((await recommendation()).body.module_ids[0]).toBe(graph?.moduleIds[1]);
+  });
+
+  it('limit each event endpoint to 15 calls a minute per token, counting the 429s', async () => {
+    const { post, token, sim } = await setUp();
+    const event = { type: 'ungraded', module_id: moduleId, interaction_end_time: at };
+    for (let i = 0; i < 15; i++) {
+      expect((await post('batch-events', { events: [event] })).status).toBe(204);
+    }
+    const limited = await post('batch-events', { events: [event] });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('x-knewton-rate-exceeded')).toBe('token-limited');
+    // Per endpoint and per token: another endpoint, or another token, still gets through.
+    expect(
+      (await post('ungraded-events', { module_id: moduleId, interaction_end_time: at })).status,
+    ).toBe(204);
+    expect((await post('batch-events', { events: [event] }, token)).status).toBe(204);
+    expect(sim.stats()).toMatchObject({ events: 17, rateLimited: 1 });
+  });
+
   it('limit a batch to 500 events', async () => {
     const { post } = await setUp();
     const event = { type: 'ungraded', module_id: moduleId, interaction_end_time: at };

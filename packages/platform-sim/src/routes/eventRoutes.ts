@@ -5,7 +5,8 @@ import { noContentResponse } from '../responses.js';
 import type { SimRoute } from '../simState.js';
 import { accessibleRegistration } from './registrationRoutes.js';
 
-// Events are processed asynchronously by the platform: a valid event is answered 204 at once.
+// Events are processed asynchronously by the platform: a valid event is answered 204 at once. A batch
+// is validated whole before any of it is recorded, so a 422 leaves the learner's state unchanged.
 function singleEventRoute(pathSuffix: string, type: LearningEventType): SimRoute {
   return {
     method: 'POST',
@@ -14,7 +15,7 @@ function singleEventRoute(pathSuffix: string, type: LearningEventType): SimRoute
     async handler(context) {
       const registration = accessibleRegistration(context);
       const event = parseLearningEvent(type, await readJsonObject(context.request));
-      recordLearningEvents(registration, [event]);
+      context.state.counters.events += recordLearningEvents(registration, [event]);
       return noContentResponse();
     },
   };
@@ -34,7 +35,7 @@ export const batchEventsRoute: SimRoute = {
   async handler(context) {
     const registration = accessibleRegistration(context);
     const events = parseBatchEvents(await readJsonObject(context.request));
-    recordLearningEvents(registration, events);
+    context.state.counters.events += recordLearningEvents(registration, events);
     return noContentResponse();
   },
 };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MASTERY_THRESHOLD } from '../learnerMastery.js';
 import { seededGraphs } from '../seededGraphs.js';
 import { simHarness } from '../testSupport/simHarness.js';
 
@@ -23,12 +24,25 @@ async function setUp() {
     harness.call('GET', `/v0/registrations/${registration.body.id}/recommendation${query}`, {
       token: learner,
     });
-  const complete = (moduleId: string) =>
+  const answer = (moduleId: string, isCorrect: boolean) =>
     harness.call('POST', `/v0/registrations/${registration.body.id}/graded-events`, {
       token: learner,
-      json: { module_id: moduleId, interaction_end_time: at, is_correct: true },
+      json: { module_id: moduleId, interaction_end_time: at, is_correct: isCorrect },
     });
-  return { ...harness, recommend, complete };
+  const events = (json: unknown) =>
+    harness.call('POST', `/v0/registrations/${registration.body.id}/batch-events`, {
+      token: learner,
+      json,
+    });
+  /** Masters a module: MASTERY_THRESHOLD correct answers in a row. */
+  const complete = async (moduleId: string) => {
+    for (let i = 0; i < MASTERY_THRESHOLD; i++) {
+      const sent = await answer(moduleId, true);
+      if (sent.status !== 204) return sent;
+    }
+    return { status: 204 };
+  };
+  return { ...harness, recommend, complete, answer, events };
 }
 
 describe('GET /v0/registrations/{id}/recommendation', () => {
@@ -67,6 +81,59 @@ describe('GET /v0/registrations/{id}/recommendation', () => {
       status: 'ready',
     });
     expect((await recommend()).body.module_ids).toEqual(modules.slice(3, 13));
+  });
+
+  it('follows the mastery model: two net correct answers master a module, wrong ones hold it back', async () => {
+    const { recommend, answer, events } = await setUp();
+    const [first, second] = modules;
+    const next = async () => (await recommend()).body.module_ids[0];
+    expect(MASTERY_THRESHOLD).toBe(2);
+    // One correct answer is not mastery yet.
+    await answer(first ?? '', true);
+    expect(await next()).toBe(first);
+    // A wrong answer takes the evidence back to 0; two correct ones in a row master it.
+    await answer(first ?? '', false);
+    await answer(first ?? '', true);
+    expect(await next()).toBe(first);
+    const before = (await recommend()).body.recommendation_id;
+    await answer(first ?? '', true);
+    const moved = (await recommend()).body;
+    expect(moved.module_ids).toEqual(modules.slice(1, 11));
+    expect(moved.recommendation_id).not.toBe(before);
+    // Mastered stays mastered; ungraded completions and followed recommendations are no evidence.
+    await answer(first ?? '', false);
+    expect(
+      (
+        await events({
+          events: [
+            {
+              type: 'ungraded',
+              module_id: second,
+              interaction_end_time: at,
+              is_complete: true,
+            },
+            {
+              type: 'recommendation-followed',
+              recommendation_id: 1,
+              module_id: second,
+              time_followed: at,
+            },
+          ],
+        })
+      ).status,
+    ).toBe(204);
+    expect(await next()).toBe(second);
+    // A batch applies its graded answers in order.
+    const graded = (isCorrect: boolean) => ({
+      type: 'graded',
+      module_id: second,
+      interaction_end_time: at,
+      is_correct: isCorrect,
+    });
+    await events({ events: [graded(true), graded(false), graded(true)] });
+    expect(await next()).toBe(second);
+    await events({ events: [graded(true)] });
+    expect(await next()).toBe(modules[2]);
   });
 
   it('refuses bad query values and unknown registrations', async () => {

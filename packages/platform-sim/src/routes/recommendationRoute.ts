@@ -9,7 +9,7 @@ export const MAX_RECOMMENDED_MODULES = 10;
 
 /**
  * `GET /v0/registrations/{id}/recommendation`. Deterministic: the next modules of the instance's
- * graph, in teaching order, that this learner has not completed. With a `goal_id` that is a module of
+ * graph, in teaching order, that this learner has not mastered (see `learnerMastery.ts`). With a `goal_id` that is a module of
  * the graph, only that goal and its prerequisites are considered; `ready` means none is left.
  */
 export const recommendationRoute: SimRoute = {
@@ -35,7 +35,7 @@ export const recommendationRoute: SimRoute = {
     const modules = (instance && findSeededGraph(instance.graphId)?.moduleIds) ?? [];
     const goalIndex = goalId === undefined ? -1 : modules.indexOf(goalId);
     const inScope = goalIndex === -1 ? modules : modules.slice(0, goalIndex + 1);
-    const remaining = inScope.filter((moduleId) => !registration.completedModules.has(moduleId));
+    const remaining = inScope.filter((moduleId) => !registration.mastery.mastered.has(moduleId));
     const status =
       goalId === undefined ? 'unfocused' : remaining.length === 0 ? 'ready' : 'in progress';
     return jsonResponse(200, {

@@ -16,6 +16,8 @@ describe('/__sim extras', () => {
     expect(stats.body).toEqual({
       accounts: 2,
       calls: { 'POST /v0/oauth/token': 1, 'POST /v0/accounts': 2, 'GET /v0/accounts/{id}': 2 },
+      events: 0,
+      rateLimited: 0,
     });
     expect(sim.stats()).toEqual(stats.body);
   });
@@ -78,7 +80,7 @@ describe('/__sim extras', () => {
     await createAccount('gone', token);
     sim.setFaults({ latencyMs: 10 });
     expect((await call('POST', '/__sim/reset')).status).toBe(204);
-    expect(sim.stats()).toEqual({ accounts: 0, calls: {} });
+    expect(sim.stats()).toEqual({ accounts: 0, calls: {}, events: 0, rateLimited: 0 });
     expect(sim.accounts().accounts).toEqual([]);
     expect((await call('GET', '/__sim/faults')).body).toEqual({});
     // Old tokens are gone; the system account still works and the external id is free again.

@@ -11,6 +11,10 @@ export interface SimStats {
   accounts: number;
   /** Calls received per route template, e.g. `{"POST /v0/accounts": 3}`, faulted and refused ones included. */
   calls: Record<string, number>;
+  /** Learning events the platform accepted: each event of a `batch-events` call counts once. */
+  events: number;
+  /** 429 answers, whether from a rate limit or a `errorStatus: 429` fault. */
+  rateLimited: number;
 }
 
 export interface SimAccountView {
@@ -38,7 +42,12 @@ export interface SimControl {
 export function createSimControl(state: SimState): SimControl {
   return {
     stats() {
-      return { accounts: state.accounts.activeCount(), calls: Object.fromEntries(state.calls) };
+      return {
+        accounts: state.accounts.activeCount(),
+        calls: Object.fromEntries(state.calls),
+        events: state.counters.events,
+        rateLimited: state.counters.rateLimited,
+      };
     },
     accounts() {
       const { systemAccount } = state.accounts;
@@ -65,6 +74,8 @@ export function createSimControl(state: SimState): SimControl {
       state.learning.reset();
       state.limiter.reset();
       state.calls.clear();
+      state.counters.events = 0;
+      state.counters.rateLimited = 0;
       state.faults.set({});
     },
   };

@@ -1,0 +1,90 @@
+/** Learning features of `createKnewtonBff` (registrations and recommendations). */
+export interface KnewtonLearningOptions {
+  /**
+   * The knowledge graph (`gref-…`) the app's learning instance teaches. The BFF creates that instance once
+   * (on first use) and stores its id beside the account mappings.
+   */
+  graphId: string;
+  /**
+   * Name of the learning instance; a random tag is appended so a create whose answer was lost can be found
+   * again among the partner's instances. Must not contain an email address. @default 'knewton-kit'
+   */
+  learningInstanceName?: string;
+  /**
+   * How old a learner's last recommendation may be and still be served when asking the platform again
+   * would exceed its limit of 15 recommendation calls a minute per learner token. @default 60000
+   */
+  recommendationCacheMs?: number;
+  /**
+   * Undelivered events the outbox holds at most (over all learners); beyond, `POST /events` answers 503
+   * with `Retry-After` and stores nothing. @default 100000
+   */
+  maxPendingEvents?: number;
+  /**
+   * Pause of the delivery loop when the outbox is empty; after a platform failure it backs off from
+   * there up to 30 times this (at most 30 s). @default 1000
+   */
+  deliveryIntervalMs?: number;
+}
+
+export interface ResolvedLearningOptions {
+  graphId: string;
+  learningInstanceName: string;
+  recommendationCacheMs: number;
+  maxPendingEvents: number;
+  deliveryIntervalMs: number;
+}
+
+/** Validates `learning` once, naming the option at fault; the platform's text fields hold 256 characters. */
+export function validateLearningOptions(options: unknown): ResolvedLearningOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError('`learning` must be an object such as { graphId: "gref-..." }');
+  }
+  const {
+    graphId,
+    learningInstanceName = 'knewton-kit',
+    recommendationCacheMs = 60_000,
+    maxPendingEvents = 100_000,
+    deliveryIntervalMs = 1_000,
+    ...unknown
+  } = options as Record<string, unknown>;
+  const extra = Object.keys(unknown);
+  if (extra.length > 0) throw new TypeError(`\`learning.${extra[0]}\` is not an option`);
+  if (typeof graphId !== 'string' || !/^gref-[\x21-\x7e]{1,200}$/.test(graphId)) {
+    throw new TypeError('`learning.graphId` must be a knowledge graph id such as "gref-…"');
+  }
+  if (
+    typeof learningInstanceName !== 'string' ||
+    learningInstanceName.trim() === '' ||
+    learningInstanceName.length > 200 ||
+    learningInstanceName.includes('@')
+  ) {
+    throw new TypeError(
+      '`learning.learningInstanceName` must be a non-empty name of at most 200 characters, without "@"',
+    );
+  }
+  if (
+    !Number.isInteger(recommendationCacheMs) ||
+    (recommendationCacheMs as number) < 0 ||
+    (recommendationCacheMs as number) > 3_600_000
+  ) {
+    throw new TypeError('`learning.recommendationCacheMs` must be an integer from 0 to 3600000');
+  }
+  if (!Number.isSafeInteger(maxPendingEvents) || (maxPendingEvents as number) < 1) {
+    throw new TypeError('`learning.maxPendingEvents` must be a positive integer');
+  }
+  if (
+    !Number.isInteger(deliveryIntervalMs) ||
+    (deliveryIntervalMs as number) < 1 ||
+    (deliveryIntervalMs as number) > 60_000
+  ) {
+    throw new TypeError('`learning.deliveryIntervalMs` must be an integer from 1 to 60000');
+  }
+  return {
+    graphId,
+    learningInstanceName,
+    recommendationCacheMs: recommendationCacheMs as number,
+    maxPendingEvents: maxPendingEvents as number,
+    deliveryIntervalMs: deliveryIntervalMs as number,
+  };
+}

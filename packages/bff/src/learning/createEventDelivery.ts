@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { isKnewtonUnavailableError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { backoffDelayMs } from '../platform/backoff.js';
+import type { LearningCalls } from '../platform/createLearningCalls.js';
+import { PerTokenCallWindow } from '../platform/PerTokenCallWindow.js';
+import type { AccountStore } from '../store/AccountStore.js';
+import { createEventOutboxQueries } from '../store/eventOutboxQueries.js';
+import type { Registrar } from './createRegistrar.js';
+
+/** Documented: at most 500 events per batch, and 15 calls a minute per token on each event endpoint. */
+const maxBatchEvents = 500;
+const batchCallsPerMinute = 15;
+/** Same slack as the other per-token windows: we count departures, the platform counts arrivals. */
+const batchWindowMs = 60_000 + 2_000;
+
+export interface EventDeliveryOptions {
+  store: AccountStore;
+  calls: LearningCalls;
+  registrar: Registrar;
+  logger: Logger;
+  /** Pause between delivery passes when there is nothing to do. @default 1000 */
+  intervalMs?: number;
+  /** How long a process owns a learner's delivery; longer than one platform call. @default 30000 */
+  leaseMs?: number;
+  /** Learners served per pass, which bounds platform calls per pass. @default 20 */
+  learnersPerPass?: number;
+}
+
+export interface EventDelivery {
+  /** Starts the loop (once the store is migrated). */
+  start(): void;
+  /** New events were accepted: run a pass soon instead of after the interval. */
+  nudge(): void;
+  /** Stops the loop after the pass in flight (its lease is released or expires). */
+  close(): Promise<void>;
+}
+
+/**
+ * The outbox's delivery loop. Each pass takes up to `learnersPerPass` learners with undelivered events;
+ * for each it takes the learner's lease (one statement, so one process per learner at a time; a killed
+ * process's lease expires after `leaseMs` and another takes over), sends the learner's oldest events (up
+ * to 500, in acceptance order) with `batch-events` and the learner's own token, marks them delivered and
+ * releases the lease. Delivery is at least once: a crash between the platform's 204 and the update
+ * sends those events again.
+ *
+ * Bounded against a failing platform: a learner whose per-token budget (15 batch calls a minute) is
+ * spent waits for it; a platform failure pauses the whole loop with growing backoff (up to 30 intervals,
+ * at most 30 s), so an
+ * outage costs about one call per pause however many learners wait.
+ */
+export function createEventDelivery(options: EventDeliveryOptions): EventDelivery {
+  const { store, calls, registrar, logger } = options;
+  const intervalMs = options.intervalMs ?? 1_000;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const learnersPerPass = options.learnersPerPass ?? 20;
+  const outbox = createEventOutboxQueries(store);
+  const owner = randomUUID();
+  const budget = new PerTokenCallWindow(batchCallsPerMinute, batchWindowMs);
+  /** Learners waiting for their per-token budget, until when (epoch ms). */
+  const waitingUntil = new Map<string, number>();
+  let failures = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<void> | undefined;
+  let closed = false;
+
+  async function deliverLearner(appUserId: string): Promise<void> {
+    if (!(await outbox.claimLearner(appUserId, owner, leaseMs))) return;
+    try {
+      const account = await store.findByAppUserId(appUserId);
+      if (!account) return;
+      const events = await outbox.pendingOf(appUserId, maxBatchEvents);
+      if (events.length === 0) return;
+      const registrationId = await registrar.registrationId(account);
+      const waitMs = budget.tryTake(account.externalId);
+      if (waitMs > 0) {
+        waitingUntil.set(appUserId, Date.now() + waitMs);
+        return;
+      }
+      const outcome = await calls.sendBatchEvents(
+        account.externalId,
+        registrationId,
+        events.map((event) => JSON.parse(event.payload) as unknown),
+      );
+      if (outcome.kind === 'refused') {
+        // The platform will never take these (we validated them, so this is a platform-side rule):
+        // kept in the table as delivered so they do not block the learner's later events, and logged.
+        logger.error(
+          {
+            status: outcome.status,
+            events: events.length,
+          },
+          'knewton refused learning events; they are not resent',
+        );
+      }
+      await outbox.markDelivered(events.map((event) => event.seq));
+    } finally {
+      await outbox.releaseLearner(appUserId, owner).catch(() => {});
+    }
+  }
+
+  async function pass(): Promise<boolean> {
+    const now = Date.now();
+    for (const [learner, until] of waitingUntil) if (until <= now) waitingUntil.delete(learner);
+    const learners = (await outbox.learnersWithPending(learnersPerPass + waitingUntil.size)).filter(
+      (learner) => !waitingUntil.has(learner),
+    );
+    for (const learner of learners.slice(0, learnersPerPass)) {
+      if (closed) break;
+      await deliverLearner(learner);
+    }
+    return learners.length > 0;
+  }
+
+  function schedule(delayMs: number): void {
+    if (closed || running) return;
+    clearTimeout(timer);
+    timer = setTimeout(run, delayMs);
+    // The loop must not keep a host alive; `close()` stops it.
+    timer.unref();
+  }
+
+  function run(): void {
+    timer = undefined;
+    running = pass().then(
+      (busy) => {
+        failures = 0;
+        running = undefined;
+        // More may be waiting: go again soon, but give the event loop (and the store) a breath.
+        schedule(busy ? 10 : intervalMs);
+      },
+      (error: unknown) => {
+        failures++;
+        running = undefined;
+        const pauseMs = backoffDelayMs(failures, intervalMs, Math.min(30_000, intervalMs * 30));
+        logger.warn(
+          {
+            reason: isKnewtonUnavailableError(error)
+              ? 'knewton_unavailable'
+              : (error as Error).name,
+            pauseMs,
+          },
+          'learning event delivery paused',
+        );
+        schedule(pauseMs);
+      },
+    );
+  }
+
+  let started = false;
+
+  return {
+    start() {
+      if (started) return;
+      started = true;
+      schedule(0);
+    },
+    nudge() {
+      if (started && failures === 0) schedule(0);
+    },
+    async close() {
+      closed = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

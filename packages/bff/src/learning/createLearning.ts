@@ -1,0 +1,46 @@
+import type { Logger } from '../logger.js';
+import { createLearningCalls } from '../platform/createLearningCalls.js';
+import type { PlatformOptions } from '../provisioning/AccountProvisionerOptions.js';
+import type { AccountStore } from '../store/AccountStore.js';
+import { createEventDelivery, type EventDelivery } from './createEventDelivery.js';
+import { createRecommender, type Recommender } from './createRecommender.js';
+import { createRegistrar, type Registrar } from './createRegistrar.js';
+import { type ResolvedLearningOptions, validateLearningOptions } from './KnewtonLearningOptions.js';
+
+export interface Learning {
+  options: ResolvedLearningOptions;
+  registrar: Registrar;
+  recommender: Recommender;
+  delivery: EventDelivery;
+}
+
+/** The learning features over the BFF's own platform settings and store; `learning` validated here. */
+export function createLearning(
+  learning: unknown,
+  platform: PlatformOptions,
+  store: AccountStore,
+  logger: Logger,
+): Learning {
+  const options = validateLearningOptions(learning);
+  const calls = createLearningCalls({ ...platform, logger });
+  const registrar = createRegistrar({
+    store,
+    calls,
+    graphId: options.graphId,
+    learningInstanceName: options.learningInstanceName,
+    logger,
+  });
+  const recommender = createRecommender({
+    calls,
+    registrar,
+    cacheMs: options.recommendationCacheMs,
+  });
+  const delivery = createEventDelivery({
+    store,
+    calls,
+    registrar,
+    logger,
+    intervalMs: options.deliveryIntervalMs,
+  });
+  return { options, registrar, recommender, delivery };
+}

@@ -1,0 +1,121 @@
+import { type Kysely, sql } from 'kysely';
+import type { AccountStore } from './AccountStore.js';
+import { guardStore } from './accountQueries.js';
+import type { EventOutboxDatabase } from './eventOutboxSchema.js';
+import type { AccountDatabase } from './schema.js';
+
+export interface OutboxEvent {
+  seq: string;
+  eventId: string;
+  /** The platform's batch-event JSON for this event. */
+  payload: string;
+}
+
+/** The outbox's statements, on the account store's connection; each is one auto-committed statement. */
+export interface EventOutboxQueries {
+  /** Events accepted and not yet delivered, over all learners. */
+  pendingCount(): Promise<number>;
+  /** Stores the events in one statement; an event id already stored for the user is skipped. */
+  accept(appUserId: string, events: readonly { eventId: string; payload: string }[]): Promise<void>;
+  /** Some learners with undelivered events, oldest first. */
+  learnersWithPending(limit: number): Promise<string[]>;
+  /** Takes the learner's delivery lease for `leaseMs` unless another owner holds a live one. */
+  claimLearner(appUserId: string, owner: string, leaseMs: number): Promise<boolean>;
+  /** The learner's oldest undelivered events, in acceptance order. */
+  pendingOf(appUserId: string, limit: number): Promise<OutboxEvent[]>;
+  markDelivered(seqs: readonly string[]): Promise<void>;
+  releaseLearner(appUserId: string, owner: string): Promise<void>;
+}
+
+export function createEventOutboxQueries(store: AccountStore): EventOutboxQueries {
+  const db: Kysely<AccountDatabase & EventOutboxDatabase> =
+    store.db.withTables<EventOutboxDatabase>();
+  return {
+    pendingCount: () =>
+      guardStore('outbox count', async () => {
+        const { count } = await db
+          .selectFrom('knewton_learning_events')
+          .select((eb) => eb.fn.countAll<string>().as('count'))
+          .where('delivered_at', 'is', null)
+          .executeTakeFirstOrThrow();
+        return Number(count);
+      }),
+    accept: (appUserId, events) =>
+      guardStore('outbox write', async () => {
+        await db
+          .insertInto('knewton_learning_events')
+          .values(
+            events.map((event) => ({
+              app_user_id: appUserId,
+              event_id: event.eventId,
+              payload: event.payload,
+            })),
+          )
+          .onConflict((conflict) => conflict.columns(['app_user_id', 'event_id']).doNothing())
+          .execute();
+      }),
+    learnersWithPending: (limit) =>
+      guardStore('outbox scan', async () => {
+        const rows = await db
+          .selectFrom('knewton_learning_events')
+          .select('app_user_id')
+          .where('delivered_at', 'is', null)
+          .groupBy('app_user_id')
+          .orderBy((eb) => eb.fn.min('seq'))
+          .limit(limit)
+          .execute();
+        return rows.map((row) => row.app_user_id);
+      }),
+    claimLearner: (appUserId, owner, leaseMs) =>
+      guardStore('outbox lease', async () => {
+        // One statement, so two processes racing for a learner cannot both win; lease times are the
+        // database's clock, the one all processes share.
+        const until = sql<Date>`now() + ${leaseMs} * interval '1 millisecond'`;
+        const claimed = await db
+          .insertInto('knewton_event_leases')
+          .values({ app_user_id: appUserId, owner, lease_until: until })
+          .onConflict((conflict) =>
+            conflict
+              .column('app_user_id')
+              .doUpdateSet({ owner, lease_until: until })
+              .where('knewton_event_leases.lease_until', '<', sql<Date>`now()`),
+          )
+          .returning('app_user_id')
+          .executeTakeFirst();
+        return claimed !== undefined;
+      }),
+    pendingOf: (appUserId, limit) =>
+      guardStore('outbox read', async () => {
+        const rows = await db
+          .selectFrom('knewton_learning_events')
+          .select(['seq', 'event_id', 'payload'])
+          .where('app_user_id', '=', appUserId)
+          .where('delivered_at', 'is', null)
+          .orderBy('seq')
+          .limit(limit)
+          .execute();
+        return rows.map((row) => ({
+          seq: String(row.seq),
+          eventId: row.event_id,
+          payload: row.payload,
+        }));
+      }),
+    markDelivered: (seqs) =>
+      guardStore('outbox update', async () => {
+        if (seqs.length === 0) return;
+        await db
+          .updateTable('knewton_learning_events')
+          .set({ delivered_at: sql<Date>`now()` })
+          .where('seq', 'in', [...seqs])
+          .execute();
+      }),
+    releaseLearner: (appUserId, owner) =>
+      guardStore('outbox lease release', async () => {
+        await db
+          .deleteFrom('knewton_event_leases')
+          .where('app_user_id', '=', appUserId)
+          .where('owner', '=', owner)
+          .execute();
+      }),
+  };
+}

@@ -1,0 +1,28 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * One accepted learning event. `seq` orders a learner's events; `payload` is the platform's batch-event
+ * JSON; `delivered_at` is set once the platform accepted it (delivered rows stay, so a resent event id
+ * is still recognised). Unique per (app user, event id): accepting an id twice stores it once.
+ */
+export interface KnewtonLearningEventTable {
+  seq: Generated<string>;
+  app_user_id: string;
+  event_id: string;
+  payload: string;
+  accepted_at: ColumnType<Date, Date | undefined, never>;
+  delivered_at: Date | null;
+}
+
+/** Which process delivers a learner's events until `lease_until` (database time); expired leases are taken over. */
+export interface KnewtonEventLeaseTable {
+  app_user_id: string;
+  owner: string;
+  lease_until: Date;
+}
+
+// A type alias, not an interface: Kysely's `withTables` wants an index-signature-compatible shape.
+export type EventOutboxDatabase = {
+  knewton_learning_events: KnewtonLearningEventTable;
+  knewton_event_leases: KnewtonEventLeaseTable;
+};

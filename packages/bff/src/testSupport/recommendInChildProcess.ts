@@ -1,0 +1,51 @@
+/**
+ * One "BFF process" of the multi-process registration test: a whole `createKnewtonBff` with learning on
+ * the shared PostgreSQL store, says `ready`, waits for `go`, then asks for every user's recommendation at
+ * once (each user's account already exists) and prints one JSON line with the answers' statuses.
+ * Run with `tsx --conditions=source`; configured by the environment.
+ */
+import { createInterface } from 'node:readline';
+import { createKnewtonBff } from '../createKnewtonBff.js';
+import { createPostgresStore } from '../store/createPostgresStore.js';
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is required`);
+  return value;
+}
+
+const users = required('CHILD_USERS').split(',');
+const store = await createPostgresStore({
+  connectionString: required('CHILD_DATABASE_URL'),
+  schema: required('CHILD_SCHEMA'),
+});
+const bff = await createKnewtonBff({
+  authenticate: (request) => request.headers.get('x-test-user') ?? undefined,
+  platform: {
+    baseUrl: required('CHILD_SIM_URL'),
+    apiKey: required('CHILD_API_KEY'),
+    apiSecret: required('CHILD_API_SECRET'),
+    systemExternalUserId: required('CHILD_SYSTEM_ID'),
+  },
+  store,
+  externalIds: { key: required('CHILD_PSEUDONYM_KEY') },
+  learning: { graphId: required('CHILD_GRAPH_ID') },
+});
+
+const lines = createInterface({ input: process.stdin });
+process.stdout.write('ready\n');
+await new Promise<void>((resolve) => lines.once('line', () => resolve()));
+lines.close();
+
+const outcomes = await Promise.all(
+  users.map(async (user) => {
+    const response = await bff.fetch(
+      new Request('http://bff.test/api/knewton/recommendation', {
+        headers: { 'x-test-user': user },
+      }),
+    );
+    return { user, status: response.status };
+  }),
+);
+await bff.close();
+process.stdout.write(`${JSON.stringify(outcomes)}\n`);
