@@ -163,7 +163,9 @@ function viteApp(reactMajor, queryVersion) {
 function nextApp() {
   const source = JSON.parse(readFileSync(join(root, 'apps/next/package.json'), 'utf8'));
   for (const name of Object.keys(kit)) {
-    if (source.dependencies[name]) source.dependencies[name] = kit[name];
+    for (const field of ['dependencies', 'devDependencies']) {
+      if (source[field]?.[name]) source[field][name] = kit[name];
+    }
   }
   return {
     name: 'next',
