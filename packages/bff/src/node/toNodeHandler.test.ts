@@ -114,13 +114,17 @@ describe('toNodeHandler in Express 5', () => {
 });
 
 describe('toNodeHandler in plain node:http', () => {
-  it('answers every path with the BFF (its own 404 JSON outside the base path)', async () => {
-    harness = await createBffHarness();
-    const url = await listen(toNodeHandler(harness.bff));
-    const outside = await fetch(`${url}/elsewhere`);
-    expect(outside.status).toBe(404);
-    expect((await outside.json()).error.code).toBe('not_found');
-  });
+  it(
+    'answers every path with the BFF (its own 404 JSON outside the base path)',
+    async () => {
+      harness = await createBffHarness();
+      const url = await listen(toNodeHandler(harness.bff));
+      const outside = await fetch(`${url}/elsewhere`);
+      expect(outside.status).toBe(404);
+      expect((await outside.json()).error.code).toBe('not_found');
+    },
+    harnessTimeoutMs,
+  );
 
   it('refuses a malformed basePath, naming the option', () => {
     expect(() => toNodeHandler(echoBff, { basePath: 'api/knewton' })).toThrow(/`basePath`/);
