@@ -112,6 +112,26 @@ await inParallel(
       }),
   ),
 );
+/** Relative links in a shipped README must point at a file the tarball ships. */
+async function checkShippedLinks(name) {
+  const file = join(packs, `knewton-kit-${name}-0.1.0.tgz`);
+  const listing = (await run('links', 'tar', ['tzf', file])).split('\n').filter(Boolean);
+  const shipped = new Set(listing.map((entry) => entry.replace(/^package\//, '')));
+  for (const required of ['README.md', 'LICENSE', 'package.json']) {
+    if (!shipped.has(required))
+      throw new Error(`@knewton-kit/${name}'s tarball has no ${required}`);
+  }
+  const readme = await run('links', 'tar', ['xzf', file, '-O', 'package/README.md']);
+  const dead = [...readme.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)]
+    .map((match) => match[1])
+    .filter((target) => !/^[a-z]+:/.test(target))
+    .filter((target) => !shipped.has(target.replace(/^\.\//, '')));
+  if (dead.length > 0)
+    throw new Error(`@knewton-kit/${name}'s README links files it does not ship: ${dead}`);
+}
+for (const name of packages) await checkShippedLinks(name);
+console.log('shipped READMEs: every relative link resolves inside its tarball; LICENSE in each');
+
 const tarball = (name) => `file:${join(packs, `knewton-kit-${name}-0.1.0.tgz`)}`;
 const kit = Object.fromEntries(packages.map((name) => [`@knewton-kit/${name}`, tarball(name)]));
 
