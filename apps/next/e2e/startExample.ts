@@ -49,8 +49,13 @@ function stopped(child: ChildProcess): Promise<void> {
   });
 }
 
+export interface StartExampleOptions {
+  /** `postgres://...`: the example's PostgreSQL store; unset: PGlite in a fresh folder. */
+  databaseUrl?: string;
+}
+
 /** The simulator (its CLI from the tarball) and `next start` of the built example, on free ports. */
-export async function startExample(): Promise<RunningExample> {
+export async function startExample(options: StartExampleOptions = {}): Promise<RunningExample> {
   const [simPort, appPort] = [await freePort(), await freePort()];
   const dataDir = mkdtempSync(join(tmpdir(), 'knewton-next-'));
   const credentials = {
@@ -100,6 +105,7 @@ export async function startExample(): Promise<RunningExample> {
         SESSION_SECRET: sessionSecret,
         ALLOWED_ORIGINS: url,
         DATA_DIR: dataDir,
+        ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
       },
     },
   );
