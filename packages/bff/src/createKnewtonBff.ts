@@ -7,6 +7,9 @@ import { registerLearningRoutes } from './http/registerLearningRoutes.js';
 import type { KnewtonBff, KnewtonBffOptions } from './KnewtonBffOptions.js';
 import { createLearning } from './learning/createLearning.js';
 import { createAccountProvisioner } from './provisioning/createAccountProvisioner.js';
+import { countPlatformRateLimits } from './telemetry/countPlatformRateLimits.js';
+import { instrumentProvisioner } from './telemetry/instrumentProvisioner.js';
+import { createKnewtonTelemetry } from './telemetry/knewtonTelemetry.js';
 import { validateKnewtonBffOptions } from './validateKnewtonBffOptions.js';
 
 /**
@@ -32,15 +35,20 @@ export async function createKnewtonBff(options: KnewtonBffOptions): Promise<Knew
           resolved.logger,
         );
   const ownsProvisioner = resolved.provisioner === undefined;
-  const provisioner =
+  // OpenTelemetry through `@opentelemetry/api` only: no-ops unless the host registered an SDK.
+  const telemetry = createKnewtonTelemetry();
+  const platform = resolved.platform as NonNullable<typeof resolved.platform>;
+  const provisioner = instrumentProvisioner(
     resolved.provisioner ??
-    (await createAccountProvisioner({
-      // Present: validated above when no provisioner was given.
-      platform: resolved.platform as NonNullable<typeof resolved.platform>,
-      store: resolved.store as NonNullable<typeof resolved.store>,
-      externalIds: resolved.externalIds as NonNullable<typeof resolved.externalIds>,
-      logger: resolved.logger,
-    }));
+      (await createAccountProvisioner({
+        // Present: validated above when no provisioner was given.
+        platform: { ...platform, fetch: countPlatformRateLimits(platform?.fetch, telemetry) },
+        store: resolved.store as NonNullable<typeof resolved.store>,
+        externalIds: resolved.externalIds as NonNullable<typeof resolved.externalIds>,
+        logger: resolved.logger,
+      })),
+    telemetry,
+  );
 
   const router = createBffRouter({
     logger: resolved.logger,

@@ -1,22 +1,17 @@
-/** Admits at most `capacity` holders at once; the rest wait in arrival order. */
+import pLimit, { type LimitFunction } from 'p-limit';
+
+/**
+ * Admits at most `capacity` holders at once; the rest wait in arrival order. A thin name over p-limit
+ * (FIFO, a slot handed straight to the next waiter), kept as a class so callers read as before.
+ */
 export class Semaphore {
-  #available: number;
-  readonly #waiters: Array<() => void> = [];
+  readonly #limit: LimitFunction;
 
   constructor(capacity: number) {
-    this.#available = capacity;
+    this.#limit = pLimit(capacity);
   }
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.#available > 0) this.#available--;
-    else await new Promise<void>((resolve) => this.#waiters.push(resolve));
-    try {
-      return await work();
-    } finally {
-      const next = this.#waiters.shift();
-      // Hand the slot straight to the next waiter so a newcomer cannot overtake it.
-      if (next) next();
-      else this.#available++;
-    }
+  run<T>(work: () => Promise<T>): Promise<T> {
+    return this.#limit(work);
   }
 }
