@@ -5,8 +5,9 @@ export interface ExampleLoggerOptions {
   /** The lowest level written. @default 'info' */
   level?: LogLevel;
   /**
-   * Where lines go. @default an asynchronous stdout (sonic-boom): lines are buffered and written in the
-   * background, so a request never waits for the disk or the pipe; pino flushes what is left on exit.
+   * Where lines go. @default an asynchronous stdout (sonic-boom): lines written while a write is under way
+   * are gathered into the next one, so a request never waits for the disk or the pipe, and an idle server's
+   * line appears at once (no minimum buffer length); pino flushes what is left on exit.
    */
   destination?: DestinationStream;
 }
@@ -27,6 +28,6 @@ export function createExampleLogger(options: ExampleLoggerOptions = {}): PinoLog
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: [...logRedactPaths], censor: '[redacted]' },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 }),
+    options.destination ?? pino.destination({ dest: 1, sync: false }),
   );
 }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { StoreUnavailableError } from '@knewton-kit/bff';
 import type { Context } from 'hono';
 import { deleteCookie, setSignedCookie } from 'hono/cookie';
 import { parseSigned } from 'hono/utils/cookie';
@@ -53,6 +54,20 @@ export function userIdProblem(userId: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * A database failure during a session operation is the store being unavailable (503 `store_unavailable`
+ * with `Retry-After`, as the library answers for its own tables), never a 500 or a silent "signed out".
+ */
+async function guard<T>(what: string, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    throw new StoreUnavailableError(`Demo session ${what} failed: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
 export async function createDemoSessions(options: DemoSessionsOptions): Promise<DemoSessions> {
   const { secret, secure, now = Date.now } = options;
   await migrateDemoSessions(options.db);
@@ -73,24 +88,28 @@ export async function createDemoSessions(options: DemoSessionsOptions): Promise<
   async function revoke(request: Request): Promise<void> {
     const token = await tokenOf(request);
     if (token !== undefined)
-      await db.deleteFrom(table).where('token_hash', '=', hashOf(token)).execute();
+      await guard('revocation', () =>
+        db.deleteFrom(table).where('token_hash', '=', hashOf(token)).execute(),
+      );
   }
 
   return {
     async signIn(c, userId) {
       await revoke(c.req.raw);
       // Expired rows carry nothing anyone can use; sweeping them at sign-in keeps the table bounded.
-      await db.deleteFrom(table).where('expires_at', '<=', new Date(now())).execute();
       const token = randomBytes(32).toString('base64url');
-      await db
-        .insertInto(table)
-        .values({
-          token_hash: hashOf(token),
-          user_id: userId,
-          created_at: new Date(now()),
-          expires_at: new Date(now() + sessionMaxAgeSeconds * 1000),
-        })
-        .execute();
+      await guard('sign-in', async () => {
+        await db.deleteFrom(table).where('expires_at', '<=', new Date(now())).execute();
+        await db
+          .insertInto(table)
+          .values({
+            token_hash: hashOf(token),
+            user_id: userId,
+            created_at: new Date(now()),
+            expires_at: new Date(now() + sessionMaxAgeSeconds * 1000),
+          })
+          .execute();
+      });
       await setSignedCookie(c, sessionCookieName, token, secret, {
         ...cookieOptions,
         maxAge: sessionMaxAgeSeconds,
@@ -106,12 +125,14 @@ export async function createDemoSessions(options: DemoSessionsOptions): Promise<
     async authenticate(request) {
       const token = await tokenOf(request);
       if (token === undefined) return undefined;
-      const row = await db
-        .selectFrom(table)
-        .select('user_id')
-        .where('token_hash', '=', hashOf(token))
-        .where('expires_at', '>', new Date(now()))
-        .executeTakeFirst();
+      const row = await guard('lookup', () =>
+        db
+          .selectFrom(table)
+          .select('user_id')
+          .where('token_hash', '=', hashOf(token))
+          .where('expires_at', '>', new Date(now()))
+          .executeTakeFirst(),
+      );
       return row?.user_id;
     },
     hasCookie(request) {
