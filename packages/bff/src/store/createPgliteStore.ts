@@ -3,6 +3,7 @@ import { Kysely } from 'kysely';
 import { StoreUnavailableError } from '../errors.js';
 import type { AccountStore } from './AccountStore.js';
 import { findAccountByAppUserId, guardStore, insertAccount, pingStore } from './accountQueries.js';
+import { findAccountsByAppUserIds } from './findAccountsByAppUserIds.js';
 import { KeyedMutex } from './keyedMutex.js';
 import { migrateToLatest } from './migrations.js';
 import { createPgliteDialect } from './pgliteDialect.js';
@@ -63,6 +64,30 @@ export async function openPgliteStore(
           insert: (row) => guardStore('insert', () => insertAccount(db, row)),
         }),
       ),
+    async withFreeUserLocks(appUserIds, work) {
+      const releases: Array<() => void> = [];
+      const locked: string[] = [];
+      for (const appUserId of new Set(appUserIds)) {
+        const release = locks.tryAcquire(appUserId);
+        if (release) {
+          releases.push(release);
+          locked.push(appUserId);
+        }
+      }
+      try {
+        return await work(
+          {
+            findByAppUserId: (id) => guardStore('lookup', () => findAccountByAppUserId(db, id)),
+            findManyByAppUserIds: (ids) =>
+              guardStore('lookup', () => findAccountsByAppUserIds(db, ids)),
+            insert: (row) => guardStore('insert', () => insertAccount(db, row)),
+          },
+          locked,
+        );
+      } finally {
+        for (const release of releases) release();
+      }
+    },
     ping: () => guardStore('ping', () => pingStore(db)),
     async close() {
       if (closed) return;

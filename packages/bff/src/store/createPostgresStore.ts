@@ -1,8 +1,13 @@
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { AccountStoreConflictError, StoreUnavailableError } from '../errors.js';
-import type { AccountStore, AccountStoreTransaction } from './AccountStore.js';
+import type {
+  AccountStore,
+  AccountStoreBatchTransaction,
+  AccountStoreTransaction,
+} from './AccountStore.js';
 import { findAccountByAppUserId, guardStore, insertAccount, pingStore } from './accountQueries.js';
+import { findAccountsByAppUserIds } from './findAccountsByAppUserIds.js';
 import { migrateToLatest } from './migrations.js';
 import type { AccountDatabase } from './schema.js';
 import { Semaphore } from './semaphore.js';
@@ -86,54 +91,90 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   // connection, so the queue always drains.
   const provisioningSlots = new Semaphore(Math.max(1, max - 2));
 
+  /**
+   * One transaction: `lock` takes the advisory lock(s) and builds the transaction's queries, `work` runs
+   * under them (it calls the platform). Our own query failures become StoreUnavailableError; errors of the
+   * platform or the mapper pass through unchanged.
+   */
+  async function lockedTransaction<Tx, T>(
+    lock: (trx: Transaction<AccountDatabase>) => Promise<Tx>,
+    work: (tx: Tx) => Promise<T>,
+  ): Promise<T> {
+    let workFailure: { error: unknown } | undefined;
+    try {
+      return await db.transaction().execute(async (trx) => {
+        const tx = await lock(trx);
+        try {
+          return await work(tx);
+        } catch (error) {
+          workFailure = { error };
+          throw error;
+        }
+      });
+    } catch (error) {
+      if (workFailure && workFailure.error === error) {
+        if (error instanceof AccountStoreConflictError) throw error;
+        if (isPgError(error))
+          throw new StoreUnavailableError('Account store query failed', { cause: error });
+        throw error;
+      }
+      if (isPgError(error) && error.code === '55P03') {
+        throw new StoreUnavailableError(
+          'Timed out waiting for another process provisioning the same user',
+          {
+            cause: error,
+            retryAfterSeconds: 2,
+          },
+        );
+      }
+      throw new StoreUnavailableError('Account store transaction failed', { cause: error });
+    }
+  }
+
   return {
     kind: 'postgres',
     db,
     findByAppUserId: (appUserId) =>
       guardStore('lookup', () => findAccountByAppUserId(db, appUserId)),
     withUserLock: (appUserId, work) =>
-      provisioningSlots.run(async () => {
-        let workFailure: { error: unknown } | undefined;
-        try {
-          return await db.transaction().execute(async (trx) => {
-            await sql`select set_config('lock_timeout', ${`${lockTimeoutMs}ms`}, true)`.execute(
+      provisioningSlots.run(() =>
+        lockedTransaction(async (trx) => {
+          await sql`select set_config('lock_timeout', ${`${lockTimeoutMs}ms`}, true)`.execute(trx);
+          // hashtext collisions only serialize two unrelated users; the schema keeps separate
+          // installations (or test schemas) in one database from waiting on each other.
+          await sql`select pg_advisory_xact_lock(hashtext(current_schema() || ':knewton-account:' || ${appUserId}))`.execute(
+            trx,
+          );
+          const tx: AccountStoreTransaction = {
+            findByAppUserId: (id) => findAccountByAppUserId(trx, id),
+            insert: (row) => insertAccount(trx, row),
+          };
+          return tx;
+        }, work),
+      ),
+    withFreeUserLocks: (appUserIds, work) =>
+      provisioningSlots.run(() => {
+        let locked: string[] = [];
+        return lockedTransaction(
+          async (trx) => {
+            // One statement, one connection: try (never wait for) the same advisory lock the single
+            // path takes, for every user of the batch. Skipped users are being provisioned elsewhere.
+            const { rows } = await sql<{
+              id: string;
+              locked: boolean;
+            }>`select id, pg_try_advisory_xact_lock(hashtext(current_schema() || ':knewton-account:' || id)) as locked from unnest(${[...new Set(appUserIds)]}::text[]) as ids(id)`.execute(
               trx,
             );
-            // hashtext collisions only serialize two unrelated users; the schema keeps separate
-            // installations (or test schemas) in one database from waiting on each other.
-            await sql`select pg_advisory_xact_lock(hashtext(current_schema() || ':knewton-account:' || ${appUserId}))`.execute(
-              trx,
-            );
-            const tx: AccountStoreTransaction = {
+            locked = rows.filter((row) => row.locked).map((row) => row.id);
+            const tx: AccountStoreBatchTransaction = {
               findByAppUserId: (id) => findAccountByAppUserId(trx, id),
+              findManyByAppUserIds: (ids) => findAccountsByAppUserIds(trx, ids),
               insert: (row) => insertAccount(trx, row),
             };
-            try {
-              return await work(tx);
-            } catch (error) {
-              workFailure = { error };
-              throw error;
-            }
-          });
-        } catch (error) {
-          if (workFailure && workFailure.error === error) {
-            if (error instanceof AccountStoreConflictError) throw error;
-            // Errors of the platform (or the mapper) pass through; our own queries' failures are store failures.
-            if (isPgError(error))
-              throw new StoreUnavailableError('Account store query failed', { cause: error });
-            throw error;
-          }
-          if (isPgError(error) && error.code === '55P03') {
-            throw new StoreUnavailableError(
-              'Timed out waiting for another process provisioning the same user',
-              {
-                cause: error,
-                retryAfterSeconds: 2,
-              },
-            );
-          }
-          throw new StoreUnavailableError('Account store transaction failed', { cause: error });
-        }
+            return tx;
+          },
+          (tx) => work(tx, locked),
+        );
       }),
     ping: () => guardStore('ping', () => pingStore(db)),
     async close() {
