@@ -16,6 +16,12 @@ export interface KnewtonBffLimits {
    * over it, 429 `rate_limited` with `Retry-After`. @default { requests: 30, windowMs: 10000 }
    */
   rateLimit?: RateLimitOptions | false;
+  /**
+   * Users that may wait at once for the platform's rate limits; beyond it `PUT /account` answers 503
+   * `knewton_unavailable` with `Retry-After` (nothing is lost: the next `PUT` queues again). Only used when
+   * the BFF creates its provisioner. @default 20000
+   */
+  maxQueuedCreations?: number;
 }
 
 export interface KnewtonBffOptions {

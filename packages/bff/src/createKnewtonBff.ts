@@ -22,6 +22,9 @@ export async function createKnewtonBff(options: KnewtonBffOptions): Promise<Knew
       store: resolved.store as NonNullable<typeof resolved.store>,
       externalIds: resolved.externalIds as NonNullable<typeof resolved.externalIds>,
       logger: resolved.logger,
+      ...(options.limits?.maxQueuedCreations === undefined
+        ? {}
+        : { maxQueuedCreations: options.limits.maxQueuedCreations }),
     }));
 
   const router = createBffRouter({

@@ -23,6 +23,21 @@ export interface PlatformClientOptions {
   fetch?: PlatformFetch;
   /** @default silentLogger */
   logger?: Logger;
+  /**
+   * The per-token limits the client paces account creation to. Change them only if your agreement with
+   * Knewton says otherwise; `timeScale` divides the minute (60 applies the per-minute limits per second),
+   * to match the simulator's `rateLimitScale` in tests. @default { accountCreatesPerMinute: 750, batchCallsPerMinute: 90, timeScale: 1 }
+   */
+  rateLimits?: PlatformRateLimits;
+}
+
+export interface PlatformRateLimits {
+  /** `POST /v0/accounts` per token per minute. @default 750 */
+  accountCreatesPerMinute?: number;
+  /** `POST /v0/batch` per token per minute; 0 never batches. @default 90 */
+  batchCallsPerMinute?: number;
+  /** @default 1 */
+  timeScale?: number;
 }
 
 /** What the client needs of `fetch`; both `globalThis.fetch` and the simulator's `sim.fetch` fit. */
@@ -59,6 +74,8 @@ export interface CreationSlots {
   accountsStartableWithin(horizonMs: number): number;
   /** Milliseconds until either window has a free slot. */
   nextFreeInMs(): number;
+  /** The ceiling: accounts a minute the two windows allow together. */
+  accountsPerMinute(): number;
 }
 
 /** The few platform calls provisioning needs, with auth, pacing, retries and timeouts built in. */
@@ -129,8 +146,9 @@ export class BatchUnavailableError extends KnewtonUnavailableError {
 export function validatePlatformOptions(
   options: PlatformClientOptions,
   prefix = '',
-): Required<Omit<PlatformClientOptions, 'fetch' | 'logger'>> & {
+): Required<Omit<PlatformClientOptions, 'fetch' | 'logger' | 'rateLimits'>> & {
   fetch: PlatformFetch | undefined;
+  rateLimits: Required<PlatformRateLimits>;
 } {
   if (typeof options !== 'object' || options === null)
     throw new TypeError(`\`${prefix || 'options'}\` must be an object`);
@@ -145,7 +163,21 @@ export function validatePlatformOptions(
     maxRateLimitRetries = 5,
     retryBaseDelayMs = 100,
     fetch: fetchImpl,
+    rateLimits = {},
   } = options;
+  if (typeof rateLimits !== 'object' || rateLimits === null)
+    throw new TypeError(`${name('rateLimits')} must be an object`);
+  const {
+    accountCreatesPerMinute: creates = accountCreatesPerMinute,
+    batchCallsPerMinute: batches = batchCallsPerMinute,
+    timeScale = 1,
+  } = rateLimits;
+  if (!Number.isInteger(creates) || creates < 1)
+    throw new TypeError(`${name('rateLimits.accountCreatesPerMinute')} must be a positive integer`);
+  if (!Number.isInteger(batches) || batches < 0)
+    throw new TypeError(`${name('rateLimits.batchCallsPerMinute')} must be a non-negative integer`);
+  if (typeof timeScale !== 'number' || !(timeScale >= 1 && timeScale <= 1000))
+    throw new TypeError(`${name('rateLimits.timeScale')} must be a number from 1 to 1000`);
   let parsed: URL | undefined;
   try {
     parsed = typeof baseUrl === 'string' ? new URL(baseUrl) : undefined;
@@ -193,6 +225,7 @@ export function validatePlatformOptions(
     maxRateLimitRetries,
     retryBaseDelayMs,
     fetch: fetchImpl,
+    rateLimits: { accountCreatesPerMinute: creates, batchCallsPerMinute: batches, timeScale },
   };
 }
 
@@ -223,12 +256,16 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
       : {}),
   });
   const basicAuth = `Basic ${Buffer.from(`${config.apiKey}:${config.apiSecret}`, 'utf8').toString('base64')}`;
+  const { rateLimits } = config;
   const createPacer = new SlidingWindowPacer(
-    accountCreatesPerMinute,
-    60_000 + pacingSlackMs.accountCreates,
+    rateLimits.accountCreatesPerMinute,
+    (60_000 + pacingSlackMs.accountCreates) / rateLimits.timeScale,
   );
-  const batchPacer = new SlidingWindowPacer(batchCallsPerMinute, 60_000 + pacingSlackMs.batches);
-  let batchAvailable = true;
+  const batchPacer = new SlidingWindowPacer(
+    rateLimits.batchCallsPerMinute,
+    (60_000 + pacingSlackMs.batches) / rateLimits.timeScale,
+  );
+  let batchAvailable = rateLimits.batchCallsPerMinute > 0;
   const tokenPacer = new SlidingWindowPacer(
     tokenRequestsPerSecond,
     1_000 + pacingSlackMs.tokenRequests,
@@ -416,6 +453,10 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
     get batchAvailable() {
       return batchAvailable;
     },
+    accountsPerMinute: () =>
+      (rateLimits.accountCreatesPerMinute +
+        (batchAvailable ? rateLimits.batchCallsPerMinute * maxBatchSize : 0)) *
+      rateLimits.timeScale,
     tryTakeSingle: () => createPacer.tryTake(),
     tryTakeBatch: () => batchAvailable && batchPacer.tryTake(),
     accountsStartableWithin: (horizonMs) =>

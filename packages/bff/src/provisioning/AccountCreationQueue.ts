@@ -26,6 +26,8 @@ export interface CreationJob {
 interface QueuedJob extends CreationJob {
   /** Arrival number; `seq - dispatched` is the job's place in the line. */
   seq: number;
+  /** Taken from the line for a platform call. */
+  sent: boolean;
   resolve(result: CreationResult): void;
   reject(error: unknown): void;
 }
@@ -46,10 +48,6 @@ export interface SubmittedCreation {
   /** Milliseconds until its create is expected to start (0 once it has been sent). */
   expectedStartMs(horizonMs: number): number;
 }
-
-/** Documented ceiling per minute: 750 single creates plus 90 batches of 50. */
-const singlesPerMinute = 750;
-const batchesPerMinute = 90;
 
 function toAccount(row: AccountRow): ProvisionedAccount {
   return { accountId: row.accountId, createdAt: row.createdAt };
@@ -104,14 +102,14 @@ export class AccountCreationQueue {
     }
     let queued!: QueuedJob;
     const done = new Promise<CreationResult>((resolve, reject) => {
-      queued = { ...job, seq: this.#arrivals++, resolve, reject };
+      queued = { ...job, seq: this.#arrivals++, sent: false, resolve, reject };
     });
     this.#line.push(queued);
     this.#pump();
     return {
       done,
       expectedStartMs: (horizonMs) =>
-        this.#estimateMs(Math.max(0, queued.seq - this.#dispatched), horizonMs),
+        queued.sent ? 0 : this.#estimateMs(Math.max(0, queued.seq - this.#dispatched), horizonMs),
     };
   }
 
@@ -122,9 +120,10 @@ export class AccountCreationQueue {
       throw shuttingDown();
     let queued!: QueuedJob;
     const done = new Promise<CreationResult>((resolve, reject) => {
-      queued = { ...job, seq: this.#arrivals++, resolve, reject };
+      queued = { ...job, seq: this.#arrivals++, sent: false, resolve, reject };
     });
     this.#dispatched++;
+    queued.sent = true;
     this.#dispatch([queued], 'single');
     return { done, expectedStartMs: () => 0 };
   }
@@ -137,8 +136,7 @@ export class AccountCreationQueue {
     const { creationSlots } = this.#options.platform;
     const startable = creationSlots.accountsStartableWithin(horizonMs);
     if (position < startable) return 0;
-    const perMinute =
-      singlesPerMinute + (creationSlots.batchAvailable ? batchesPerMinute * maxBatchSize : 0);
+    const perMinute = creationSlots.accountsPerMinute();
     return horizonMs + ((position - startable + 1) / perMinute) * 60_000;
   }
 
@@ -174,6 +172,7 @@ export class AccountCreationQueue {
     const jobs = this.#line.slice(this.#head, this.#head + count);
     this.#head += jobs.length;
     this.#dispatched += jobs.length;
+    for (const job of jobs) job.sent = true;
     // Compact now and then, so a long-lived process does not keep every job it ever saw.
     if (this.#head > 1024 && this.#head * 2 > this.#line.length) {
       this.#line = this.#line.slice(this.#head);
@@ -188,6 +187,7 @@ export class AccountCreationQueue {
       for (const job of jobs) job.reject(shuttingDown());
       return;
     }
+    for (const job of jobs) job.sent = false;
     this.#line.splice(this.#head, 0, ...jobs);
     this.#dispatched -= jobs.length;
   }
