@@ -5,7 +5,7 @@
 import { createJsonLogger } from '@knewton-kit/bff';
 import { ConfigError } from './ConfigError.js';
 import { parseConfig } from './config.js';
-import { startExampleBff } from './startExampleBff.js';
+import { shutdownGraceMs, startExampleBff } from './startExampleBff.js';
 
 function fail(line: string): never {
   process.stderr.write(`${line}\n`);
@@ -41,7 +41,14 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.exit(1);
     }
     stopping = true;
-    say(`${signal}: finishing in-flight requests, then closing the store.`);
+    say(
+      `${signal}: answering queued users, giving in-flight platform calls ${shutdownGraceMs / 1000} s, then closing the store.`,
+    );
+    // Last resort, should a store or socket never settle: the promise is grace + 1 s, whatever happens.
+    setTimeout(() => {
+      process.stderr.write('Shutdown did not finish within the grace period; exiting.\n');
+      process.exit(1);
+    }, shutdownGraceMs + 900).unref();
     running.close().then(
       () => {
         say('Stopped.');

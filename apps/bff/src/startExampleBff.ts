@@ -10,8 +10,10 @@ export interface RunningExampleBff {
   port: number;
   example: ExampleBff;
   /**
-   * Graceful stop: refuses new connections, lets in-flight requests finish, then closes the provisioner,
-   * the store and the simulator. Idempotent.
+   * Bounded stop (within `shutdownGraceMs` plus a moment): refuses new connections; users queued for the
+   * platform's rate limits are answered 503 with `Retry-After` at once; platform calls in flight get the
+   * grace period, then are cut short (their requests answered 503, nothing half written); then the store
+   * and the simulator close. Idempotent.
    */
   close(): Promise<void>;
 }
@@ -58,7 +60,9 @@ export async function startExampleBff(
     example,
     close() {
       closing ??= (async () => {
-        await new Promise<void>((resolve) => {
+        // Started together with the server's close: queued users must not wait for the grace period.
+        const provisioningStopped = example.bff.close({ graceMs: shutdownGraceMs });
+        const serverClosed = new Promise<void>((resolve) => {
           // close() stops accepting; sockets still busy with a request are left to finish. Keep-alive
           // sockets that fall idle afterwards are dropped as they do, and a stuck client is cut off
           // after the grace period so shutdown always ends.
@@ -71,6 +75,7 @@ export async function startExampleBff(
           const deadline = setTimeout(() => server.closeAllConnections(), shutdownGraceMs);
           server.closeIdleConnections();
         });
+        await Promise.all([serverClosed, provisioningStopped]);
         await example.close();
       })();
       return closing;

@@ -5,7 +5,7 @@ import type {
   ExternalIdOptions,
   PlatformOptions,
 } from './provisioning/AccountProvisionerOptions.js';
-import type { AccountProvisioner } from './provisioning/types.js';
+import type { AccountProvisioner, CloseOptions } from './provisioning/types.js';
 import type { AccountStore } from './store/AccountStore.js';
 
 export interface KnewtonBffLimits {
@@ -57,6 +57,10 @@ export interface KnewtonBff {
   fetch(request: Request): Promise<Response>;
   /** The provisioner behind the routes, for eager creation in your own server code. */
   provisioner: AccountProvisioner;
-  /** Closes the provisioner (and its store) if this BFF created it; a provisioner you passed in stays open. */
-  close(): Promise<void>;
+  /**
+   * Closes the provisioner (and its store) if this BFF created it; a provisioner you passed in stays open.
+   * Users still queued for the platform's rate limits are answered at once (503, `Retry-After`); creates in
+   * flight get `graceMs` (default 10 s) to finish, then are cut short with nothing half written.
+   */
+  close(options?: CloseOptions): Promise<void>;
 }

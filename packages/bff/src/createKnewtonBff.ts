@@ -44,8 +44,8 @@ export async function createKnewtonBff(options: KnewtonBffOptions): Promise<Knew
   return {
     fetch: async (request) => router.app.fetch(request),
     provisioner,
-    close() {
-      closed ??= ownsProvisioner ? provisioner.close() : Promise.resolve();
+    close(closeOptions) {
+      closed ??= ownsProvisioner ? provisioner.close(closeOptions) : Promise.resolve();
       return closed;
     },
   };

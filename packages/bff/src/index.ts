@@ -23,6 +23,7 @@ export { requireAppUser } from './http/requireAppUser.js';
 export type { KnewtonBff, KnewtonBffLimits, KnewtonBffOptions } from './KnewtonBffOptions.js';
 export type { Logger, LogLevel } from './logger.js';
 export { createJsonLogger, silentLogger } from './logger.js';
+export type { PlatformRateLimits } from './platform/createPlatformClient.js';
 export type {
   AccountProvisionerOptions,
   ExternalIdOptions,
@@ -32,9 +33,14 @@ export type {
 export { createAccountProvisioner } from './provisioning/createAccountProvisioner.js';
 export type {
   AccountProvisioner,
+  CloseOptions,
+  EnsureAccountContext,
   EnsureAccountResult,
+  EnsuredAccount,
+  EnsureOutcome,
   ProvisionedAccount,
   ProvisioningContext,
+  QueuedEnsure,
 } from './provisioning/types.js';
 export type { AccountRow, AccountStore } from './store/AccountStore.js';
 export type { PgliteStoreOptions } from './store/createPgliteStore.js';
