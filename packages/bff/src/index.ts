@@ -29,6 +29,14 @@ export type {
   ExternalIdOptions,
   PlatformOptions,
 } from './provisioning/AccountProvisionerOptions.js';
+export type {
+  BackfillOptions,
+  BackfillProblem,
+  BackfillProgress,
+  BackfillSummary,
+} from './provisioning/backfillAccounts.js';
+// Bulk eager creation for an existing user base (what `pnpm backfill` runs).
+export { backfillAccounts } from './provisioning/backfillAccounts.js';
 // Provisioning, for eager creation in a host's own server code.
 export { createAccountProvisioner } from './provisioning/createAccountProvisioner.js';
 export type {
