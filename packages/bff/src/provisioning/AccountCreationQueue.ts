@@ -47,6 +47,8 @@ export interface SubmittedCreation {
   done: Promise<CreationResult>;
   /** Milliseconds until its create is expected to start (0 once it has been sent). */
   expectedStartMs(horizonMs: number): number;
+  /** Whether its create has left the line (is at the platform or being written). */
+  sent(): boolean;
 }
 
 function toAccount(row: AccountRow): ProvisionedAccount {
@@ -110,6 +112,7 @@ export class AccountCreationQueue {
       done,
       expectedStartMs: (horizonMs) =>
         queued.sent ? 0 : this.#estimateMs(Math.max(0, queued.seq - this.#dispatched), horizonMs),
+      sent: () => queued.sent,
     };
   }
 
@@ -125,7 +128,7 @@ export class AccountCreationQueue {
     this.#dispatched++;
     queued.sent = true;
     this.#dispatch([queued], 'single');
-    return { done, expectedStartMs: () => 0 };
+    return { done, expectedStartMs: () => 0, sent: () => true };
   }
 
   /**

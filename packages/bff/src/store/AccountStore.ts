@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { AccountStoreConflictError } from '../errors.js';
 import type { AccountDatabase } from './schema.js';
 
 /** One row of the mapping: an app user, its external id, and the Knewton account both name. */
@@ -23,6 +24,13 @@ export interface AccountStoreTransaction {
 export interface AccountStoreBatchTransaction extends AccountStoreTransaction {
   /** The rows of those of `appUserIds` that have one (in no particular order). */
   findManyByAppUserIds(appUserIds: readonly string[]): Promise<AccountRow[]>;
+  /**
+   * Writes the mappings in one statement; per row, in order, the written (or identical existing) row, or
+   * an `AccountStoreConflictError` when one of its ids is already mapped to something else.
+   */
+  insertMany(
+    rows: readonly NewAccountRow[],
+  ): Promise<Array<AccountRow | AccountStoreConflictError>>;
 }
 
 /**

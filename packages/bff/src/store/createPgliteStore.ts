@@ -3,7 +3,7 @@ import { Kysely } from 'kysely';
 import { StoreUnavailableError } from '../errors.js';
 import type { AccountStore } from './AccountStore.js';
 import { findAccountByAppUserId, guardStore, insertAccount, pingStore } from './accountQueries.js';
-import { findAccountsByAppUserIds } from './findAccountsByAppUserIds.js';
+import { findAccountsByAppUserIds, insertAccounts } from './findAccountsByAppUserIds.js';
 import { KeyedMutex } from './keyedMutex.js';
 import { migrateToLatest } from './migrations.js';
 import { createPgliteDialect } from './pgliteDialect.js';
@@ -81,6 +81,7 @@ export async function openPgliteStore(
             findManyByAppUserIds: (ids) =>
               guardStore('lookup', () => findAccountsByAppUserIds(db, ids)),
             insert: (row) => guardStore('insert', () => insertAccount(db, row)),
+            insertMany: (rows) => guardStore('insert', () => insertAccounts(db, rows)),
           },
           locked,
         );

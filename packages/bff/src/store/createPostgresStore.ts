@@ -7,7 +7,7 @@ import type {
   AccountStoreTransaction,
 } from './AccountStore.js';
 import { findAccountByAppUserId, guardStore, insertAccount, pingStore } from './accountQueries.js';
-import { findAccountsByAppUserIds } from './findAccountsByAppUserIds.js';
+import { findAccountsByAppUserIds, insertAccounts } from './findAccountsByAppUserIds.js';
 import { migrateToLatest } from './migrations.js';
 import type { AccountDatabase } from './schema.js';
 import { Semaphore } from './semaphore.js';
@@ -170,6 +170,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
               findByAppUserId: (id) => findAccountByAppUserId(trx, id),
               findManyByAppUserIds: (ids) => findAccountsByAppUserIds(trx, ids),
               insert: (row) => insertAccount(trx, row),
+              insertMany: (rows) => insertAccounts(trx, rows),
             };
             return tx;
           },
