@@ -295,8 +295,10 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
     for (;;) {
       throwIfAborted(what);
       const token = auth ? (await systemToken()).accessToken : undefined;
-      // The caller's reserved slot covers the first attempt only; every resend takes its own.
-      if (!reserved) await pacer.take(signal).catch(() => throwIfAborted(what));
+      // The caller's reserved slot covers the first attempt only (counted from now, when it leaves);
+      // every resend takes its own.
+      if (reserved) pacer.renew();
+      else await pacer.take(signal).catch(() => throwIfAborted(what));
       reserved = false;
       let response: Response;
       try {

@@ -30,6 +30,19 @@ export class SlidingWindowPacer {
     return true;
   }
 
+  /**
+   * Moves one counted start (taken earlier with `tryTake`) to now: a scheduler reserves its slot when it
+   * decides, but the request leaves later (after the store lock); the platform counts its arrival, so the
+   * window must count from when it actually leaves. Only ever later, so never more starts per window.
+   */
+  renew(): void {
+    const now = this.now();
+    this.#expire(now);
+    // Which reserved start does not matter: all that counts is how many starts each window holds.
+    if (this.#starts.length > 0) this.#starts.shift();
+    this.#starts.push(now);
+  }
+
   /** Starts the window will allow from now until `horizonMs` from now (without counting any). */
   freeWithin(horizonMs: number): number {
     const now = this.now();
