@@ -187,32 +187,39 @@ export async function createAccountProvisioner(
       );
     }
     if (holdMs === undefined) return ensured(await entry.done, leader);
-    const first = await Promise.race([
-      entry.done.then((result) => ({ result })),
-      entry.queued.then((creation) => ({ creation })),
-    ]);
-    if ('result' in first) return ensured(first.result, leader);
-    const { creation } = first;
-    const startsInMs = creation.expectedStartMs(holdMs);
-    if (startsInMs <= holdMs) {
+    // The hold counts from arrival: a busy store can delay the lookup before the user is even in line.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const holdOver = new Promise<'hold over'>((resolve) => {
+      timer = setTimeout(() => resolve('hold over'), holdMs);
+    });
+    try {
+      const first = await Promise.race([
+        entry.done.then((result) => ({ result })),
+        entry.queued.then((creation) => ({ creation })),
+        holdOver,
+      ]);
+      if (first === 'hold over') return queued(undefined);
+      if ('result' in first) return ensured(first.result, leader);
+      const { creation } = first;
+      const leftMs = holdMs - (Date.now() - arrivedAt);
+      if (creation.expectedStartMs(leftMs) > leftMs) return queued(creation);
       // The windows said "soon", but the line may still move slower (store, connections): a user whose
       // create has not left the line when the hold is over is answered `queued` all the same.
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const holdOver = new Promise<'hold over'>((resolve) => {
-        timer = setTimeout(
-          () => resolve('hold over'),
-          Math.max(0, holdMs - (Date.now() - arrivedAt)),
-        );
-      });
-      const waited = await Promise.race([entry.done, holdOver]).finally(() => clearTimeout(timer));
+      const waited = await Promise.race([entry.done, holdOver]);
       if (waited !== 'hold over') return ensured(waited, leader);
       if (creation.sent()) return ensured(await entry.done, leader);
+      return queued(creation);
+    } finally {
+      clearTimeout(timer);
     }
+  }
+
+  function queued(creation: SubmittedCreation | undefined): EnsureAccountResult {
     return {
       account: undefined,
       outcome: 'queued',
       created: false,
-      retryAfterSeconds: clampSeconds(creation.expectedStartMs(holdMs) || 1000),
+      retryAfterSeconds: clampSeconds(creation?.expectedStartMs(0) || 1000),
     };
   }
 
