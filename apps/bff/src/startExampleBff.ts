@@ -18,6 +18,9 @@ export interface RunningExampleBff {
   close(): Promise<void>;
 }
 
+/** Pending connections the kernel may queue for us (see the listen call). */
+const listenBacklog = 4096;
+
 /** How long in-flight requests may take to finish on shutdown before their connections are cut. */
 export const shutdownGraceMs = 10_000;
 
@@ -36,7 +39,10 @@ export async function startExampleBff(
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(config.port, config.hostname, () => {
+      // A day-one herd opens thousands of connections at once; Node's default backlog (511) drops the
+      // rest's SYNs, and their retransmits (1 s, 2 s, 4 s, ...) held requests for 30 s before the BFF ever
+      // saw them. The kernel caps this at net.core.somaxconn.
+      server.listen(config.port, config.hostname, listenBacklog, () => {
         server.off('error', reject);
         resolve();
       });

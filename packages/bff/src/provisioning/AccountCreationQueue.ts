@@ -149,13 +149,15 @@ export class AccountCreationQueue {
     const { creationSlots } = this.#options.platform;
     while (this.waiting > 0 && this.#inFlight.size < this.#options.maxConcurrent) {
       const waiting = this.waiting;
-      if (waiting >= 2 && creationSlots.tryTakeBatch()) {
-        this.#dispatch(this.#take(Math.min(maxBatchSize, waiting)), 'batch');
+      // Batch calls are the scarce budget (90 a minute against 750 singles) and carry 50 accounts each,
+      // so a batch goes out full, or when the singles of this window are spent; a herd arriving over a
+      // few seconds otherwise burns the batch window on batches of two or three.
+      if (waiting >= maxBatchSize && creationSlots.tryTakeBatch()) {
+        this.#dispatch(this.#take(maxBatchSize), 'batch');
       } else if (creationSlots.tryTakeSingle()) {
         this.#dispatch(this.#take(1), 'single');
       } else if (creationSlots.tryTakeBatch()) {
-        // Single creates spent for this window: a batch of one still beats waiting for them.
-        this.#dispatch(this.#take(1), 'batch');
+        this.#dispatch(this.#take(Math.min(maxBatchSize, waiting)), 'batch');
       } else {
         this.#wakeAfter(creationSlots.nextFreeInMs());
         return;

@@ -44,14 +44,16 @@ describe.each(storeKinds)('batched creation on %s', (kind: StoreKind) => {
     };
 
     it('provisions 600 users arriving at once in batches of at most 50, one account each', async () => {
-      const h = await start();
+      // Ten single creates in the window, so everyone after them goes out in batches.
+      const h = await start({ platform: { rateLimits: { accountCreatesPerMinute: 10 } } });
       const herd = users(600);
       const results = await Promise.all(herd.map((user) => h.provisioner.ensureAccount(user)));
       expect(h.sim.stats().accounts).toBe(600);
       expect(await h.rows()).toBe(600);
       expect(new Set(results.map((r) => r.account.accountId)).size).toBe(600);
       expect(results.every((r) => r.outcome === 'created')).toBe(true);
-      // 600 users in 12+ batches (a handful went out alone first), far from 600 single creates.
+      // At most 10 alone, the other 590 or more in batches of at most 50: 12 or more batches.
+      expect(h.createCalls()).toBeLessThanOrEqual(10);
       expect(h.batchCalls()).toBeGreaterThanOrEqual(12);
       expect(h.createCalls() + h.batchCalls()).toBeLessThan(40);
     });
@@ -131,11 +133,11 @@ describe.each(storeKinds)('batched creation on %s', (kind: StoreKind) => {
 
     it('repairs a batch whose answer was lost on the users’ next ensure, without second accounts', async () => {
       const h = await start({
-        platform: { maxRetries: 0 },
+        platform: { maxRetries: 0, rateLimits: { accountCreatesPerMinute: 1 } },
         provisioner: { maxConcurrentCreations: 1 },
       });
-      // One create at a time and a slow platform: while the first user's create runs, the herd lines up
-      // and goes out as one batch. Every answer that created something is lost.
+      // One create at a time, one single create per window and a slow platform: while the first user's
+      // create runs, the herd lines up and goes out as one batch. Every answer that created something is lost.
       h.sim.setFaults({ latencyMs: 200, dropAfterCreate: true });
       const herd = ['blocker', ...users(20)];
       const first = h.provisioner.ensureAccount('blocker');
@@ -156,14 +158,24 @@ describe.each(storeKinds)('batched creation on %s', (kind: StoreKind) => {
     });
 
     it('repairs a lost batch answer within the same ensures when retries are allowed', async () => {
-      const h = await start({ provisioner: { maxConcurrentCreations: 1 } });
-      h.sim.setFaults({ latencyMs: 200, dropAfterCreate: true });
+      // The platform commits the first batch, then its answer is lost (the connection drops).
+      let batches = 0;
+      const h = await start({
+        platform: { rateLimits: { accountCreatesPerMinute: 1 } },
+        provisioner: { maxConcurrentCreations: 1 },
+        wrapFetch: onBatch(async (request, next) => {
+          const response = await next(request);
+          if (++batches === 1) throw new TypeError('fetch failed');
+          return response;
+        }),
+      });
+      h.sim.setFaults({ latencyMs: 200 });
       const first = h.provisioner.ensureAccount('blocker');
       await new Promise((resolve) => setTimeout(resolve, 50));
       const herd = users(20).map((user) => h.provisioner.ensureAccount(user));
-      // The resend of the lost batch is answered 422 duplicate per item (the fault drops only answers
-      // that created something), each repaired through the scoped token.
-      const results = await Promise.all([first, ...herd]);
+      // The resend is answered 422 duplicate per item, each repaired through the scoped token.
+      const results = await Promise.all(herd);
+      expect((await first).outcome).toBe('created');
       expect(results.every((r) => r.outcome === 'repaired')).toBe(true);
       expect(h.batchCalls()).toBe(2);
       expect(h.sim.stats().accounts).toBe(21);
@@ -171,11 +183,21 @@ describe.each(storeKinds)('batched creation on %s', (kind: StoreKind) => {
     });
 
     it('falls back to single creates when the platform has no /batch, and says so once', async () => {
-      const h = await start({
-        wrapFetch: onBatch(async () =>
-          Response.json({ message: 'No such resource: POST /v0/batch.' }, { status: 404 }),
-        ),
+      // The first creates are held until the herd has lined up, so a full batch is tried.
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
       });
+      const h = await start({
+        wrapFetch: (next) => async (request) => {
+          const { pathname } = new URL(request.url);
+          if (pathname === '/v0/batch')
+            return Response.json({ message: 'No such resource: POST /v0/batch.' }, { status: 404 });
+          if (pathname === '/v0/accounts') await gate;
+          return next(request);
+        },
+      });
+      setTimeout(release, 1_000);
       const herd = users(80);
       const results = await Promise.all(herd.map((user) => h.provisioner.ensureAccount(user)));
       expect(results.every((r) => r.outcome === 'created')).toBe(true);
