@@ -93,6 +93,11 @@ export class AccountCreationQueue {
     return this.#line.length - this.#head;
   }
 
+  /** Milliseconds a user joining the line now would wait for its create to start. */
+  expectedWaitMs(): number {
+    return this.#estimateMs(this.waiting, 0);
+  }
+
   /** Puts one user in line; throws `KnewtonUnavailableError` (Retry-After) when the line is full or closed. */
   submit(job: CreationJob): SubmittedCreation {
     if (this.#closed) return this.#submitWhileStopping(job);

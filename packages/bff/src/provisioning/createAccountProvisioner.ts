@@ -219,7 +219,10 @@ export async function createAccountProvisioner(
       account: undefined,
       outcome: 'queued',
       created: false,
-      retryAfterSeconds: clampSeconds(creation?.expectedStartMs(0) || 1000),
+      // Not yet in line (the store was slow to answer the lookup): as long as a newcomer would wait.
+      retryAfterSeconds: clampSeconds(
+        (creation ? creation.expectedStartMs(0) : queue.expectedWaitMs()) || 1000,
+      ),
     };
   }
 
