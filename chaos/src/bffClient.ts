@@ -1,4 +1,8 @@
-import { parseAccountResponse, parseErrorBody } from '@knewton-kit/contract';
+import {
+  parseAccountQueuedResponse,
+  parseAccountResponse,
+  parseErrorBody,
+} from '@knewton-kit/contract';
 import { type AnswerKey, clientTimeout, connectionLost } from './documentedAnswers.js';
 
 export interface EnsureAnswer {
@@ -71,6 +75,14 @@ export async function ensureAccount(
       key: account ? String(response.status) : `${response.status} malformed account`,
       status: response.status,
       accountId: account?.accountId,
+      latencyMs: latency(),
+    };
+  }
+  if (response.status === 202) {
+    return {
+      key: parseAccountQueuedResponse(body) ? '202 queued' : '202 malformed body',
+      status: response.status,
+      accountId: undefined,
       latencyMs: latency(),
     };
   }

@@ -2,6 +2,8 @@
 const documented = new Set([
   '200',
   '201',
+  // Queued behind the platform's rate limits (DESIGN.md): the kit asks again after Retry-After.
+  '202 queued',
   '429 rate_limited',
   '503 knewton_unavailable',
   '503 store_unavailable',

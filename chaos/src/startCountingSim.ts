@@ -17,7 +17,7 @@ export interface PlatformTally {
 
 export interface CountingSimOptions {
   /**
-   * Holds each successful `POST /v0/accounts` answer this long after the platform committed the account,
+   * Holds each successful `POST /v0/accounts` (and `POST /v0/batch`) answer this long after the platform committed the account,
    * widening the window in which a BFF crash leaves an account on the platform and no row in its store.
    * @default 0
    */
@@ -86,7 +86,12 @@ export async function startCountingSim(options: CountingSimOptions = {}): Promis
           tally.provokedBy.set(limit, (tally.provokedBy.get(limit) ?? 0) + 1);
         }
       }
-      if (holdMs > 0 && route === 'POST /v0/accounts' && response.status === 201) {
+      // Batches too: a kill aimed at a held batch answer lands with up to 50 accounts on the platform and
+      // none of their rows written yet.
+      const committedCreate =
+        (route === 'POST /v0/accounts' && response.status === 201) ||
+        (route === 'POST /v0/batch' && (response.status === 200 || response.status === 207));
+      if (holdMs > 0 && committedCreate) {
         const held = { label: request.headers.get('request-label') ?? '', since: Date.now() };
         heldCreates.add(held);
         await new Promise((resolve) => setTimeout(resolve, holdMs));

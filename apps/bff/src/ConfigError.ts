@@ -25,6 +25,11 @@ export class ConfigError extends Error {
     this.variable = variable;
   }
 
+  /** What a command prints: one `Configuration error: …` line per problem. */
+  lines(): string[] {
+    return this.problems.map((problem) => `Configuration error: ${problem.message}`);
+  }
+
   /** One error carrying all of `problems` (at least one). */
   static of(problems: readonly [ConfigProblem, ...ConfigProblem[]]): ConfigError {
     const [first, ...more] = problems;

@@ -5,7 +5,7 @@
 import { ConfigError } from './ConfigError.js';
 import { parseConfig } from './config.js';
 import { createExampleLogger } from './createExampleLogger.js';
-import { startExampleBff } from './startExampleBff.js';
+import { shutdownGraceMs, startExampleBff } from './startExampleBff.js';
 
 function fail(lines: readonly string[]): never {
   process.stderr.write(lines.map((line) => `${line}\n`).join(''));
@@ -13,14 +13,11 @@ function fail(lines: readonly string[]): never {
 }
 
 /** One line per problem: an operator fixes every missing variable in one go. */
-const configurationLines = (error: ConfigError) =>
-  error.problems.map((problem) => `Configuration error: ${problem.message}`);
-
 let config: ReturnType<typeof parseConfig>;
 try {
   config = parseConfig(process.env);
 } catch (error) {
-  if (error instanceof ConfigError) fail(configurationLines(error));
+  if (error instanceof ConfigError) fail(error.lines());
   throw error;
 }
 
@@ -34,7 +31,7 @@ try {
     ownsProcess: true,
   });
 } catch (error) {
-  if (error instanceof ConfigError) fail(configurationLines(error));
+  if (error instanceof ConfigError) fail(error.lines());
   const { name, message } = error as Error;
   fail([`Start-up failed: ${name}: ${message}`]);
 }
@@ -50,7 +47,14 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.exit(1);
     }
     stopping = true;
-    say(`${signal}: finishing in-flight requests, then closing the store.`);
+    say(
+      `${signal}: answering queued users, giving in-flight platform calls ${shutdownGraceMs / 1000} s, then closing the store.`,
+    );
+    // Last resort, should a store or socket never settle: the promise is grace + 1 s, whatever happens.
+    setTimeout(() => {
+      process.stderr.write('Shutdown did not finish within the grace period; exiting.\n');
+      process.exit(1);
+    }, shutdownGraceMs + 900).unref();
     running.close().then(
       () => {
         say('Stopped.');

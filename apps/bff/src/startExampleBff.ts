@@ -11,8 +11,10 @@ export interface RunningExampleBff {
   port: number;
   example: ExampleBff;
   /**
-   * Graceful stop: refuses new connections, lets in-flight requests finish, then closes the provisioner,
-   * the store and the simulator. Idempotent.
+   * Bounded stop (within `shutdownGraceMs` plus a moment): refuses new connections; users queued for the
+   * platform's rate limits are answered 503 with `Retry-After` at once; platform calls in flight get the
+   * grace period, then are cut short (their requests answered 503, nothing half written); then the store
+   * and the simulator close. Idempotent.
    */
   close(): Promise<void>;
 }
@@ -26,6 +28,9 @@ export interface StartExampleBffOptions extends ExampleBffOptions {
    */
   ownsProcess?: boolean;
 }
+
+/** Pending connections the kernel may queue for us (see the listen call). */
+const listenBacklog = 4096;
 
 /** How long in-flight requests may take to finish on shutdown before their connections are cut. */
 export const shutdownGraceMs = 10_000;
@@ -51,7 +56,10 @@ export async function startExampleBff(
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(config.port, config.hostname, () => {
+      // A day-one herd opens thousands of connections at once; Node's default backlog (511) drops the
+      // rest's SYNs, and their retransmits (1 s, 2 s, 4 s, ...) held requests for 30 s before the BFF ever
+      // saw them. The kernel caps this at net.core.somaxconn.
+      server.listen(config.port, config.hostname, listenBacklog, () => {
         server.off('error', reject);
         resolve();
       });
@@ -75,7 +83,9 @@ export async function startExampleBff(
     example,
     close() {
       closing ??= (async () => {
-        await new Promise<void>((resolve) => {
+        // Started together with the server's close: queued users must not wait for the grace period.
+        const provisioningStopped = example.bff.close({ graceMs: shutdownGraceMs });
+        const serverClosed = new Promise<void>((resolve) => {
           // close() stops accepting; sockets still busy with a request are left to finish. Keep-alive
           // sockets that fall idle afterwards are dropped as they do, and a stuck client is cut off
           // after the grace period so shutdown always ends.
@@ -88,6 +98,7 @@ export async function startExampleBff(
           const deadline = setTimeout(() => server.closeAllConnections(), shutdownGraceMs);
           server.closeIdleConnections();
         });
+        await Promise.all([serverClosed, provisioningStopped]);
         await example.close();
       })();
       return closing;

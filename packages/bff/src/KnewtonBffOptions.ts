@@ -6,7 +6,7 @@ import type {
   ExternalIdOptions,
   PlatformOptions,
 } from './provisioning/AccountProvisionerOptions.js';
-import type { AccountProvisioner } from './provisioning/types.js';
+import type { AccountProvisioner, CloseOptions } from './provisioning/types.js';
 import type { AccountStore } from './store/AccountStore.js';
 
 export interface KnewtonBffLimits {
@@ -17,6 +17,12 @@ export interface KnewtonBffLimits {
    * over it, 429 `rate_limited` with `Retry-After`. @default { requests: 30, windowMs: 10000 }
    */
   rateLimit?: RateLimitOptions | false;
+  /**
+   * Users that may wait at once for the platform's rate limits; beyond it `PUT /account` answers 503
+   * `knewton_unavailable` with `Retry-After` (nothing is lost: the next `PUT` queues again). Only used when
+   * the BFF creates its provisioner. @default 20000
+   */
+  maxQueuedCreations?: number;
 }
 
 export interface KnewtonBffOptions {
@@ -61,6 +67,10 @@ export interface KnewtonBff {
   fetch(request: Request, env?: unknown): Promise<Response>;
   /** The provisioner behind the routes, for eager creation in your own server code. */
   provisioner: AccountProvisioner;
-  /** Closes the provisioner (and its store) if this BFF created it; a provisioner you passed in stays open. */
-  close(): Promise<void>;
+  /**
+   * Closes the provisioner (and its store) if this BFF created it; a provisioner you passed in stays open.
+   * Users still queued for the platform's rate limits are answered at once (503, `Retry-After`); creates in
+   * flight get `graceMs` (default 10 s) to finish, then are cut short with nothing half written.
+   */
+  close(options?: CloseOptions): Promise<void>;
 }

@@ -46,6 +46,9 @@ export async function createKnewtonBff(options: KnewtonBffOptions): Promise<Knew
         store: resolved.store as NonNullable<typeof resolved.store>,
         externalIds: resolved.externalIds as NonNullable<typeof resolved.externalIds>,
         logger: resolved.logger,
+        ...(options.limits?.maxQueuedCreations === undefined
+          ? {}
+          : { maxQueuedCreations: options.limits.maxQueuedCreations }),
       })),
     telemetry,
   );
@@ -78,11 +81,11 @@ export async function createKnewtonBff(options: KnewtonBffOptions): Promise<Knew
     // `env` is only read as @hono/node-server's bindings, defensively (any host may pass anything).
     fetch: async (request, env) => router.app.fetch(request, env as NodeServerBindings | undefined),
     provisioner,
-    close() {
+    close(closeOptions) {
       // The delivery loop first: it uses the store the provisioner closes.
       closed ??= (async () => {
         await learning?.delivery.close();
-        if (ownsProvisioner) await provisioner.close();
+        if (ownsProvisioner) await provisioner.close(closeOptions);
       })();
       return closed;
     },

@@ -41,18 +41,32 @@ export type { KnewtonLearningOptions } from './learning/KnewtonLearningOptions.j
 export type { LogFn, Logger, LogLevel } from './logger.js';
 export { silentLogger } from './logger.js';
 export { logRedactPaths } from './logRedactPaths.js';
+export type { PlatformRateLimits } from './platform/createPlatformClient.js';
 export type {
   AccountProvisionerOptions,
   ExternalIdOptions,
   PlatformOptions,
 } from './provisioning/AccountProvisionerOptions.js';
+export type {
+  BackfillOptions,
+  BackfillProblem,
+  BackfillProgress,
+  BackfillSummary,
+} from './provisioning/backfillAccounts.js';
+// Bulk eager creation for an existing user base (what `pnpm backfill` runs).
+export { backfillAccounts } from './provisioning/backfillAccounts.js';
 // Provisioning, for eager creation in a host's own server code.
 export { createAccountProvisioner } from './provisioning/createAccountProvisioner.js';
 export type {
   AccountProvisioner,
+  CloseOptions,
+  EnsureAccountContext,
   EnsureAccountResult,
+  EnsuredAccount,
+  EnsureOutcome,
   ProvisionedAccount,
   ProvisioningContext,
+  QueuedEnsure,
 } from './provisioning/types.js';
 export type { AccountRow, AccountStore } from './store/AccountStore.js';
 export type { PgliteStoreOptions } from './store/createPgliteStore.js';

@@ -10,6 +10,7 @@ import { validateKnewtonBffOptions } from './validateKnewtonBffOptions.js';
 const store = {
   findByAppUserId() {},
   withUserLock() {},
+  withFreeUserLocks() {},
   ping() {},
   close() {},
 } as unknown as AccountStore;

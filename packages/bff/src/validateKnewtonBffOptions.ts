@@ -73,7 +73,9 @@ export function validateKnewtonBffOptions(options: unknown): ResolvedKnewtonBffO
         '`platform` ({ baseUrl, apiKey, apiSecret, systemExternalUserId }) is required without `provisioner`.',
       );
     }
-    if (!hasMethods(store, ['findByAppUserId', 'withUserLock', 'ping', 'close'])) {
+    if (
+      !hasMethods(store, ['findByAppUserId', 'withUserLock', 'withFreeUserLocks', 'ping', 'close'])
+    ) {
       fail('`store` must come from createPgliteStore() or createPostgresStore().');
     }
     if (!isObject(externalIds)) {

@@ -1,5 +1,7 @@
 export type { AccountResponse } from './account.js';
 export { parseAccountResponse } from './account.js';
+export type { AccountQueuedResponse } from './accountQueued.js';
+export { parseAccountQueuedResponse } from './accountQueued.js';
 export type { ErrorBody } from './errorBody.js';
 export { parseErrorBody } from './errorBody.js';
 export type { ErrorCode } from './errorCodes.js';

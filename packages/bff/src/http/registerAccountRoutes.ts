@@ -1,4 +1,4 @@
-import { type AccountResponse, bffPaths } from '@knewton-kit/contract';
+import { type AccountQueuedResponse, type AccountResponse, bffPaths } from '@knewton-kit/contract';
 import type { Context } from 'hono';
 import type { AccountProvisioner, ProvisionedAccount } from '../provisioning/types.js';
 import { ApiError } from './ApiError.js';
@@ -17,8 +17,15 @@ export interface AccountRoutesOptions {
 }
 
 /**
+ * Longest a `PUT` waits for its create to start before answering `202 queued` (DESIGN.md: no browser
+ * request held longer than about 5 s beyond the platform's own latency; the rest is left for that latency).
+ */
+const createHoldMs = 4_000;
+
+/**
  * `GET /account` reads the signed-in user's account (404 `account_not_found`, never creates);
- * `PUT /account` ensures it (201 when created by this call, 200 when it existed).
+ * `PUT /account` ensures it (201 when created by this call, 200 when it existed, 202 `queued` with
+ * `Retry-After` when the platform's rate limits would hold the request longer than about 5 s).
  */
 export function registerAccountRoutes(router: BffRouter, options: AccountRoutesOptions): void {
   const { provisioner, authenticate, rateLimiter } = options;
@@ -46,10 +53,17 @@ export function registerAccountRoutes(router: BffRouter, options: AccountRoutesO
     async PUT(c) {
       refuseBodyFields(readJsonBody(c));
       const appUserId = await signedInUser(c);
-      const { account, created } = await provisioner.ensureAccount(appUserId, {
+      const result = await provisioner.ensureAccount(appUserId, {
         requestId: c.get('requestId'),
+        holdMs: createHoldMs,
       });
-      return respondJson(c, toAccountResponse(account), created ? 201 : 200);
+      if (result.outcome === 'queued') {
+        // Not held behind the platform's rate limits: the create goes on, the client asks again.
+        return respondJson(c, { status: 'queued' } satisfies AccountQueuedResponse, 202, {
+          'retry-after': String(result.retryAfterSeconds),
+        });
+      }
+      return respondJson(c, toAccountResponse(result.account), result.created ? 201 : 200);
     },
   });
 }

@@ -23,6 +23,21 @@ export interface PlatformClientOptions {
   fetch?: PlatformFetch;
   /** @default silentLogger */
   logger?: Logger;
+  /**
+   * The per-token limits the client paces account creation to. Change them only if your agreement with
+   * Knewton says otherwise; `timeScale` divides the minute (60 applies the per-minute limits per second),
+   * to match the simulator's `rateLimitScale` in tests. @default { accountCreatesPerMinute: 750, batchCallsPerMinute: 90, timeScale: 1 }
+   */
+  rateLimits?: PlatformRateLimits;
+}
+
+export interface PlatformRateLimits {
+  /** `POST /v0/accounts` per token per minute. @default 750 */
+  accountCreatesPerMinute?: number;
+  /** `POST /v0/batch` per token per minute; 0 never batches. @default 90 */
+  batchCallsPerMinute?: number;
+  /** @default 1 */
+  timeScale?: number;
 }
 
 /** What the client needs of `fetch`; both `globalThis.fetch` and the simulator's `sim.fetch` fit. */
@@ -35,10 +50,59 @@ export interface PlatformCallContext {
 
 export type CreateAccountOutcome = { kind: 'created'; accountId: string } | { kind: 'duplicate' };
 
+/** One item's answer in `POST /v0/batch`: created, a 422 duplicate (repair it), or refused for a reason. */
+export type BatchItemOutcome =
+  | CreateAccountOutcome
+  | { kind: 'refused'; status: number; message: string };
+
+/** Per-call options of the account creates. */
+export interface CreateCallOptions {
+  /** The caller already took this call's first pacing slot (see `PlatformClient.creationSlots`). */
+  slotReserved?: boolean;
+}
+
+/**
+ * The pacing windows of the two create endpoints, for a scheduler that chooses between them: take a slot
+ * without waiting, or ask how many starts the next seconds allow.
+ */
+export interface CreationSlots {
+  /** `false` once the platform refused `/batch` (404/405/410): creates go one at a time from then on. */
+  readonly batchAvailable: boolean;
+  tryTakeSingle(): boolean;
+  tryTakeBatch(): boolean;
+  /** Accounts the two windows can start within `horizonMs` (single creates + 50 per batch). */
+  accountsStartableWithin(horizonMs: number): number;
+  /** Milliseconds until either window has a free slot. */
+  nextFreeInMs(): number;
+  /** The ceiling: accounts a minute the two windows allow together. */
+  accountsPerMinute(): number;
+}
+
 /** The few platform calls provisioning needs, with auth, pacing, retries and timeouts built in. */
 export interface PlatformClient {
   /** `POST /v0/accounts`; a 422 duplicate is an outcome, not an error (the caller repairs it). */
-  createAccount(externalId: string, context?: PlatformCallContext): Promise<CreateAccountOutcome>;
+  createAccount(
+    externalId: string,
+    context?: PlatformCallContext,
+    options?: CreateCallOptions,
+  ): Promise<CreateAccountOutcome>;
+  /**
+   * `POST /v0/batch` with one account create per external id (at most 50), answered per item in order.
+   * Throws `BatchUnavailableError` when the platform does not offer `/batch` (then `creationSlots
+   * .batchAvailable` turns false and the fact is logged once), `KnewtonUnavailableError` otherwise.
+   */
+  createAccounts(
+    externalIds: readonly string[],
+    context?: PlatformCallContext,
+    options?: CreateCallOptions,
+  ): Promise<BatchItemOutcome[]>;
+  /** The create endpoints' pacing windows. */
+  readonly creationSlots: CreationSlots;
+  /**
+   * Cuts every platform call still running (and every pacing or backoff wait) short: they reject with
+   * `KnewtonUnavailableError`. For a bounded shutdown; the client is unusable afterwards.
+   */
+  abort(): void;
   /** The account id of an existing external id, via a token request with `scope=<externalId>`; `undefined` if none. */
   findAccountIdByExternalId(
     externalId: string,
@@ -62,19 +126,29 @@ interface TokenAnswer {
 
 /** Documented per-token limit for `POST /accounts` (per minute) and per-IP limit for token requests (per second). */
 const accountCreatesPerMinute = 750;
+/** Documented per-token limit for `POST /batch` (per minute) and its size. */
+const batchCallsPerMinute = 90;
+export const maxBatchSize = 50;
 const tokenRequestsPerSecond = 100;
 /**
  * We pace by when a request leaves; the platform counts when it arrives. Two requests one window apart
  * here can land in one window there when the first is delayed more than the second (the chaos soak saw
  * 38 such 429s without this), so our windows are this much longer than the documented ones.
  */
-const pacingSlackMs = { accountCreates: 2_000, tokenRequests: 100 };
+const pacingSlackMs = { accountCreates: 2_000, batches: 2_000, tokenRequests: 100 };
+
+/** The platform has no `POST /v0/batch` (it answered 404, 405 or 410): create accounts one at a time. */
+export class BatchUnavailableError extends KnewtonUnavailableError {
+  /** Marks it apart from other unavailability: nothing was created, send the items one at a time. */
+  readonly batchUnavailable = true as const;
+}
 
 export function validatePlatformOptions(
   options: PlatformClientOptions,
   prefix = '',
-): Required<Omit<PlatformClientOptions, 'fetch' | 'logger'>> & {
+): Required<Omit<PlatformClientOptions, 'fetch' | 'logger' | 'rateLimits'>> & {
   fetch: PlatformFetch | undefined;
+  rateLimits: Required<PlatformRateLimits>;
 } {
   if (typeof options !== 'object' || options === null)
     throw new TypeError(`\`${prefix || 'options'}\` must be an object`);
@@ -89,7 +163,21 @@ export function validatePlatformOptions(
     maxRateLimitRetries = 5,
     retryBaseDelayMs = 100,
     fetch: fetchImpl,
+    rateLimits = {},
   } = options;
+  if (typeof rateLimits !== 'object' || rateLimits === null)
+    throw new TypeError(`${name('rateLimits')} must be an object`);
+  const {
+    accountCreatesPerMinute: creates = accountCreatesPerMinute,
+    batchCallsPerMinute: batches = batchCallsPerMinute,
+    timeScale = 1,
+  } = rateLimits;
+  if (!Number.isInteger(creates) || creates < 1)
+    throw new TypeError(`${name('rateLimits.accountCreatesPerMinute')} must be a positive integer`);
+  if (!Number.isInteger(batches) || batches < 0)
+    throw new TypeError(`${name('rateLimits.batchCallsPerMinute')} must be a non-negative integer`);
+  if (typeof timeScale !== 'number' || !(timeScale >= 1 && timeScale <= 1000))
+    throw new TypeError(`${name('rateLimits.timeScale')} must be a number from 1 to 1000`);
   let parsed: URL | undefined;
   try {
     parsed = typeof baseUrl === 'string' ? new URL(baseUrl) : undefined;
@@ -137,6 +225,7 @@ export function validatePlatformOptions(
     maxRateLimitRetries,
     retryBaseDelayMs,
     fetch: fetchImpl,
+    rateLimits: { accountCreatesPerMinute: creates, batchCallsPerMinute: batches, timeScale },
   };
 }
 
@@ -148,11 +237,14 @@ export function validatePlatformOptions(
 export function createPlatformClient(options: PlatformClientOptions): PlatformClient {
   const config = validatePlatformOptions(options);
   const logger = options.logger ?? silentLogger;
+  const aborter = new AbortController();
+  const { signal } = aborter;
   const http: KyInstance = ky.create({
     prefixUrl: `${config.baseUrl}/v0`,
     timeout: config.timeoutMs,
     retry: 0,
     throwHttpErrors: false,
+    signal,
     // ky always calls `fetch` with a Request as the first argument.
     ...(config.fetch
       ? {
@@ -164,10 +256,16 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
       : {}),
   });
   const basicAuth = `Basic ${Buffer.from(`${config.apiKey}:${config.apiSecret}`, 'utf8').toString('base64')}`;
+  const { rateLimits } = config;
   const createPacer = new SlidingWindowPacer(
-    accountCreatesPerMinute,
-    60_000 + pacingSlackMs.accountCreates,
+    rateLimits.accountCreatesPerMinute,
+    (60_000 + pacingSlackMs.accountCreates) / rateLimits.timeScale,
   );
+  const batchPacer = new SlidingWindowPacer(
+    rateLimits.batchCallsPerMinute,
+    (60_000 + pacingSlackMs.batches) / rateLimits.timeScale,
+  );
+  let batchAvailable = rateLimits.batchCallsPerMinute > 0;
   const tokenPacer = new SlidingWindowPacer(
     tokenRequestsPerSecond,
     1_000 + pacingSlackMs.tokenRequests,
@@ -188,17 +286,25 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
     pacer: SlidingWindowPacer,
     auth: boolean,
     attempt: Attempt,
+    slotReserved = false,
   ): Promise<Response> {
     let failures = 0;
     let rateLimited = 0;
     let refreshed = false;
+    let reserved = slotReserved;
     for (;;) {
+      throwIfAborted(what);
       const token = auth ? (await systemToken()).accessToken : undefined;
-      await pacer.take();
+      // The caller's reserved slot covers the first attempt only (counted from now, when it leaves);
+      // every resend takes its own.
+      if (reserved) pacer.renew();
+      else await pacer.take(signal).catch(() => throwIfAborted(what));
+      reserved = false;
       let response: Response;
       try {
         response = await attempt(token);
       } catch (error) {
+        throwIfAborted(what, error);
         const reason =
           error instanceof TimeoutError
             ? `timed out after ${config.timeoutMs} ms`
@@ -211,7 +317,7 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
         }
         failures++;
         logger.warn({ call: what, reason, attempt: failures }, 'knewton request failed, retrying');
-        await sleep(backoffDelayMs(failures, config.retryBaseDelayMs, capDelayMs));
+        await sleep(backoffDelayMs(failures, config.retryBaseDelayMs, capDelayMs), signal);
         continue;
       }
       const { status } = response;
@@ -241,7 +347,7 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
         }
         rateLimited++;
         logger.warn({ call: what, waitMs, attempt: rateLimited }, 'knewton rate limited, waiting');
-        await sleep(waitMs);
+        await sleep(waitMs, signal);
         continue;
       }
       if (status >= 500) {
@@ -254,11 +360,20 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
         }
         failures++;
         logger.warn({ call: what, status, attempt: failures }, 'knewton server error, retrying');
-        await sleep(backoffDelayMs(failures, config.retryBaseDelayMs, capDelayMs));
+        await sleep(backoffDelayMs(failures, config.retryBaseDelayMs, capDelayMs), signal);
         continue;
       }
       return response;
     }
+  }
+
+  /** After `abort()`: every call ends with the same clear error, the HTTP layer answers 503. */
+  function throwIfAborted(what: string, cause?: unknown): void {
+    if (!signal.aborted) return;
+    throw new KnewtonUnavailableError(`Knewton ${what} cut short: the BFF is shutting down`, {
+      cause,
+      retryAfterSeconds: 5,
+    });
   }
 
   function labelHeaders(context: PlatformCallContext | undefined): Record<string, string> {
@@ -336,14 +451,39 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
     return tokenInFlight;
   }
 
+  const slots: CreationSlots = {
+    get batchAvailable() {
+      return batchAvailable;
+    },
+    accountsPerMinute: () =>
+      (rateLimits.accountCreatesPerMinute +
+        (batchAvailable ? rateLimits.batchCallsPerMinute * maxBatchSize : 0)) *
+      rateLimits.timeScale,
+    tryTakeSingle: () => createPacer.tryTake(),
+    tryTakeBatch: () => batchAvailable && batchPacer.tryTake(),
+    accountsStartableWithin: (horizonMs) =>
+      createPacer.freeWithin(horizonMs) +
+      (batchAvailable ? batchPacer.freeWithin(horizonMs) * maxBatchSize : 0),
+    nextFreeInMs: () =>
+      Math.min(
+        createPacer.nextFreeInMs(),
+        batchAvailable ? batchPacer.nextFreeInMs() : Number.POSITIVE_INFINITY,
+      ),
+  };
+
   return {
-    async createAccount(externalId, context) {
+    async createAccount(externalId, context, callOptions) {
       const what = 'POST /v0/accounts';
-      const response = await send(what, createPacer, true, (token) =>
-        http.post('accounts', {
-          headers: { authorization: `Bearer ${token}`, ...labelHeaders(context) },
-          json: { external_user_id: externalId },
-        }),
+      const response = await send(
+        what,
+        createPacer,
+        true,
+        (token) =>
+          http.post('accounts', {
+            headers: { authorization: `Bearer ${token}`, ...labelHeaders(context) },
+            json: { external_user_id: externalId },
+          }),
+        callOptions?.slotReserved,
       );
       if (response.status === 422) {
         const body = await readJson(response, what).catch(() => ({}) as Record<string, unknown>);
@@ -372,6 +512,79 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
       return { kind: 'created', accountId };
     },
 
+    async createAccounts(externalIds, context, callOptions) {
+      const what = 'POST /v0/batch';
+      if (externalIds.length === 0 || externalIds.length > maxBatchSize) {
+        throw new RangeError(`A batch holds 1 to ${maxBatchSize} accounts`);
+      }
+      if (!batchAvailable) {
+        throw new BatchUnavailableError(`Knewton ${what} is not available`, {
+          retryAfterSeconds: 1,
+        });
+      }
+      const response = await send(
+        what,
+        batchPacer,
+        true,
+        (token) =>
+          http.post('batch', {
+            headers: { authorization: `Bearer ${token}`, ...labelHeaders(context) },
+            json: {
+              requests: externalIds.map((externalId) => ({
+                method: 'post',
+                relative_url: '/accounts',
+                body: { external_user_id: externalId },
+              })),
+            },
+          }),
+        callOptions?.slotReserved,
+      );
+      if (response.status === 404 || response.status === 405 || response.status === 410) {
+        await response.body?.cancel();
+        // Said once: every later create goes through POST /v0/accounts without asking again.
+        if (batchAvailable) {
+          batchAvailable = false;
+          logger.warn(
+            {
+              status: response.status,
+            },
+            'knewton POST /v0/batch is not available; creating accounts one at a time',
+          );
+        }
+        throw new BatchUnavailableError(`Knewton ${what} is not available (${response.status})`, {
+          status: response.status,
+          retryAfterSeconds: 1,
+        });
+      }
+      if (!response.ok) {
+        await response.body?.cancel();
+        throw new KnewtonUnavailableError(
+          `Knewton ${what} refused the request (${response.status})`,
+          {
+            status: response.status,
+            retryAfterSeconds: 30,
+          },
+        );
+      }
+      const body = await readJson(response, what);
+      const items = body.responses;
+      if (!Array.isArray(items) || items.length !== externalIds.length) {
+        // Some accounts may exist now; their users' next ensure repairs them (422 + scoped token).
+        throw new KnewtonUnavailableError(
+          `Knewton ${what} answered ${Array.isArray(items) ? items.length : 'no'} items for ${externalIds.length} requests`,
+        );
+      }
+      return items.map((item): BatchItemOutcome => readBatchItem(item));
+    },
+
+    get creationSlots(): CreationSlots {
+      return slots;
+    },
+
+    abort() {
+      aborter.abort();
+    },
+
     async findAccountIdByExternalId(externalId, context) {
       const what = 'POST /v0/oauth/token (scoped)';
       const response = await requestToken(externalId, context, what);
@@ -390,4 +603,23 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
       await systemToken();
     },
   };
+}
+
+/** One item of a batch answer: `{code, body: {account_id}}` or `{code, error_message}`. */
+function readBatchItem(item: unknown): BatchItemOutcome {
+  const {
+    code,
+    body,
+    error_message: errorMessage,
+  } = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+  const status = typeof code === 'number' ? code : 0;
+  if (status >= 200 && status < 300) {
+    const accountId = (body as Record<string, unknown> | undefined)?.account_id;
+    if (typeof accountId === 'string' && accountId !== '') return { kind: 'created', accountId };
+    return { kind: 'refused', status, message: 'the item answered without an account id' };
+  }
+  const message = typeof errorMessage === 'string' ? errorMessage : '';
+  if (status === 422 && /duplicate/i.test(message)) return { kind: 'duplicate' };
+  // The platform's message may quote the external id; it is never passed on.
+  return { kind: 'refused', status, message: `the item was refused (${status})` };
 }

@@ -26,6 +26,31 @@ describe('SlidingWindowPacer', () => {
   });
 });
 
+describe('SlidingWindowPacer reservations', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 0 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('counts a reserved slot from when the request actually leaves (renew), never earlier', () => {
+    const pacer = new SlidingWindowPacer(2, 1000);
+    expect(pacer.tryTake()).toBe(true);
+    expect(pacer.tryTake()).toBe(true);
+    expect(pacer.tryTake()).toBe(false);
+    expect(pacer.freeWithin(999)).toBe(0);
+    expect(pacer.freeWithin(1000)).toBe(2);
+    // The second reservation only leaves at 600 ms: the window frees one slot at 1000, the other at 1600.
+    vi.setSystemTime(600);
+    pacer.renew();
+    vi.setSystemTime(1000);
+    expect(pacer.tryTake()).toBe(true);
+    expect(pacer.tryTake()).toBe(false);
+    expect(pacer.nextFreeInMs()).toBe(600);
+  });
+});
+
 describe('backoffDelayMs', () => {
   it('grows exponentially up to the cap, with at least half of each step kept', () => {
     expect(backoffDelayMs(1, 100, 1000, () => 0)).toBe(50);

@@ -20,4 +20,13 @@ export interface AccountProvisionerOptions {
   closeStore?: boolean;
   /** Resolved accounts kept in memory (they never change once written); 0 turns the cache off. @default 10000 */
   cacheSize?: number;
+  /**
+   * Users that may wait at once for the platform's rate limits (the line is shared by the routes and
+   * `backfillAccounts`); beyond it an ensure fails with `KnewtonUnavailableError` (503, `Retry-After`) and
+   * nothing is lost: the user's next ensure queues again. 20,000 is about four minutes of the documented
+   * ceiling (5,250 accounts a minute) and a few megabytes of memory. @default 20000
+   */
+  maxQueuedCreations?: number;
+  /** Platform create calls (single or batch) in flight at once. @default 8 */
+  maxConcurrentCreations?: number;
 }

@@ -1,9 +1,6 @@
 import { normalizeAppUserId } from '@knewton-kit/contract';
-import { KnewtonUnavailableError, StoreUnavailableError } from '../errors.js';
-import {
-  createExternalIdMapper,
-  type ExternalIdMapping,
-} from '../externalId/createExternalIdMapper.js';
+import { StoreUnavailableError } from '../errors.js';
+import { createExternalIdMapper } from '../externalId/createExternalIdMapper.js';
 import { isLogger, silentLogger } from '../logger.js';
 import {
   createPlatformClient,
@@ -11,11 +8,19 @@ import {
   validatePlatformOptions,
 } from '../platform/createPlatformClient.js';
 import type { AccountRow, AccountStore } from '../store/AccountStore.js';
+import {
+  AccountCreationQueue,
+  type CreationResult,
+  clampSeconds,
+  type SubmittedCreation,
+} from './AccountCreationQueue.js';
 import type { AccountProvisionerOptions } from './AccountProvisionerOptions.js';
 import { ResolvedAccountCache } from './ResolvedAccountCache.js';
 import type {
   AccountProvisioner,
+  EnsureAccountContext,
   EnsureAccountResult,
+  EnsuredAccount,
   ProvisionedAccount,
   ProvisioningContext,
 } from './types.js';
@@ -31,6 +36,7 @@ function isAccountStore(store: unknown): store is AccountStore {
     candidate !== null &&
     typeof candidate.findByAppUserId === 'function' &&
     typeof candidate.withUserLock === 'function' &&
+    typeof candidate.withFreeUserLocks === 'function' &&
     typeof candidate.ping === 'function' &&
     typeof candidate.close === 'function'
   );
@@ -40,10 +46,11 @@ function isAccountStore(store: unknown): store is AccountStore {
  * The provisioning service: maps app users to Knewton accounts, creating each account exactly once.
  *
  * `ensureAccount` path: in-memory cache → one concurrent provisioning per user in this process (callers
- * arriving meanwhile share its result) → store lookup → the store's per-user lock (cross-process on
- * PostgreSQL) → re-check → `POST /v0/accounts` → write the row. A create whose answer was lost left the
- * account on the platform but no row here; the next ensure gets 422 duplicate and recovers the id with a
- * scoped token, so the platform sees at most one successful create per external id.
+ * arriving meanwhile share its result) → store lookup → external id → the creation line, which sends
+ * batches and single creates at the platform's ceiling under the users' store locks (cross-process on
+ * PostgreSQL), re-checks, creates and writes the row (see `AccountCreationQueue`). A create whose answer
+ * was lost left the account on the platform but no row here; the next ensure gets 422 duplicate and
+ * recovers the id with a scoped token, so the platform sees at most one successful create per external id.
  */
 export async function createAccountProvisioner(
   options: AccountProvisionerOptions,
@@ -56,6 +63,8 @@ export async function createAccountProvisioner(
     logger = silentLogger,
     closeStore = true,
     cacheSize = 10_000,
+    maxQueuedCreations = 20_000,
+    maxConcurrentCreations = 8,
   } = options;
   validatePlatformOptions(options.platform, 'platform');
   if (!isAccountStore(store)) {
@@ -68,10 +77,25 @@ export async function createAccountProvisioner(
   if (typeof closeStore !== 'boolean') throw new TypeError('`closeStore` must be a boolean');
   if (!Number.isInteger(cacheSize) || cacheSize < 0)
     throw new TypeError('`cacheSize` must be a non-negative integer');
+  for (const [key, value] of [
+    ['maxQueuedCreations', maxQueuedCreations],
+    ['maxConcurrentCreations', maxConcurrentCreations],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1)
+      throw new TypeError(`\`${key}\` must be a positive integer`);
+  }
   const mapExternalId = createExternalIdMapper(externalIds);
   const platform: PlatformClient = createPlatformClient({ ...options.platform, logger });
   const cache = new ResolvedAccountCache(cacheSize);
-  const provisioning = new Map<string, Promise<EnsureAccountResult>>();
+  const queue = new AccountCreationQueue({
+    platform,
+    store,
+    logger,
+    maxQueued: maxQueuedCreations,
+    maxConcurrent: maxConcurrentCreations,
+  });
+  /** Users being provisioned in this process: later callers share the first one's creation. */
+  const provisioning = new Map<string, Provisioning>();
   const inFlight = new Set<Promise<unknown>>();
   let closed = false;
 
@@ -99,65 +123,98 @@ export async function createAccountProvisioner(
     return account;
   }
 
-  /** Creates the account, or recovers the id of one whose creation answer was lost earlier. */
-  async function createOrRecover(
-    externalId: string,
-    context: ProvisioningContext | undefined,
-  ): Promise<string> {
-    const outcome = await platform.createAccount(externalId, context);
-    if (outcome.kind === 'created') {
-      logger.info(
-        {
-          accountId: outcome.accountId,
-          requestId: context?.requestId,
-        },
-        'knewton account created',
-      );
-      return outcome.accountId;
-    }
-    const accountId = await platform.findAccountIdByExternalId(externalId, context);
-    if (accountId === undefined) {
-      throw new KnewtonUnavailableError(
-        'Knewton reported a duplicate account but the scoped token found none',
-        {
-          retryAfterSeconds: 5,
-        },
-      );
-    }
-    logger.warn(
-      {
-        accountId,
-        requestId: context?.requestId,
-      },
-      'knewton account recovered after a lost create',
-    );
-    return accountId;
-  }
-
-  async function provision(
+  /** Looks, maps (a refused mapper output fails here, before any platform call or write), queues. */
+  function startProvisioning(
     appUserId: string,
     context: ProvisioningContext | undefined,
-  ): Promise<EnsureAccountResult> {
-    // On PostgreSQL the lock costs a transaction and a pooled connection, so look (and map) outside it
-    // first; PGlite's lock is an in-process mutex, so doing both inside it saves a query on the create path.
-    const lockIsCheap = store.kind === 'pglite';
-    let mapping: ExternalIdMapping | undefined;
-    if (!lockIsCheap) {
-      const existing = await lookup(appUserId);
-      if (existing) return { account: existing, created: false };
-      mapping = await mapExternalId(appUserId);
-    }
-    const result = await store.withUserLock(appUserId, async (tx) => {
-      const raced = await tx.findByAppUserId(appUserId);
-      if (raced) return { account: toAccount(raced), created: false };
-      // A refused mapper output fails here: before any platform call or write.
-      const { externalId, keyVersion } = mapping ?? (await mapExternalId(appUserId));
-      const accountId = await createOrRecover(externalId, context);
-      const row = await tx.insert({ appUserId, externalId, keyVersion, accountId });
-      return { account: toAccount(row), created: true };
+  ): Provisioning {
+    let markQueued!: (creation: SubmittedCreation) => void;
+    const queued = new Promise<SubmittedCreation>((resolve) => {
+      markQueued = resolve;
     });
-    cache.set(appUserId, result.account);
-    return result;
+    const done = (async (): Promise<CreationResult> => {
+      const existing = await lookup(appUserId);
+      if (existing) return { account: existing, outcome: 'existed' };
+      const { externalId, keyVersion } = await mapExternalId(appUserId);
+      const creation = queue.submit({ appUserId, externalId, keyVersion, context });
+      markQueued(creation);
+      const result = await creation.done;
+      cache.set(appUserId, result.account);
+      return result;
+    })();
+    // A caller that was answered `queued` no longer listens; the failure reaches the next ensure instead.
+    done.catch(() => {});
+    return { done: track(done), queued };
+  }
+
+  function ensured(result: CreationResult, leader: boolean): EnsuredAccount {
+    // Followers share the leader's outcome, but only the leader reports the creation.
+    if (!leader) return { account: result.account, outcome: 'existed', created: false };
+    return { ...result, created: result.outcome !== 'existed' };
+  }
+
+  async function ensure(
+    givenAppUserId: string,
+    context: EnsureAccountContext | undefined,
+  ): Promise<EnsureAccountResult> {
+    // One spelling per user (NFC, no lone surrogates or invisible characters), whoever calls.
+    const appUserId = normalizeAppUserId(givenAppUserId);
+    checkOpen();
+    const arrivedAt = Date.now();
+    const holdMs = context?.holdMs;
+    if (holdMs !== undefined && (!Number.isFinite(holdMs) || holdMs < 0))
+      throw new TypeError('`holdMs` must be a non-negative number of milliseconds');
+    const cached = cache.get(appUserId);
+    if (cached) return { account: cached, outcome: 'existed', created: false };
+    let entry = provisioning.get(appUserId);
+    const leader = entry === undefined;
+    if (!entry) {
+      const started = startProvisioning(appUserId, context);
+      entry = started;
+      provisioning.set(appUserId, started);
+      started.done.then(
+        () => provisioning.delete(appUserId),
+        () => provisioning.delete(appUserId),
+      );
+    }
+    if (holdMs === undefined) return ensured(await entry.done, leader);
+    // The hold counts from arrival: a busy store can delay the lookup before the user is even in line.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const holdOver = new Promise<'hold over'>((resolve) => {
+      timer = setTimeout(() => resolve('hold over'), holdMs);
+    });
+    try {
+      const first = await Promise.race([
+        entry.done.then((result) => ({ result })),
+        entry.queued.then((creation) => ({ creation })),
+        holdOver,
+      ]);
+      if (first === 'hold over') return queued(undefined);
+      if ('result' in first) return ensured(first.result, leader);
+      const { creation } = first;
+      const leftMs = holdMs - (Date.now() - arrivedAt);
+      if (creation.expectedStartMs(leftMs) > leftMs) return queued(creation);
+      // The windows said "soon", but the line may still move slower (store, connections): a user whose
+      // create has not left the line when the hold is over is answered `queued` all the same.
+      const waited = await Promise.race([entry.done, holdOver]);
+      if (waited !== 'hold over') return ensured(waited, leader);
+      if (creation.sent()) return ensured(await entry.done, leader);
+      return queued(creation);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  function queued(creation: SubmittedCreation | undefined): EnsureAccountResult {
+    return {
+      account: undefined,
+      outcome: 'queued',
+      created: false,
+      // Not yet in line (the store was slow to answer the lookup): as long as a newcomer would wait.
+      retryAfterSeconds: clampSeconds(
+        (creation ? creation.expectedStartMs(0) : queue.expectedWaitMs()) || 1000,
+      ),
+    };
   }
 
   return {
@@ -168,20 +225,7 @@ export async function createAccountProvisioner(
       return track(lookup(appUserId));
     },
 
-    async ensureAccount(givenAppUserId, context) {
-      const appUserId = normalizeAppUserId(givenAppUserId);
-      checkOpen();
-      const cached = cache.get(appUserId);
-      if (cached) return { account: cached, created: false };
-      const running = provisioning.get(appUserId);
-      // Followers share the leader's outcome, but only the leader reports `created`.
-      if (running) return running.then(({ account }) => ({ account, created: false }));
-      const leader = track(provision(appUserId, context)).finally(() =>
-        provisioning.delete(appUserId),
-      );
-      provisioning.set(appUserId, leader);
-      return leader;
-    },
+    ensureAccount: ensure as AccountProvisioner['ensureAccount'],
 
     async checkReadiness() {
       checkOpen();
@@ -189,12 +233,27 @@ export async function createAccountProvisioner(
       await platform.checkToken();
     },
 
-    async close() {
+    async close(closeOptions) {
       if (closed) return;
       closed = true;
-      // Bounded: in-flight work ends by itself (every platform call and lock wait has a timeout).
-      await Promise.allSettled([...inFlight]);
+      const graceMs = closeOptions?.graceMs ?? 10_000;
+      // Bounded: queued users are answered now, creates in flight get the grace period, then are cut.
+      queue.stopQueueing();
+      const finished = Promise.allSettled([...inFlight]);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const graceOver = new Promise<'grace over'>((resolve) => {
+        timer = setTimeout(() => resolve('grace over'), graceMs);
+      });
+      if ((await Promise.race([finished, graceOver])) === 'grace over') queue.abort();
+      clearTimeout(timer);
+      await finished;
       if (closeStore) await store.close();
     },
   };
+}
+
+interface Provisioning {
+  done: Promise<CreationResult>;
+  /** Resolves once the user is in the creation line (never, when the account existed or mapping failed). */
+  queued: Promise<SubmittedCreation>;
 }

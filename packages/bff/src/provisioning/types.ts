@@ -4,15 +4,43 @@ export interface ProvisionedAccount {
   createdAt: Date;
 }
 
-export interface EnsureAccountResult {
+/** How an ensure ended. `repaired`: created earlier, its answer lost, recovered now (counts as created). */
+export type EnsureOutcome = 'existed' | 'created' | 'repaired' | 'queued';
+
+/** An ensure that has the account. */
+export interface EnsuredAccount {
   account: ProvisionedAccount;
+  outcome: 'existed' | 'created' | 'repaired';
   /** `true` exactly once per user: for the call that wrote the mapping (a repaired lost create counts). */
   created: boolean;
 }
 
+/**
+ * An ensure that gave up waiting (only with `holdMs`): the create is still queued in the background, a
+ * later ensure or `getAccount` returns the account. Ask again after `retryAfterSeconds`.
+ */
+export interface QueuedEnsure {
+  account: undefined;
+  outcome: 'queued';
+  created: false;
+  retryAfterSeconds: number;
+}
+
+export type EnsureAccountResult = EnsuredAccount | QueuedEnsure;
+
 /** Per-call context; `requestId` travels to the platform as `request-label` and into logs. */
 export interface ProvisioningContext {
   requestId?: string;
+}
+
+/** Options of one ensure. */
+export interface EnsureAccountContext extends ProvisioningContext {
+  /**
+   * Longest the caller will wait for a create to *start* (the platform's own latency comes on top); when
+   * the rate-limit line is longer, the ensure resolves `queued` at once and the create goes on in the
+   * background. `undefined`: wait as long as it takes (scripts, eager sign-up). @default undefined
+   */
+  holdMs?: number;
 }
 
 export interface AccountProvisioner {
@@ -22,12 +50,26 @@ export interface AccountProvisioner {
     context?: ProvisioningContext,
   ): Promise<ProvisionedAccount | undefined>;
   /** The user's account, created on the platform first if needed; exactly one create per user, ever. */
-  ensureAccount(appUserId: string, context?: ProvisioningContext): Promise<EnsureAccountResult>;
+  ensureAccount(
+    appUserId: string,
+    context?: ProvisioningContext & { holdMs?: undefined },
+  ): Promise<EnsuredAccount>;
+  /** With `holdMs`: resolves `queued` instead of holding the caller behind the platform's rate limits. */
+  ensureAccount(appUserId: string, context: EnsureAccountContext): Promise<EnsureAccountResult>;
   /**
    * Resolves when the store answers and a platform token is at hand (a cached, unexpired one counts, so a
    * platform blip does not take every replica out of rotation); throws the unavailable errors otherwise.
    */
   checkReadiness(): Promise<void>;
-  /** Waits for in-flight ensures, then closes the store unless `closeStore: false`. */
-  close(): Promise<void>;
+  /**
+   * Stops: new ensures are refused, users still queued are answered at once (503 with Retry-After),
+   * platform calls in flight get `graceMs` to finish and are then cut short (nothing half written); then
+   * the store is closed unless `closeStore: false`.
+   */
+  close(options?: CloseOptions): Promise<void>;
+}
+
+export interface CloseOptions {
+  /** How long creates already sent to the platform may take to finish. @default 10000 */
+  graceMs?: number;
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { AccountStoreConflictError } from '../errors.js';
 import type { AccountDatabase } from './schema.js';
 
 /** One row of the mapping: an app user, its external id, and the Knewton account both name. */
@@ -19,6 +20,19 @@ export interface AccountStoreTransaction {
   insert(row: NewAccountRow): Promise<AccountRow>;
 }
 
+/** What a batch of provisionings can do while it holds the locks of its users. */
+export interface AccountStoreBatchTransaction extends AccountStoreTransaction {
+  /** The rows of those of `appUserIds` that have one (in no particular order). */
+  findManyByAppUserIds(appUserIds: readonly string[]): Promise<AccountRow[]>;
+  /**
+   * Writes the mappings in one statement; per row, in order, the written (or identical existing) row, or
+   * an `AccountStoreConflictError` when one of its ids is already mapped to something else.
+   */
+  insertMany(
+    rows: readonly NewAccountRow[],
+  ): Promise<Array<AccountRow | AccountStoreConflictError>>;
+}
+
 /**
  * The mapping from app users to Knewton accounts, on PGlite or PostgreSQL. Created by `createPgliteStore`
  * or `createPostgresStore`, both of which run the migrations before resolving.
@@ -33,6 +47,16 @@ export interface AccountStore {
    * same lock in this process and (on PostgreSQL) in every process sharing the database.
    */
   withUserLock<T>(appUserId: string, work: (tx: AccountStoreTransaction) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` holding the provisioning locks of those of `appUserIds` that nobody holds right now, and
+   * passes their ids to it; users whose lock is taken (another process is provisioning them) are skipped,
+   * never waited for, so two batches can never deadlock. On PostgreSQL: one transaction and one pooled
+   * connection whatever the number of users (`pg_try_advisory_xact_lock` per user, released with it).
+   */
+  withFreeUserLocks<T>(
+    appUserIds: readonly string[],
+    work: (tx: AccountStoreBatchTransaction, locked: readonly string[]) => Promise<T>,
+  ): Promise<T>;
   /** Resolves when the store answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

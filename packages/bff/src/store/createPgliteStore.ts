@@ -5,6 +5,7 @@ import type { AccountStore } from './AccountStore.js';
 import { findAccountByAppUserId, guardStore, insertAccount, pingStore } from './accountQueries.js';
 import { acquirePgliteFolderLock, type PgliteFolderLock } from './acquirePgliteFolderLock.js';
 import { describeCause } from './describeCause.js';
+import { findAccountsByAppUserIds, insertAccounts } from './findAccountsByAppUserIds.js';
 import { KeyedMutex } from './keyedMutex.js';
 import { migrateToLatest } from './migrations.js';
 import { createPgliteDialect } from './pgliteDialect.js';
@@ -77,6 +78,31 @@ export async function openPgliteStore(
           insert: (row) => guardStore('insert', () => insertAccount(db, row)),
         }),
       ),
+    async withFreeUserLocks(appUserIds, work) {
+      const releases: Array<() => void> = [];
+      const locked: string[] = [];
+      for (const appUserId of new Set(appUserIds)) {
+        const release = locks.tryAcquire(appUserId);
+        if (release) {
+          releases.push(release);
+          locked.push(appUserId);
+        }
+      }
+      try {
+        return await work(
+          {
+            findByAppUserId: (id) => guardStore('lookup', () => findAccountByAppUserId(db, id)),
+            findManyByAppUserIds: (ids) =>
+              guardStore('lookup', () => findAccountsByAppUserIds(db, ids)),
+            insert: (row) => guardStore('insert', () => insertAccount(db, row)),
+            insertMany: (rows) => guardStore('insert', () => insertAccounts(db, rows)),
+          },
+          locked,
+        );
+      } finally {
+        for (const release of releases) release();
+      }
+    },
     ping: () => guardStore('ping', () => pingStore(db)),
     async close() {
       if (closed) return;

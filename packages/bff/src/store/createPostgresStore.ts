@@ -1,9 +1,10 @@
-import { Kysely, PostgresDialect, type Selectable, sql } from 'kysely';
+import { Kysely, PostgresDialect, type Selectable, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { AccountStoreConflictError, StoreUnavailableError } from '../errors.js';
-import type { AccountStore } from './AccountStore.js';
-import { findAccountByAppUserId, guardStore, pingStore } from './accountQueries.js';
+import type { AccountStore, AccountStoreBatchTransaction } from './AccountStore.js';
+import { findAccountByAppUserId, guardStore, insertAccount, pingStore } from './accountQueries.js';
 import { describeCause } from './describeCause.js';
+import { findAccountsByAppUserIds, insertAccounts } from './findAccountsByAppUserIds.js';
 import { migrateToLatest } from './migrations.js';
 import { lockedTransaction, lockScript } from './postgresUserLock.js';
 import type { AccountDatabase, KnewtonAccountTable } from './schema.js';
@@ -91,6 +92,46 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   // connection, so the queue always drains.
   const provisioningSlots = new Semaphore(Math.max(1, max - 2));
 
+  /**
+   * One Kysely transaction (the batch path): `lock` takes the advisory locks and builds the transaction's queries, `work` runs
+   * under them (it calls the platform). Our own query failures become StoreUnavailableError; errors of the
+   * platform or the mapper pass through unchanged.
+   */
+  async function lockedKyselyTransaction<Tx, T>(
+    lock: (trx: Transaction<AccountDatabase>) => Promise<Tx>,
+    work: (tx: Tx) => Promise<T>,
+  ): Promise<T> {
+    let workFailure: { error: unknown } | undefined;
+    try {
+      return await db.transaction().execute(async (trx) => {
+        const tx = await lock(trx);
+        try {
+          return await work(tx);
+        } catch (error) {
+          workFailure = { error };
+          throw error;
+        }
+      });
+    } catch (error) {
+      if (workFailure && workFailure.error === error) {
+        if (error instanceof AccountStoreConflictError) throw error;
+        if (isPgError(error))
+          throw new StoreUnavailableError('Account store query failed', { cause: error });
+        throw error;
+      }
+      if (isPgError(error) && error.code === '55P03') {
+        throw new StoreUnavailableError(
+          'Timed out waiting for another process provisioning the same user',
+          {
+            cause: error,
+            retryAfterSeconds: 2,
+          },
+        );
+      }
+      throw new StoreUnavailableError('Account store transaction failed', { cause: error });
+    }
+  }
+
   return {
     kind: 'postgres',
     db,
@@ -149,6 +190,31 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
             broken instanceof Error ? broken : broken === undefined ? undefined : true,
           );
         }
+      }),
+    withFreeUserLocks: (appUserIds, work) =>
+      provisioningSlots.run(() => {
+        let locked: string[] = [];
+        return lockedKyselyTransaction(
+          async (trx) => {
+            // One statement, one connection: try (never wait for) the same advisory lock the single
+            // path takes, for every user of the batch. Skipped users are being provisioned elsewhere.
+            const { rows } = await sql<{
+              id: string;
+              locked: boolean;
+            }>`select id, pg_try_advisory_xact_lock(hashtext(current_schema() || ':knewton-account:' || id)) as locked from unnest(${[...new Set(appUserIds)]}::text[]) as ids(id)`.execute(
+              trx,
+            );
+            locked = rows.filter((row) => row.locked).map((row) => row.id);
+            const tx: AccountStoreBatchTransaction = {
+              findByAppUserId: (id) => findAccountByAppUserId(trx, id),
+              findManyByAppUserIds: (ids) => findAccountsByAppUserIds(trx, ids),
+              insert: (row) => insertAccount(trx, row),
+              insertMany: (rows) => insertAccounts(trx, rows),
+            };
+            return tx;
+          },
+          (tx) => work(tx, locked),
+        );
       }),
     ping: () => guardStore('ping', () => pingStore(db)),
     async close() {

@@ -18,4 +18,21 @@ export class KeyedMutex {
       if (this.#tails.get(key) === tail) this.#tails.delete(key);
     }
   }
+
+  /**
+   * Takes the key's lock only if nobody holds or awaits it; returns its release, or `undefined`.
+   * For batches, which must never wait for one user while holding others.
+   */
+  tryAcquire(key: string): (() => void) | undefined {
+    if (this.#tails.has(key)) return undefined;
+    let release!: () => void;
+    const tail = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    this.#tails.set(key, tail);
+    return () => {
+      release();
+      if (this.#tails.get(key) === tail) this.#tails.delete(key);
+    };
+  }
 }

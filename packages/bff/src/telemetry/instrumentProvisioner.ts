@@ -1,6 +1,11 @@
 import { SpanStatusCode } from '@opentelemetry/api';
-import type { AccountProvisioner, EnsureAccountResult } from '../provisioning/types.js';
-import type { EnsureOutcome, KnewtonTelemetry } from './knewtonTelemetry.js';
+import type {
+  AccountProvisioner,
+  EnsureAccountContext,
+  EnsureAccountResult,
+  EnsureOutcome,
+} from '../provisioning/types.js';
+import type { EnsureSpanOutcome, KnewtonTelemetry } from './knewtonTelemetry.js';
 
 /** The outcome the provisioner reports, or the one its `created` flag implies. */
 function outcomeOf(result: EnsureAccountResult): EnsureOutcome {
@@ -26,14 +31,19 @@ export function instrumentProvisioner(
   provisioner: AccountProvisioner,
   telemetry: KnewtonTelemetry,
 ): AccountProvisioner {
-  const ensureAccount: AccountProvisioner['ensureAccount'] = (appUserId, context) =>
+  // One implementation for both overloads of `ensureAccount` (with and without `holdMs`).
+  const ensureUntyped = provisioner.ensureAccount as (
+    appUserId: string,
+    context?: EnsureAccountContext,
+  ) => Promise<EnsureAccountResult>;
+  const ensureAccount = ((appUserId: string, context?: EnsureAccountContext) =>
     telemetry.tracer.startActiveSpan('knewton.ensure_account', async (span) => {
       if (context?.requestId) span.setAttribute('knewton.request_id', context.requestId);
       const started = performance.now();
       telemetry.queueDepth.add(1);
-      let outcome: EnsureOutcome = 'failed';
+      let outcome: EnsureSpanOutcome = 'failed';
       try {
-        const result = await provisioner.ensureAccount(appUserId, context);
+        const result = await ensureUntyped.call(provisioner, appUserId, context);
         outcome = outcomeOf(result);
         if (outcome === 'created') telemetry.accountsCreated.add(1);
         if (outcome === 'repaired') telemetry.accountsRepaired.add(1);
@@ -50,7 +60,7 @@ export function instrumentProvisioner(
         });
         span.end();
       }
-    });
+    })) as AccountProvisioner['ensureAccount'];
   // A proxy, not a copy: every other method (and any added later) stays the provisioner's own.
   return new Proxy(provisioner, {
     get(target, property) {

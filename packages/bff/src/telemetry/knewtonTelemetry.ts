@@ -1,10 +1,14 @@
 import { metrics, trace } from '@opentelemetry/api';
+import type { EnsureOutcome } from '../provisioning/types.js';
 
 /** The instrumentation scope every span and metric of the BFF is reported under. */
 export const telemetryScope = '@knewton-kit/bff';
 
-/** How an ensure ended, as the span attribute and metric attribute `knewton.outcome` report it. */
-export type EnsureOutcome = 'existed' | 'created' | 'repaired' | 'queued' | 'failed';
+/**
+ * How an ensure ended, as the span attribute and metric attribute `knewton.outcome` report it: the
+ * provisioner's outcome, or `failed` when it threw.
+ */
+export type EnsureSpanOutcome = EnsureOutcome | 'failed';
 
 /** The tracer and instruments, from whatever OpenTelemetry SDK the host registered (no-ops without one). */
 export interface KnewtonTelemetry {

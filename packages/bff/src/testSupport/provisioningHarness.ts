@@ -27,6 +27,8 @@ export interface ProvisioningHarness {
   requestLabels: string[];
   /** `POST /v0/accounts` calls the simulator received. */
   createCalls(): number;
+  /** `POST /v0/batch` calls the simulator received. */
+  batchCalls(): number;
   tokenCalls(): number;
   rows(): Promise<number>;
   /** Another provisioner over the same store and simulator (an empty in-memory cache, as in a second process). */
@@ -37,6 +39,12 @@ export interface ProvisioningHarness {
 export interface HarnessOptions {
   sim?: PlatformSimOptions;
   platform?: Partial<PlatformOptions>;
+  /** Provisioner options beyond the platform's, e.g. `maxQueuedCreations`. */
+  provisioner?: Pick<AccountProvisionerOptions, 'maxQueuedCreations' | 'maxConcurrentCreations'>;
+  /** Wraps the simulator's fetch, e.g. to answer `/v0/batch` like a platform without it. */
+  wrapFetch?: (
+    next: (request: Request) => Promise<Response>,
+  ) => (request: Request) => Promise<Response>;
   externalIds?: AccountProvisionerOptions['externalIds'];
   /** A store of its own, e.g. to close it under the provisioner. */
   dedicatedStore?: boolean;
@@ -59,7 +67,7 @@ export async function createProvisioningHarness(
     const request = new Request(input, init);
     const label = request.headers.get('request-label');
     if (label !== null) requestLabels.push(label);
-    const response = await sim.fetch(request);
+    const response = await (options.wrapFetch ? options.wrapFetch(sim.fetch) : sim.fetch)(request);
     if (new URL(request.url).pathname === '/v0/oauth/token' && response.ok) {
       const body = (await response.clone().json()) as {
         access_token?: string;
@@ -88,6 +96,7 @@ export async function createProvisioningHarness(
     externalIds,
     logger,
     closeStore: false,
+    ...options.provisioner,
   });
   const calls = (route: string) => sim.stats().calls[route] ?? 0;
   return {
@@ -98,6 +107,7 @@ export async function createProvisioningHarness(
     issuedTokens,
     requestLabels,
     createCalls: () => calls('POST /v0/accounts'),
+    batchCalls: () => calls('POST /v0/batch'),
     tokenCalls: () => calls('POST /v0/oauth/token'),
     rows: () => countRows(testStore.store),
     async secondProvisioner() {

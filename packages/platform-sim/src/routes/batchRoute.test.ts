@@ -47,11 +47,14 @@ describe('POST /v0/batch', () => {
           { method: 'get', relative_url: '/accounts', body: {} },
           { method: 'post', relative_url: '/learning-instances', body: {} },
           'nonsense',
+          { method: 'post', relative_url: '/accounts' },
+          create(undefined),
         ],
       },
     });
     expect(answer.status).toBe(207);
-    const [dup, fresh, freshAgain, long, pii, get, other, nonsense] = answer.body.responses;
+    const [dup, fresh, freshAgain, long, pii, get, other, nonsense, noBody, noId] =
+      answer.body.responses;
     expect(dup).toEqual({ code: 422, error_message: 'Duplicate account with abc322' });
     expect(fresh.code).toBe(200);
     expect(freshAgain).toEqual({ code: 422, error_message: 'Duplicate account with fresh' });
@@ -59,7 +62,10 @@ describe('POST /v0/batch', () => {
     expect(pii.code).toBe(422);
     expect(get.code).toBe(405);
     expect(other.code).toBe(404);
-    expect(nonsense.code).toBe(422);
+    expect(nonsense.code).toBe(400);
+    expect(noBody.code).toBe(400);
+    expect(noId.code).toBe(422);
+    expect(answer.body.responses).toHaveLength(10);
     expect(sim.stats().accounts).toBe(2);
   });
 
@@ -95,5 +101,24 @@ describe('POST /v0/batch', () => {
     expect(sim.accounts().accounts.find((account) => account.externalUserId === 't1')?.test).toBe(
       true,
     );
+  });
+
+  it('takes 90 batches a minute per token, then answers 429 token-limited and creates nothing', async () => {
+    const { sim, call, adminToken } = simHarness({ rateLimits: true });
+    const token = await adminToken();
+    for (let index = 0; index < 90; index++) {
+      const answer = await call('POST', '/v0/batch', {
+        token,
+        json: { requests: [create(`r${index}`)] },
+      });
+      expect(answer.status).toBe(200);
+    }
+    const limited = await call('POST', '/v0/batch', {
+      token,
+      json: { requests: [create('one-too-many')] },
+    });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('x-knewton-rate-exceeded')).toBe('token-limited');
+    expect(sim.stats().accounts).toBe(90);
   });
 });

@@ -59,8 +59,9 @@ export const batchRoute: SimRoute = {
 };
 
 function readItem(item: unknown, rejectPii: boolean): string {
+  // A malformed item is a bad request (400); a well-formed one with a bad field is 422, as in the single call.
   if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-    throw new SimHttpError(422, 'Each batch request must be an object.');
+    throw new SimHttpError(400, 'Each batch request must be an object.');
   }
   const { method, relative_url: relativeUrl, body } = item as Record<string, unknown>;
   if (typeof method !== 'string' || method.toLowerCase() !== 'post') {
@@ -70,7 +71,7 @@ function readItem(item: unknown, rejectPii: boolean): string {
     throw new SimHttpError(404, 'Only relative_url "/accounts" is supported in a batch.');
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new SimHttpError(422, 'body must be an object with external_user_id.');
+    throw new SimHttpError(400, 'body must be an object with external_user_id.');
   }
   return checkExternalUserId((body as Record<string, unknown>).external_user_id, rejectPii);
 }

@@ -1,0 +1,16 @@
+/**
+ * `pnpm bench:herd [users...]` (default 2000): the day-one herd rows alone, printed as a Markdown table.
+ * `bench/run.ts` can call `runHerdBenchmark` and `renderHerdRows` to put the same rows in BENCHMARKS.md.
+ */
+import { renderHerdRows, runHerdBenchmark } from './herdBenchmark.js';
+
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => Number.isInteger(n) && n > 0);
+const results = [];
+for (const users of sizes.length > 0 ? sizes : [2000]) {
+  results.push(await runHerdBenchmark({ users, log: (line) => process.stderr.write(`${line}\n`) }));
+}
+process.stdout.write(`${renderHerdRows(results)}\n`);
+process.exit(0);

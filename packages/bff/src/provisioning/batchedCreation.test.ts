@@ -1,0 +1,249 @@
+import { createHmac } from 'node:crypto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { isKnewtonUnavailableError } from '../errors.js';
+import {
+  createProvisioningHarness,
+  type HarnessOptions,
+  type ProvisioningHarness,
+  testPseudonymKey,
+} from '../testSupport/provisioningHarness.js';
+import {
+  type StoreKind,
+  storeKinds,
+  testDatabaseUrl,
+  warnIfPostgresSkipped,
+} from '../testSupport/testStores.js';
+
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
+warnIfPostgresSkipped('batchedCreation');
+
+const externalIdOf = (appUserId: string) =>
+  createHmac('sha256', testPseudonymKey).update(`v1:${appUserId}`).digest('base64url');
+
+const users = (count: number, prefix = 'herd') =>
+  Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
+
+/** Answers `/v0/batch` itself and passes everything else on. */
+const onBatch =
+  (answer: (request: Request, next: (r: Request) => Promise<Response>) => Promise<Response>) =>
+  (next: (request: Request) => Promise<Response>) =>
+  (request: Request) =>
+    new URL(request.url).pathname === '/v0/batch' ? answer(request, next) : next(request);
+
+describe.each(storeKinds)('batched creation on %s', (kind: StoreKind) => {
+  describe.skipIf(kind === 'postgres' && !testDatabaseUrl)('', () => {
+    let harness: ProvisioningHarness | undefined;
+    afterEach(async () => {
+      await harness?.dispose();
+      harness = undefined;
+    });
+    const start = async (options?: HarnessOptions) => {
+      harness = await createProvisioningHarness(kind, options);
+      await harness.provisioner.checkReadiness();
+      return harness;
+    };
+
+    it('provisions 600 users arriving at once in batches of at most 50, one account each', async () => {
+      // Ten single creates in the window, so everyone after them goes out in batches.
+      const h = await start({ platform: { rateLimits: { accountCreatesPerMinute: 10 } } });
+      const herd = users(600);
+      const results = await Promise.all(herd.map((user) => h.provisioner.ensureAccount(user)));
+      expect(h.sim.stats().accounts).toBe(600);
+      expect(await h.rows()).toBe(600);
+      expect(new Set(results.map((r) => r.account.accountId)).size).toBe(600);
+      expect(results.every((r) => r.outcome === 'created')).toBe(true);
+      // At most 10 alone, the other 590 or more in batches of at most 50: 12 or more batches.
+      expect(h.createCalls()).toBeLessThanOrEqual(10);
+      expect(h.batchCalls()).toBeGreaterThanOrEqual(12);
+      expect(h.createCalls() + h.batchCalls()).toBeLessThan(40);
+    });
+
+    it('repairs an item answered 422 duplicate through the scoped token, beside created items', async () => {
+      const h = await start();
+      // Users whose earlier create reached the platform but whose answer was lost (no row here).
+      const orphans = ['herd-3', 'herd-17', 'herd-40'];
+      const token = await systemToken(h);
+      for (const orphan of orphans) {
+        const created = await h.sim.fetch(
+          new Request('http://knewton.test/v0/accounts', {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ external_user_id: externalIdOf(orphan) }),
+          }),
+        );
+        expect(created.status).toBe(201);
+      }
+      const herd = users(60);
+      const results = await Promise.all(herd.map((user) => h.provisioner.ensureAccount(user)));
+      expect(h.sim.stats().accounts).toBe(60);
+      expect(await h.rows()).toBe(60);
+      const repaired = herd.filter((_, i) => results[i]?.outcome === 'repaired');
+      expect(repaired.sort()).toEqual([...orphans].sort());
+      // The repaired users got the accounts that already existed, not new ones.
+      const byExternalId = new Map(
+        h.sim.accounts().accounts.map((account) => [account.externalUserId, account.id]),
+      );
+      for (const orphan of orphans) {
+        const result = results[herd.indexOf(orphan)];
+        expect(result?.account.accountId).toBe(byExternalId.get(externalIdOf(orphan)));
+      }
+    });
+
+    it('fails only the refused items of a partly failed batch; their next ensure creates them', async () => {
+      const refused = new Set([externalIdOf('herd-5'), externalIdOf('herd-6')]);
+      let refusing = true;
+      const h = await start({
+        wrapFetch: onBatch(async (request, next) => {
+          if (!refusing) return next(request);
+          // The platform refuses two items (here: sent without an external id) and creates the rest.
+          const body = (await request.json()) as {
+            requests: Array<{ body: { external_user_id: string } }>;
+          };
+          for (const item of body.requests) {
+            if (refused.has(item.body.external_user_id)) item.body = {} as never;
+          }
+          return next(
+            new Request(request, { body: JSON.stringify(body), method: 'POST' } as RequestInit),
+          );
+        }),
+      });
+      const herd = users(30);
+      const settled = await Promise.allSettled(
+        herd.map((user) => h.provisioner.ensureAccount(user)),
+      );
+      const failed = herd.filter((_, i) => settled[i]?.status === 'rejected');
+      // herd-5 and herd-6 may have gone out alone (not in a batch) before the batches formed.
+      expect(failed.every((user) => user === 'herd-5' || user === 'herd-6')).toBe(true);
+      for (const [i, outcome] of settled.entries()) {
+        if (outcome.status === 'rejected') {
+          expect(isKnewtonUnavailableError(outcome.reason)).toBe(true);
+          expect(String((outcome.reason as Error).message)).not.toContain(
+            externalIdOf(herd[i] ?? ''),
+          );
+        }
+      }
+      expect(await h.rows()).toBe(30 - failed.length);
+      expect(h.sim.stats().accounts).toBe(30 - failed.length);
+      refusing = false;
+      for (const user of failed)
+        expect((await h.provisioner.ensureAccount(user)).outcome).toBe('created');
+      expect(h.sim.stats().accounts).toBe(30);
+      expect(await h.rows()).toBe(30);
+    });
+
+    it('repairs a batch whose answer was lost on the users’ next ensure, without second accounts', async () => {
+      const h = await start({
+        platform: { maxRetries: 0, rateLimits: { accountCreatesPerMinute: 1 } },
+        provisioner: { maxConcurrentCreations: 1 },
+      });
+      // One create at a time, one single create per window and a slow platform: while the first user's
+      // create runs, the herd lines up and goes out as one batch. Every answer that created something is lost.
+      h.sim.setFaults({ latencyMs: 200, dropAfterCreate: true });
+      const herd = ['blocker', ...users(20)];
+      const first = h.provisioner.ensureAccount('blocker');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const lost = await Promise.allSettled([
+        first,
+        ...herd.slice(1).map((user) => h.provisioner.ensureAccount(user)),
+      ]);
+      expect(lost.every((r) => r.status === 'rejected')).toBe(true);
+      expect(h.batchCalls()).toBe(1);
+      expect(h.sim.stats().accounts).toBe(21);
+      expect(await h.rows()).toBe(0);
+      h.sim.setFaults({});
+      const again = await Promise.all(herd.map((user) => h.provisioner.ensureAccount(user)));
+      expect(again.every((r) => r.outcome === 'repaired' && r.created)).toBe(true);
+      expect(h.sim.stats().accounts).toBe(21);
+      expect(await h.rows()).toBe(21);
+    });
+
+    it('repairs a lost batch answer within the same ensures when retries are allowed', async () => {
+      // The platform commits the first batch, then its answer is lost (the connection drops).
+      let batches = 0;
+      const h = await start({
+        platform: { rateLimits: { accountCreatesPerMinute: 1 } },
+        provisioner: { maxConcurrentCreations: 1 },
+        wrapFetch: onBatch(async (request, next) => {
+          const response = await next(request);
+          if (++batches === 1) throw new TypeError('fetch failed');
+          return response;
+        }),
+      });
+      h.sim.setFaults({ latencyMs: 200 });
+      const first = h.provisioner.ensureAccount('blocker');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const herd = users(20).map((user) => h.provisioner.ensureAccount(user));
+      // The resend is answered 422 duplicate per item, each repaired through the scoped token.
+      const results = await Promise.all(herd);
+      expect((await first).outcome).toBe('created');
+      expect(results.every((r) => r.outcome === 'repaired')).toBe(true);
+      expect(h.batchCalls()).toBe(2);
+      expect(h.sim.stats().accounts).toBe(21);
+      expect(await h.rows()).toBe(21);
+    });
+
+    it('falls back to single creates when the platform has no /batch, and says so once', async () => {
+      // The first creates are held until the herd has lined up, so a full batch is tried.
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const h = await start({
+        wrapFetch: (next) => async (request) => {
+          const { pathname } = new URL(request.url);
+          if (pathname === '/v0/batch')
+            return Response.json({ message: 'No such resource: POST /v0/batch.' }, { status: 404 });
+          if (pathname === '/v0/accounts') await gate;
+          return next(request);
+        },
+      });
+      setTimeout(release, 1_000);
+      const herd = users(80);
+      const results = await Promise.all(herd.map((user) => h.provisioner.ensureAccount(user)));
+      expect(results.every((r) => r.outcome === 'created')).toBe(true);
+      expect(h.sim.stats().accounts).toBe(80);
+      expect(h.createCalls()).toBe(80);
+      expect(await h.rows()).toBe(80);
+      const notices = h.logLines.filter((line) => line.includes('/v0/batch is not available'));
+      expect(notices).toHaveLength(1);
+      // Later herds do not ask for /batch again.
+      await Promise.all(users(10, 'later').map((user) => h.provisioner.ensureAccount(user)));
+      expect(h.logLines.filter((line) => line.includes('/v0/batch is not available'))).toHaveLength(
+        1,
+      );
+    });
+
+    it('two provisioners over one store racing for the same herd make one account per user', async () => {
+      const h = await start();
+      const second = await h.secondProvisioner();
+      const herd = users(200);
+      const [a, b] = await Promise.all([
+        Promise.all(herd.map((user) => h.provisioner.ensureAccount(user))),
+        Promise.all(herd.map((user) => second.ensureAccount(user))),
+      ]);
+      expect(h.sim.stats().accounts).toBe(200);
+      expect(await h.rows()).toBe(200);
+      for (const [i] of herd.entries()) {
+        expect(a[i]?.account.accountId).toBe(b[i]?.account.accountId);
+        expect(Number(a[i]?.created) + Number(b[i]?.created)).toBe(1);
+      }
+    });
+  });
+});
+
+async function systemToken(h: ProvisioningHarness): Promise<string> {
+  const response = await h.sim.fetch(
+    new Request('http://knewton.test/v0/oauth/token', {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${h.sim.apiKey}:${h.sim.apiSecret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        scope: h.sim.systemExternalUserId,
+      }),
+    }),
+  );
+  return ((await response.json()) as { access_token: string }).access_token;
+}
