@@ -33,12 +33,26 @@ export async function runStoreFaults(
     const ledger = new AnswerLedger();
     const users: string[] = [];
     const cookies = new Map<string, string>();
-    const newUser = async (phase: string) => {
-      const userId = `store-${phase}-${users.length}`;
+    let signInsRefused = 0;
+    /** A new user who signed in, or `undefined` when the sign-in was refused (the store was down). */
+    const tryNewUser = async (phase: string) => {
+      const userId = `store-${phase}-${users.length + signInsRefused}`;
+      // Sessions live in the shared database: a cookie from one BFF works on every BFF of the deployment.
+      const cookie = await signInAt(nextBff().url, userId);
+      if (cookie === undefined) {
+        signInsRefused++;
+        return undefined;
+      }
       users.push(userId);
-      // Sessions are stateless signed cookies: the same one works on every BFF of the deployment.
-      cookies.set(userId, await signInAt(nextBff().url, userId));
+      cookies.set(userId, cookie);
       return userId;
+    };
+    const newUser = async (phase: string) => {
+      for (;;) {
+        const userId = await tryNewUser(phase);
+        if (userId !== undefined) return userId;
+        await sleep(250);
+      }
     };
     const ensure = async (userId: string, phase: string) => {
       const bff = nextBff();
@@ -56,8 +70,12 @@ export async function runStoreFaults(
           for (let i = 0; i < 10_000 && Date.now() < untilMs; i++) {
             const fresh = (i + worker) % 2 === 0;
             const userId = fresh
-              ? await newUser(phase)
+              ? await tryNewUser(phase)
               : (users[Math.floor(Math.random() * Math.min(users.length, warmUsers))] as string);
+            if (userId === undefined) {
+              await sleep(50);
+              continue;
+            }
             const answer = await ensure(userId, phase);
             seen.set(answer.key, (seen.get(answer.key) ?? 0) + 1);
             if (answer.status !== 200 && answer.status !== 201) await sleep(50);
@@ -160,9 +178,12 @@ export async function runStoreFaults(
   }
 }
 
-/** Sign-in does not touch the store, so it works during the outage; a failure here is a dead BFF. */
-async function signInAt(url: string, userId: string): Promise<string> {
-  return signIn(url, userId).catch(() => 'knewton_demo_session=none');
+/**
+ * Demo sessions live in the store, so a sign-in during the storm or the outage is answered 503
+ * `store_unavailable`: that person is not signed in and uses no Knewton feature (`undefined`).
+ */
+async function signInAt(url: string, userId: string): Promise<string | undefined> {
+  return signIn(url, userId).catch(() => undefined);
 }
 
 function describe(answers: Map<string, number>): string {

@@ -10,7 +10,7 @@ import type { AccountProvisioner, CloseOptions } from './provisioning/types.js';
 import type { AccountStore } from './store/AccountStore.js';
 
 export interface KnewtonBffLimits {
-  /** Largest accepted request body in bytes; larger ones get 413 `payload_too_large`. @default 16384 */
+  /** Largest accepted request body in bytes; larger ones get 413 `payload_too_large`. @default 65536 */
   maxBodyBytes?: number;
   /**
    * Per-user budget of account requests (`GET` and `PUT /account`) per process, or `false` for none;
@@ -44,7 +44,7 @@ export interface KnewtonBffOptions {
   externalIds?: ExternalIdOptions;
   /** Origins (`https://app.example.com`) allowed to send state-changing requests and to use CORS. @default [] */
   allowedOrigins?: string[];
-  /** Request size and rate limits. @default { maxBodyBytes: 16384, rateLimit: { requests: 30, windowMs: 10000 } } */
+  /** Request size and rate limits. @default { maxBodyBytes: 65536, rateLimit: { requests: 30, windowMs: 10000 } } */
   limits?: KnewtonBffLimits;
   /** Receives one structured line per request, without personal data or secrets. @default silentLogger */
   logger?: Logger;

@@ -44,6 +44,8 @@ export async function createKnewtonBff(options: KnewtonBffOptions): Promise<Knew
         // Present: validated above when no provisioner was given.
         platform: { ...platform, fetch: countPlatformRateLimits(platform?.fetch, telemetry) },
         store: resolved.store as NonNullable<typeof resolved.store>,
+        // With learning, the event delivery uses the store too: closed here after both have stopped.
+        closeStore: learning === undefined,
         externalIds: resolved.externalIds as NonNullable<typeof resolved.externalIds>,
         logger: resolved.logger,
         ...(options.limits?.maxQueuedCreations === undefined
@@ -83,9 +85,15 @@ export async function createKnewtonBff(options: KnewtonBffOptions): Promise<Knew
     provisioner,
     close(closeOptions) {
       // The delivery loop first: it uses the store the provisioner closes.
+      // Both stop at once and share the grace period (one after the other would take twice as long); the
+      // store they share is closed once neither uses it any more.
       closed ??= (async () => {
-        await learning?.delivery.close();
-        if (ownsProvisioner) await provisioner.close(closeOptions);
+        await Promise.all([
+          learning?.delivery.close(closeOptions),
+          ownsProvisioner ? provisioner.close(closeOptions) : undefined,
+        ]);
+        if (ownsProvisioner && learning)
+          await (resolved.store as NonNullable<typeof resolved.store>).close();
       })();
       return closed;
     },

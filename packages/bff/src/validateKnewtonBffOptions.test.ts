@@ -46,7 +46,7 @@ describe('validateKnewtonBffOptions', () => {
   it('applies the documented defaults', () => {
     expect(validateKnewtonBffOptions(core)).toMatchObject({
       allowedOrigins: [],
-      maxBodyBytes: 16384,
+      maxBodyBytes: 65536,
       rateLimit: { requests: 30, windowMs: 10_000 },
       logger: silentLogger,
       basePath: '/api/knewton',

@@ -19,7 +19,8 @@ export interface ResolvedKnewtonBffOptions {
 }
 
 const defaultLimits = {
-  maxBodyBytes: 16 * 1024,
+  // 100 learning events (the contract's most per request) are about 18 KB of JSON.
+  maxBodyBytes: 64 * 1024,
   rateLimit: { requests: 30, windowMs: 10_000 },
 } as const;
 

@@ -38,11 +38,12 @@ export function findPii(value: string): PiiKind | undefined {
   const text = toComparable(value);
   if (containsEmail(text) || containsEncodedEmail(value)) return 'email';
   // UUIDs and long hex runs (digests) are opaque by construction; their digit stretches are noise.
-  // (Hex runs stay for the checks that need letters: `DE89…` is an IBAN and hex-shaped.)
+  // (Hex runs stay only for the IBAN check: `DE89…` is an IBAN and hex-shaped. National ids are short
+  // or carry letters beyond F, so a 64-character digest's `…60299148a…` is not read as a Spanish DNI.)
   const withoutUuids = text.replace(uuidPattern, ' ');
   const withoutOpaque = withoutUuids.replace(hexRunWithLetter, ' ');
   if (ipv4Pattern.test(withoutOpaque)) return 'ip_address';
-  if (containsNationalId(withoutUuids)) return 'national_id';
+  if (containsNationalId(withoutOpaque)) return 'national_id';
   if (containsIban(withoutUuids)) return 'iban';
   if (containsPaymentCard(withoutOpaque)) return 'payment_card';
   if (containsPhone(withoutOpaque)) return 'phone';

@@ -28,8 +28,6 @@ async function eventsHarness(
   const created = await createBffHarness({
     store: options.kind ?? 'pglite',
     bff: {
-      // 100 events are about 18 KB of JSON, over the default 16 KiB body limit (see the README).
-      limits: { maxBodyBytes: 64 * 1024 },
       learning: {
         graphId: graph.id,
         deliveryIntervalMs: 20,

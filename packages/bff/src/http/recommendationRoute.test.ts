@@ -347,6 +347,7 @@ describe('createKnewtonBff `learning` option', () => {
         db: {},
         findByAppUserId: async () => undefined,
         withUserLock: async () => undefined,
+        withFreeUserLocks: async () => undefined,
         ping: async () => {},
         close: async () => {},
       },

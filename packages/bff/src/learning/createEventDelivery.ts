@@ -33,7 +33,11 @@ export interface EventDelivery {
   /** New events were accepted: run a pass soon instead of after the interval. */
   nudge(): void;
   /** Stops the loop after the pass in flight (its lease is released or expires). */
-  close(): Promise<void>;
+  /**
+   * Stops the loop; a pass under way may finish for up to `graceMs` (a hanging platform must not hold a
+   * shutdown). Events of a pass cut short stay undelivered and go out later (at least once).
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 /**
@@ -158,10 +162,18 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
     nudge() {
       if (started && failures === 0) schedule(0);
     },
-    async close() {
+    async close(options) {
       closed = true;
       clearTimeout(timer);
-      await running;
+      const graceMs = options?.graceMs ?? 10_000;
+      let graceTimer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        running,
+        new Promise<void>((resolve) => {
+          graceTimer = setTimeout(resolve, graceMs);
+        }),
+      ]);
+      clearTimeout(graceTimer);
     },
   };
 }

@@ -206,10 +206,12 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
             );
             locked = rows.filter((row) => row.locked).map((row) => row.id);
             const tx: AccountStoreBatchTransaction = {
-              findByAppUserId: (id) => findAccountByAppUserId(trx, id),
-              findManyByAppUserIds: (ids) => findAccountsByAppUserIds(trx, ids),
-              insert: (row) => insertAccount(trx, row),
-              insertMany: (rows) => insertAccounts(trx, rows),
+              // Lost connections mid-batch are the store being unavailable, as on the single path.
+              findByAppUserId: (id) => guardStore('lookup', () => findAccountByAppUserId(trx, id)),
+              findManyByAppUserIds: (ids) =>
+                guardStore('lookup', () => findAccountsByAppUserIds(trx, ids)),
+              insert: (row) => guardStore('insert', () => insertAccount(trx, row)),
+              insertMany: (rows) => guardStore('insert', () => insertAccounts(trx, rows)),
             };
             return tx;
           },

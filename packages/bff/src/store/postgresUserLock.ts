@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type pg from 'pg';
 import { AccountStoreConflictError } from '../errors.js';
 import type { AccountRow, AccountStoreTransaction, NewAccountRow } from './AccountStore.js';
+import { guardStore } from './accountQueries.js';
 import type { AccountDatabase, KnewtonAccountTable } from './schema.js';
 
 /**
@@ -70,38 +71,37 @@ export function lockedTransaction(
     const row = result.rows[0];
     return row ? toAccountRow(row) : undefined;
   }
+  async function insert(row: NewAccountRow): Promise<AccountRow> {
+    prefetched = false;
+    const query = db
+      .insertInto('knewton_accounts')
+      .values({
+        app_user_id: row.appUserId,
+        external_id: row.externalId,
+        key_version: row.keyVersion,
+        account_id: row.accountId,
+      })
+      .onConflict((conflict) => conflict.doNothing())
+      .returningAll()
+      .compile();
+    const result = await client.query<Selectable<KnewtonAccountTable>>(query.sql, [
+      ...query.parameters,
+    ]);
+    const inserted = result.rows[0];
+    if (inserted) return toAccountRow(inserted);
+    // Same rule as the Kysely path (`insertAccount`): the same mapping again is harmless, any other
+    // conflict means a broken mapper or a corrupted store.
+    const existing = await find(row.appUserId);
+    if (existing && existing.accountId === row.accountId && existing.externalId === row.externalId)
+      return existing;
+    throw new AccountStoreConflictError(
+      'Account store conflict: the external id or account id is already mapped to another app user (check the external id mapper)',
+    );
+  }
+  // A connection lost mid-transaction (pg_terminate_backend, a restart) is the store being unavailable
+  // (503 with Retry-After), whatever pg's error looks like: some of its errors carry no code.
   return {
-    findByAppUserId: find,
-    async insert(row: NewAccountRow) {
-      prefetched = false;
-      const query = db
-        .insertInto('knewton_accounts')
-        .values({
-          app_user_id: row.appUserId,
-          external_id: row.externalId,
-          key_version: row.keyVersion,
-          account_id: row.accountId,
-        })
-        .onConflict((conflict) => conflict.doNothing())
-        .returningAll()
-        .compile();
-      const result = await client.query<Selectable<KnewtonAccountTable>>(query.sql, [
-        ...query.parameters,
-      ]);
-      const inserted = result.rows[0];
-      if (inserted) return toAccountRow(inserted);
-      // Same rule as the Kysely path (`insertAccount`): the same mapping again is harmless, any other
-      // conflict means a broken mapper or a corrupted store.
-      const existing = await find(row.appUserId);
-      if (
-        existing &&
-        existing.accountId === row.accountId &&
-        existing.externalId === row.externalId
-      )
-        return existing;
-      throw new AccountStoreConflictError(
-        'Account store conflict: the external id or account id is already mapped to another app user (check the external id mapper)',
-      );
-    },
+    findByAppUserId: (id) => guardStore('lookup', () => find(id)),
+    insert: (row) => guardStore('insert', () => insert(row)),
   };
 }
