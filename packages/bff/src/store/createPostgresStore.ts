@@ -113,22 +113,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         }
       });
     } catch (error) {
-      if (workFailure && workFailure.error === error) {
-        if (error instanceof AccountStoreConflictError) throw error;
-        if (isPgError(error))
-          throw new StoreUnavailableError('Account store query failed', { cause: error });
-        throw error;
-      }
-      if (isPgError(error) && error.code === '55P03') {
-        throw new StoreUnavailableError(
-          'Timed out waiting for another process provisioning the same user',
-          {
-            cause: error,
-            retryAfterSeconds: 2,
-          },
-        );
-      }
-      throw new StoreUnavailableError('Account store transaction failed', { cause: error });
+      throw lockTransactionFailure(error, workFailure);
     }
   }
 
@@ -167,23 +152,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
           await client.query('rollback').catch((rollbackError: unknown) => {
             broken = rollbackError;
           });
-          if (workFailure && workFailure.error === error) {
-            if (error instanceof AccountStoreConflictError) throw error;
-            // Errors of the platform (or the mapper) pass through; our own queries' failures are store failures.
-            if (isPgError(error))
-              throw new StoreUnavailableError('Account store query failed', { cause: error });
-            throw error;
-          }
-          if (isPgError(error) && error.code === '55P03') {
-            throw new StoreUnavailableError(
-              'Timed out waiting for another process provisioning the same user',
-              {
-                cause: error,
-                retryAfterSeconds: 2,
-              },
-            );
-          }
-          throw new StoreUnavailableError('Account store transaction failed', { cause: error });
+          throw lockTransactionFailure(error, workFailure);
         } finally {
           // A connection whose rollback failed is in an unknown state: destroyed, not returned to the pool.
           client.release(
@@ -223,6 +192,34 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       await db.destroy();
     },
   };
+}
+
+/**
+ * What a failed lock transaction (single or batch path) throws. A failure of `work` passes through as it
+ * is (the platform's or the mapper's errors, a mapping conflict), except our own queries' failures, which
+ * are the store being unavailable; a `lock_timeout` is another process provisioning the same user; any
+ * other failure of the transaction itself is the store being unavailable.
+ */
+function lockTransactionFailure(
+  error: unknown,
+  workFailure: { error: unknown } | undefined,
+): unknown {
+  if (workFailure && workFailure.error === error) {
+    if (error instanceof AccountStoreConflictError) return error;
+    if (isPgError(error))
+      return new StoreUnavailableError('Account store query failed', { cause: error });
+    return error;
+  }
+  if (isPgError(error) && error.code === '55P03') {
+    return new StoreUnavailableError(
+      'Timed out waiting for another process provisioning the same user',
+      {
+        cause: error,
+        retryAfterSeconds: 2,
+      },
+    );
+  }
+  return new StoreUnavailableError('Account store transaction failed', { cause: error });
 }
 
 function isPgError(error: unknown): error is Error & { code: string } {
