@@ -2,11 +2,12 @@
 
 import { type ReactNode, useEffect, useRef } from 'react';
 import type { KnewtonAccountError } from './errors/KnewtonAccountError.js';
+import type { KnewtonAccountId } from './KnewtonAccountId.js';
 import { useKnewtonAccount } from './useKnewtonAccount.js';
 
 export interface KnewtonGateProps {
   /** Shown only once the account id is ready; a function receives the id. */
-  children: ReactNode | ((accountId: string) => ReactNode);
+  children: ReactNode | ((accountId: KnewtonAccountId) => ReactNode);
   /** Shown whenever the children are not: signed out, pending, failed. @default null */
   fallback?: ReactNode;
   /** Shown while the id is being fetched. @default fallback */

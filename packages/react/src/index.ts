@@ -5,6 +5,7 @@ export type {
   KnewtonAccountErrorDetails,
 } from './errors/KnewtonAccountError.js';
 export { KnewtonAccountError } from './errors/KnewtonAccountError.js';
+export type { KnewtonAccountId } from './KnewtonAccountId.js';
 export type { KnewtonClientOptions, KnewtonMode } from './KnewtonClientOptions.js';
 export type { KnewtonGateProps } from './KnewtonGate.js';
 export { KnewtonGate } from './KnewtonGate.js';

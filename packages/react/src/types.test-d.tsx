@@ -2,6 +2,7 @@ import { QueryClient, useQuery } from '@tanstack/react-query';
 import { describe, expectTypeOf, it } from 'vitest';
 import { isKnewtonAccountError } from './errors/isKnewtonAccountError.js';
 import type { KnewtonAccountError } from './errors/KnewtonAccountError.js';
+import type { KnewtonAccountId } from './KnewtonAccountId.js';
 import { KnewtonGate } from './KnewtonGate.js';
 import { KnewtonProvider } from './KnewtonProvider.js';
 import { knewtonAccountQueryOptions } from './knewtonAccountQueryOptions.js';
@@ -13,7 +14,11 @@ import { useSuspenseKnewtonAccount } from './useSuspenseKnewtonAccount.js';
 describe('useKnewtonAccount', () => {
   it('narrows on status', () => {
     const account = useKnewtonAccount();
-    if (account.status === 'ready') expectTypeOf(account.accountId).toEqualTypeOf<string>();
+    if (account.status === 'ready') {
+      expectTypeOf(account.accountId).toEqualTypeOf<KnewtonAccountId>();
+      // Still a string wherever the host passes it on.
+      expectTypeOf(account.accountId).toExtend<string>();
+    }
     if (account.status === 'error') {
       expectTypeOf(account.error).toEqualTypeOf<KnewtonAccountError>();
       expectTypeOf(account.retry).toEqualTypeOf<() => void>();
@@ -76,7 +81,7 @@ describe('components', () => {
       }}
     >
       {(accountId) => {
-        expectTypeOf(accountId).toEqualTypeOf<string>();
+        expectTypeOf(accountId).toEqualTypeOf<KnewtonAccountId>();
         return null;
       }}
     </KnewtonGate>;

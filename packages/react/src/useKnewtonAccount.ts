@@ -3,6 +3,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import type { KnewtonAccountError } from './errors/KnewtonAccountError.js';
+import type { KnewtonAccountId } from './KnewtonAccountId.js';
 import { useKnewtonContext } from './KnewtonProvider.js';
 import { knewtonAccountQueryOptions } from './knewtonAccountQueryOptions.js';
 import { retryKnewtonAccount, watchKnewtonRecovery } from './watchKnewtonRecovery.js';
@@ -11,7 +12,7 @@ import { retryKnewtonAccount, watchKnewtonRecovery } from './watchKnewtonRecover
 export type UseKnewtonAccountResult =
   | { status: 'signed-out' }
   | { status: 'pending' }
-  | { status: 'ready'; accountId: string }
+  | { status: 'ready'; accountId: KnewtonAccountId }
   | {
       status: 'error';
       error: KnewtonAccountError;
@@ -53,7 +54,7 @@ export function useKnewtonAccount(): UseKnewtonAccountResult {
   );
   if (userId === undefined) return { status: 'signed-out' };
   // Data first: a failed refetch keeps the id, and a gate that opened must not close.
-  if (data !== undefined) return { status: 'ready', accountId: data };
+  if (data !== undefined) return { status: 'ready', accountId: data as KnewtonAccountId };
   if (failed) {
     return { status: 'error', error: failure, retry: () => retryKnewtonAccount(client, userId) };
   }

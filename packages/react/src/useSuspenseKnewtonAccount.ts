@@ -2,12 +2,13 @@
 
 import { type UseSuspenseQueryOptions, useSuspenseQuery } from '@tanstack/react-query';
 import type { KnewtonAccountError } from './errors/KnewtonAccountError.js';
+import type { KnewtonAccountId } from './KnewtonAccountId.js';
 import { useKnewtonContext } from './KnewtonProvider.js';
 import { knewtonAccountQueryOptions } from './knewtonAccountQueryOptions.js';
 
 export type UseSuspenseKnewtonAccountResult =
   | { status: 'signed-out' }
-  | { status: 'ready'; accountId: string };
+  | { status: 'ready'; accountId: KnewtonAccountId };
 
 /**
  * Like `useKnewtonAccount()`, for Suspense: suspends while pending and throws failures (a
@@ -25,5 +26,5 @@ export function useSuspenseKnewtonAccount(): UseSuspenseKnewtonAccountResult {
   // Decided by `userId`, not by `data`: nothing cached while signed out may pass for an id.
   return input.userId === undefined
     ? { status: 'signed-out' }
-    : { status: 'ready', accountId: data as string };
+    : { status: 'ready', accountId: data as KnewtonAccountId };
 }

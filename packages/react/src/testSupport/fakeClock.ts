@@ -7,9 +7,17 @@ import { afterEach, beforeEach, vi } from 'vitest';
  * hands results to React on a zero-delay timeout, which a fake clock would hold back (a timer set
  * while the clock ticks is due 1 ms later), so here it hands them over on a microtask instead.
  */
-export function installFakeClock() {
+export function installFakeClock(options: { intervals?: boolean } = {}) {
   beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.useFakeTimers({
+      toFake: [
+        'setTimeout',
+        'clearTimeout',
+        'Date',
+        // TanStack Query's `refetchInterval` runs on `setInterval`.
+        ...(options.intervals ? (['setInterval', 'clearInterval'] as const) : []),
+      ],
+    });
     notifyManager.setScheduler(queueMicrotask);
   });
   afterEach(() => {

@@ -1,6 +1,6 @@
 'use client';
 
-import { bffPaths } from '@knewton-kit/contract';
+import { bffPaths, KNEWTON_BFF_BASE_PATH } from '@knewton-kit/contract';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import ky from 'ky';
 import { type ReactNode, useState } from 'react';
@@ -36,11 +36,26 @@ export interface KnewtonTestProviderProps {
   children?: ReactNode;
 }
 
-const baseUrl = 'http://knewton.test/api/knewton';
+// The kit's default, so the learning routes (answered by the page's own `fetch`: MSW handlers such as
+// `knewtonLearningHandlers()`, or a stub) are where a host's handlers expect them, keepalive included.
+const baseUrl = KNEWTON_BFF_BASE_PATH;
 
-/** What the pinned "BFF" answers, without any network: `retry()` gets the same answer again. */
+/**
+ * What the pinned "BFF" answers for the account, without any network: `retry()` gets the same answer
+ * again. Every other route (`@knewton-kit/react/learning`'s) goes to the page's `fetch`, as it would
+ * without this provider.
+ */
 function answerFor(state: KnewtonTestState): typeof fetch {
-  return async () => {
+  return async (input, init) => {
+    const request = new Request(input, init);
+    const { pathname, search } = new URL(request.url);
+    if (pathname !== baseUrl + bffPaths.account) {
+      return fetch(new URL(pathname + search, globalThis.document?.baseURI), {
+        method: request.method,
+        headers: request.headers,
+        body: request.method === 'GET' ? undefined : await request.text(),
+      });
+    }
     if (state.status === 'pending') return new Promise<never>(() => {});
     if (state.status !== 'error') {
       return Response.json({
