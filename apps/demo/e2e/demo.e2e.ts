@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { findLesson } from '../src/courses/catalog.js';
 import { BrowserTraffic } from './BrowserTraffic.js';
 import { type DemoStack, startDemoStack } from './demoStack.js';
 import { launchChromium } from './launchChromium.js';
@@ -118,6 +119,36 @@ async function practiceLesson(page: Page): Promise<string> {
   return (await page.getByRole('status').textContent()) ?? '';
 }
 
+/** Opens `lessonId` from the course list, answers every question right and checks the answers. */
+async function masterLesson(page: Page, lessonId: string): Promise<void> {
+  const lesson = findLesson(lessonId)?.lesson;
+  if (!lesson) throw new Error(`no lesson ${lessonId}`);
+  await page.goto(new URL(`#/lessons/${lessonId}`, stack.appUrl).href);
+  await page.getByRole('heading', { level: 1, name: lesson.title }).waitFor();
+  for (const [index, question] of lesson.questions.entries()) {
+    await page
+      .getByRole('group', { name: new RegExp(`^Question ${index + 1}\\b`) })
+      .getByRole('radio', { name: question.choices[question.answer], exact: true })
+      .check();
+  }
+  await page.getByRole('button', { name: 'Check answers' }).click();
+  await page.getByRole('status').filter({ hasText: 'You scored 3 of 3.' }).waitFor();
+}
+
+/** The titles of the lessons "Recommended next" links to, in order. */
+const recommendedTitles = (page: Page) => recommended(page).getByRole('link').allTextContents();
+
+/** The simulator's count of accepted events once it has stopped moving (earlier tests' deliveries). */
+async function settledEventCount(): Promise<number> {
+  let last = -1;
+  for (;;) {
+    const events = (await stack.simStats()).events ?? 0;
+    if (events === last) return events;
+    last = events;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+}
+
 describe('the demo in Chromium, against the real BFF and simulator', () => {
   let page: Page;
   const ada = `ada-${run}`;
@@ -162,6 +193,64 @@ describe('the demo in Chromium, against the real BFF and simulator', () => {
     expect(ids[0]).toBe(ids[1]);
     expect(await accountCreates()).toBe(createsBefore + 1);
     accountIdOf.set(twin, ids[0] ?? '');
+    await context.close();
+  });
+
+  it('moves "Recommended next" on in the page once the learner masters a lesson', async () => {
+    const context = await newContext();
+    const tab = await context.newPage();
+    await signIn(tab, `learner-${run}`);
+    await recommended(tab).getByRole('link').first().waitFor({ timeout: featureTimeout });
+    expect((await recommendedTitles(tab))[0]).toBe('Comparing fractions');
+    const eventPosts: string[] = [];
+    tab.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/knewton/events')
+        eventPosts.push(request.method());
+    });
+
+    // Three right answers: the module is mastered (two net correct answers), and the page moves on
+    // by itself, with no reload.
+    await masterLesson(tab, 'fractions-compare');
+    await expect
+      .poll(async () => (await recommendedTitles(tab))[0], { timeout: featureTimeout })
+      .toBe('Simplifying fractions');
+    expect(await recommendedTitles(tab)).not.toContain('Comparing fractions');
+    expect(eventPosts).toEqual(['POST']);
+    await screenshot(tab, '02b-recommendation-moved');
+    accountIdOf.set(`learner-${run}`, await shownAccountId(tab));
+    await context.close();
+  });
+
+  it('delivers the answers checked right before the tab is closed, none lost and none twice', async () => {
+    const closer = `closer-${run}`;
+    const context = await newContext();
+    const tab = await context.newPage();
+    await signIn(tab, closer);
+    await recommended(tab).getByRole('link').first().waitFor({ timeout: featureTimeout });
+    accountIdOf.set(closer, await shownAccountId(tab));
+    const before = await settledEventCount();
+    const sentBeforeClose: string[] = [];
+    tab.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/knewton/events') sentBeforeClose.push('POST');
+    });
+
+    await masterLesson(tab, 'fractions-compare');
+    // Closed at once, while the three answers wait in the kit's queue for their batch: only the
+    // kit's keepalive exit on `pagehide` can deliver them.
+    await tab.close();
+    console.info(`close: ${sentBeforeClose.length} events request(s) had left before the close`);
+    await expect
+      .poll(async () => (await stack.simStats()).events ?? 0, { timeout: featureTimeout })
+      .toBeGreaterThanOrEqual(before + 3);
+    // Exactly three: the keepalive request and any ordinary one that crossed it carry the same ids,
+    // which the BFF stores once.
+    expect(await settledEventCount()).toBe(before + 3);
+
+    // The learner's next visit: the platform counted those answers.
+    const again = await context.newPage();
+    await again.goto(stack.appUrl);
+    await recommended(again).getByRole('link').first().waitFor({ timeout: featureTimeout });
+    expect((await recommendedTitles(again))[0]).toBe('Simplifying fractions');
     await context.close();
   });
 

@@ -12,6 +12,8 @@ const repoRoot = new URL('../../../', import.meta.url).pathname;
 export interface SimStats {
   accounts: number;
   calls: Record<string, number>;
+  /** Learning events the platform accepted (each event of a batch once). */
+  events?: number;
 }
 
 /** `pnpm dev` running in a child process, on free ports and a fresh data folder. */

@@ -1,4 +1,6 @@
+import { KnewtonGate } from '@knewton-kit/react';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { AnswerEvents, type CheckedAnswers } from '../knewton/AnswerEvents.js';
 import { PageHeading } from '../routing/PageHeading.js';
 import { routeHref } from '../routing/route.js';
 import { findLesson } from './catalog.js';
@@ -19,6 +21,7 @@ function Lesson({ lessonId }: LessonPageProps) {
   const found = findLesson(lessonId);
   const [answers, setAnswers] = useState<Record<string, number>>({});
   const [score, setScore] = useState<Score | undefined>(undefined);
+  const [checkedAnswers, setCheckedAnswers] = useState<CheckedAnswers | undefined>(undefined);
   const scoreRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -42,6 +45,14 @@ function Lesson({ lessonId }: LessonPageProps) {
   const check = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     setScore(scoreAnswers(lesson.questions, answers));
+    // Every answered question is evidence for the lesson's module; an unanswered one is not an
+    // answer (the score counts it as wrong, Knewton is not told anything about it).
+    setCheckedAnswers({
+      moduleId: lesson.moduleId,
+      results: lesson.questions.flatMap((question) =>
+        answers[question.id] === undefined ? [] : [answers[question.id] === question.answer],
+      ),
+    });
   };
   const tryAgain = () => {
     setAnswers({});
@@ -55,6 +66,9 @@ function Lesson({ lessonId }: LessonPageProps) {
         <span>{course.title}</span>
       </nav>
       <PageHeading id="lesson-title">{lesson.title}</PageHeading>
+      <KnewtonGate>
+        {(accountId) => <AnswerEvents accountId={accountId} checked={checkedAnswers} />}
+      </KnewtonGate>
       <p className="lead">{lesson.summary}</p>
 
       <form onSubmit={check} aria-label="Practice questions" className="practice">

@@ -1,7 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { readProvisioningMode } from '../knewton/provisioningMode.js';
-import { recommendationQueryKeyRoot } from '../knewton/recommendationQuery.js';
 import { readPlatformOutage, setPlatformOutage } from './platformFaults.js';
 
 const outageQueryKey = ['dev', 'platform-outage'] as const;
@@ -29,10 +28,12 @@ export function DevPanel() {
     },
     onSuccess: (on) => {
       queryClient.setQueryData(outageQueryKey, on);
-      // The app's own recommendation is asked again so its panel shows the switch at once. The
-      // Knewton account is left alone: the kit notices the outage's end by itself, which is what
-      // this panel is for showing.
-      void queryClient.invalidateQueries({ queryKey: recommendationQueryKeyRoot });
+      // The recommendation is asked again so its panel shows the switch at once. The Knewton account
+      // is left alone: the kit notices the outage's end by itself, which is what this panel is for
+      // showing. (Matched by the key's 4th part: every user's recommendation, not their accounts.)
+      void queryClient.invalidateQueries({
+        predicate: (query) => query.queryKey[3] === 'recommendation',
+      });
     },
   });
 

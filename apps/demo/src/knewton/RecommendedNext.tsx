@@ -1,44 +1,42 @@
-import { KnewtonGate } from '@knewton-kit/react';
-import { useQuery } from '@tanstack/react-query';
+import { type KnewtonAccountId, KnewtonGate } from '@knewton-kit/react';
+import { useKnewtonRecommendation } from '@knewton-kit/react/learning';
 import { findLessonByModuleId } from '../courses/catalog.js';
 import { routeHref } from '../routing/route.js';
-import { recommendationQueryOptions } from './recommendationQuery.js';
 
 export interface RecommendedNextProps {
-  accountId: string;
+  accountId: KnewtonAccountId;
 }
 
-/** How often a failed recommendation is fetched again, so the panel comes back after an outage. */
-const retryAfterFailureMs = 10_000;
-
 /**
- * "Recommended next": the platform's pick of lessons for this learner. Rendered only inside a
+ * "Recommended next": the platform's pick of lessons for this learner, which moves on as the learner
+ * masters lessons (the kit asks again after the answers were accepted). Rendered only inside a
  * `KnewtonGate`; while the platform cannot answer it renders nothing at all, because it is an extra.
+ * The kit keeps asking in the background and the panel comes back with the next answer.
  */
 export function RecommendedNext({ accountId }: RecommendedNextProps) {
-  const recommendation = useQuery({
-    ...recommendationQueryOptions(accountId),
-    refetchInterval: (query) => (query.state.status === 'error' ? retryAfterFailureMs : false),
-  });
+  const recommendation = useKnewtonRecommendation(accountId);
   // The latest attempt failed: the platform is unavailable, so even a recommendation fetched before
-  // hides rather than pretending to be current. It comes back with the next successful refetch.
-  if (recommendation.isError) return null;
-
-  const lessons = (recommendation.data?.moduleIds ?? []).flatMap((moduleId) => {
+  // hides rather than pretending to be current.
+  if (
+    recommendation.status === 'error' ||
+    (recommendation.status === 'ready' && recommendation.refreshError)
+  ) {
+    return null;
+  }
+  const pending = recommendation.status === 'pending';
+  const lessons = (
+    recommendation.status === 'ready' ? recommendation.recommendation.moduleIds : []
+  ).flatMap((moduleId) => {
     const lesson = findLessonByModuleId(moduleId);
     return lesson ? [lesson] : [];
   });
 
   return (
-    <section
-      className="card recommended"
-      aria-labelledby="recommended-title"
-      aria-busy={recommendation.isPending}
-    >
+    <section className="card recommended" aria-labelledby="recommended-title" aria-busy={pending}>
       <h2 id="recommended-title">
         Recommended next <span className="pill">Knewton</span>
       </h2>
-      {recommendation.isPending ? (
+      {pending ? (
         <p className="muted">Finding your next lesson…</p>
       ) : lessons.length === 0 ? (
         <p className="muted">Nothing to recommend yet: start any lesson.</p>

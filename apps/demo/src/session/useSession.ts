@@ -1,5 +1,4 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { recommendationQueryKeyRoot } from '../knewton/recommendationQuery.js';
 import { fetchSession, type Session, signIn, signOut } from './sessionApi.js';
 
 export const sessionQueryKey = ['session'] as const;
@@ -28,9 +27,8 @@ export function useSignOut() {
   return useMutation({
     mutationFn: signOut,
     onSuccess: () => {
+      // The kit clears its own cache on sign-out, the recommendation included.
       queryClient.setQueryData(sessionQueryKey, null);
-      // The kit clears its own account cache on sign-out; the app clears what it derived from it.
-      queryClient.removeQueries({ queryKey: recommendationQueryKeyRoot });
     },
   });
 }
