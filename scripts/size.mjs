@@ -11,10 +11,10 @@
 // The learning entry (`@knewton-kit/react/learning`, issue 13) has a budget of its own, so the gate's
 // stays where it is for hosts that only gate. It is measured the same way, alone (so it also counts
 // the provider context and error type it shares with the core entry; the figure it adds to a page
-// that already has the core is printed for information). 3074 B when it landed: the two hooks, the
+// that already has the core is printed for information). 3124 B when it landed: the two hooks, the
 // in-memory outbox with its keepalive exit, and the contract's event validator and recommendation
 // parser, kept on purpose (one invalid event would make the BFF refuse its whole batch, and a 200 in
-// another shape is a wrong `baseUrl`). Budget 3328 B (3.25 kB): about 250 B for fixes, not a feature.
+// another shape is a wrong `baseUrl`). Budget 3328 B (3.25 kB): about 200 B for fixes, not a feature.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

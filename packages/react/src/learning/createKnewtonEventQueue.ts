@@ -27,6 +27,13 @@ export interface KnewtonEventQueueOptions extends KnewtonClientOptions {
   onAccepted?: () => void;
   /** Called when the BFF refused a batch for good (401, 403, 404…): those events are dropped. */
   onRejected?: (error: KnewtonAccountError, events: LearningEventInput[]) => void;
+  /**
+   * Whether the learner these events belong to is still the signed-in one. Checked before every
+   * request: the BFF takes the learner from the session cookie, so after a sign-out the queue's
+   * events would be credited to whoever signs in next. When it says no, the queue is dropped.
+   * @default always
+   */
+  isSignedIn?: () => boolean;
 }
 
 export interface KnewtonEventQueue {
@@ -69,9 +76,17 @@ export function createKnewtonEventQueue(options: KnewtonEventQueueOptions): Knew
     timer = setTimeout(flush, ms);
   };
 
+  /** Drops everything when the learner has signed out; true when the queue may send. */
+  const mine = () => {
+    if (options.isSignedIn?.() !== false) return true;
+    queued = [];
+    listen(false);
+    return false;
+  };
+
   async function flush() {
     clearTimeout(timer);
-    if (sending || !queued.length) return;
+    if (sending || !queued.length || !mine()) return;
     sending = true;
     const batch = queued.slice(0, MAX_EVENTS_PER_REQUEST);
     try {
@@ -105,6 +120,7 @@ export function createKnewtonEventQueue(options: KnewtonEventQueueOptions): Knew
    */
   function leave(event: Event) {
     if (event.type === 'visibilitychange' && document.visibilityState !== 'hidden') return;
+    if (!mine()) return;
     let budget = keepaliveBudgetBytes;
     let batch: LearningEventInput[] = [];
     const post = () => {

@@ -222,6 +222,30 @@ describe('useKnewtonEvents', () => {
     expect(await until(() => fake.events.length === 400)).toBe(true);
   });
 
+  it('drops what is queued on sign-out, so the next session is never credited with it', async () => {
+    const fake = knewtonLearningHandlers();
+    msw.server.use(
+      http.put('/api/knewton/account', () =>
+        HttpResponse.json({ accountId: 'acc-1', createdAt: '2026-01-01T00:00:00.000Z' }),
+      ),
+      ...fake.handlers,
+    );
+    const view = renderWithClient(
+      <KnewtonGate>{(accountId) => <Capture accountId={accountId} />}</KnewtonGate>,
+      { provider: { userId: 'u1' } },
+    );
+    expect(await until(() => sender !== undefined)).toBe(true);
+    sender?.send(answer('mref-a', true));
+    // Signed out before the batch left (the cookie may belong to someone else by the next request).
+    view.rerender({ userId: undefined });
+    act(() => {
+      fireEvent(window, new Event('pagehide'));
+    });
+    await advance(1000);
+    await settle();
+    expect(await posted()).toEqual([]);
+  });
+
   it('moves the recommendation on after the answers that master a module were accepted', async () => {
     const fake = knewtonLearningHandlers({ moduleIds: ['mref-a', 'mref-b'] });
     msw.server.use(...fake.handlers);

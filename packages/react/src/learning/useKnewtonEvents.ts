@@ -3,6 +3,7 @@
 import { type QueryClient, useQueryClient } from '@tanstack/react-query';
 import type { KnewtonAccountId } from '../KnewtonAccountId.js';
 import { useKnewtonContext } from '../KnewtonProvider.js';
+import { knewtonAccountQueryKey } from '../knewtonAccountQueryKey.js';
 import { createKnewtonEventQueue, type KnewtonEventQueue } from './createKnewtonEventQueue.js';
 import type { KnewtonLearningEvent } from './KnewtonLearningEvent.js';
 import { knewtonRecommendationQueryKey } from './knewtonRecommendationQueryKey.js';
@@ -42,6 +43,9 @@ function queueFor(
     let refreshes: ReturnType<typeof setTimeout>[] = [];
     queue = createKnewtonEventQueue({
       ...input,
+      // The provider removes every account id on sign-out: this user's gone means signed out, and
+      // the next session must not be credited with this user's answers.
+      isSignedIn: () => client.getQueryData(knewtonAccountQueryKey(userId)) !== undefined,
       onAccepted() {
         // Debounced: a run of batches asks once (twice) after the last of them.
         for (const refresh of refreshes) clearTimeout(refresh);
