@@ -60,6 +60,9 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
   const learnersPerPass = options.learnersPerPass ?? 20;
   const outbox = createEventOutboxQueries(store);
   const owner = randomUUID();
+  // The platform's logs (and the chaos suite's simulator) can tell which process sent a batch: with
+  // several processes on one outbox, that is what a duplicate's investigation needs first.
+  const label = { requestId: `outbox-${process.pid}` };
   const budget = new PerTokenCallWindow(batchCallsPerMinute, batchWindowMs);
   /** Learners waiting for their per-token budget, until when (epoch ms). */
   const waitingUntil = new Map<string, number>();
@@ -85,6 +88,7 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
         account.externalId,
         registrationId,
         events.map((event) => JSON.parse(event.payload) as unknown),
+        label,
       );
       if (outcome.kind === 'refused') {
         // The platform will never take these (we validated them, so this is a platform-side rule):
