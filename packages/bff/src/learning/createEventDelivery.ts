@@ -66,6 +66,10 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
   const budget = new PerTokenCallWindow(batchCallsPerMinute, batchWindowMs);
   /** Learners waiting for their per-token budget, until when (epoch ms). */
   const waitingUntil = new Map<string, number>();
+  // A PGlite folder has one owner at a time (the folder lock), so a lease found in it at start-up was left
+  // by a process that is gone (kill -9): dropping them lets a restart deliver at once instead of waiting
+  // out `leaseMs`. On PostgreSQL another live process may hold them, so they expire on their own.
+  let leasesChecked = store.kind !== 'pglite';
   let failures = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> | undefined;
@@ -108,6 +112,10 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
   }
 
   async function pass(): Promise<boolean> {
+    if (!leasesChecked) {
+      await outbox.releaseAllLeases();
+      leasesChecked = true;
+    }
     const now = Date.now();
     for (const [learner, until] of waitingUntil) if (until <= now) waitingUntil.delete(learner);
     const learners = (await outbox.learnersWithPending(learnersPerPass + waitingUntil.size)).filter(
