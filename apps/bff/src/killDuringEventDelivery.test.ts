@@ -192,7 +192,9 @@ describe.each(kinds)('pnpm bff on $kind, kill -9 during event delivery', ({ post
         env.DATA_DIR = dataDir;
       }
       // PostgreSQL: two processes share the outbox; PGlite: one process per folder, restarted after a kill.
-      let serving = await Promise.all(postgres ? [startBff(env), startBff(env)] : [startBff(env)]);
+      let serving: Bff[] = await Promise.all(
+        postgres ? [startBff(env), startBff(env)] : [startBff(env)],
+      );
       const first = serving[0] as Bff;
       const cookie = await signIn(first.url, 'ada');
       const ensured = await fetch(`${first.url}/api/knewton/account`, {
