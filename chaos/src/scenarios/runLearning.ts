@@ -424,7 +424,7 @@ export async function runLearning(
         `**${duplicateCopies} duplicate copies delivered** (${duplicateEvents} events): ${explained} of ${duplicateEvents} explained by a kill -9 of the sender within ${(holdEventAnswersMs + answerToUpdateWindowMs) / 1000} s after the platform's answer, before the outbox update (at-least-once); ${unexplainedCount} unexplained`,
         `registrations per learner: min ${Math.min(...perLearner)}, max ${Math.max(...perLearner)} (goal exactly 1) over ${learners} learners; ${instances} learning instance; ${refusedRegistrations} registrations refused 422 by the platform`,
         `delivery lag (202 → platform accepted): p50 ${Math.round(percentile(lags, 50))} ms, p99 ${Math.round(percentile(lags, 99))} ms, max ${Math.round(Math.max(0, ...lags))} ms (per learner the limit allows one batch-events call every 4 s)`,
-        `batch-events calls: ${callsOf(204)} × 204, ${callsOf(503)} × 503 (the outage), ${callsOf(429)} × 429; outbox drained ${(drainMs / 1000).toFixed(1)} s after the last event was acknowledged`,
+        `batch-events calls: ${callsOf(204)} × 204, ${callsOf(503)} × 503 (the outage), ${callsOf(429)} × 429; ${drained ? `outbox drained ${(drainMs / 1000).toFixed(1)} s after the last event was acknowledged` : `outbox not drained ${(drainMs / 1000).toFixed(1)} s after the last event was acknowledged`}`,
       ],
       anomalies: {
         duplicates: [...accounts.duplicates, ...unexplained, ...registrationDuplicates],

@@ -69,7 +69,9 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
   // A PGlite folder has one owner at a time (the folder lock), so a lease found in it at start-up was left
   // by a process that is gone (kill -9): dropping them lets a restart deliver at once instead of waiting
   // out `leaseMs`. On PostgreSQL another live process may hold them, so they expire on their own.
-  let leasesChecked = store.kind !== 'pglite';
+  // Started by `start()`, so it is done before any lease is taken in this process; a failure only means
+  // the old leases run out on their own.
+  let leasesReset: Promise<void> = Promise.resolve();
   let failures = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> | undefined;
@@ -112,10 +114,7 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
   }
 
   async function pass(): Promise<boolean> {
-    if (!leasesChecked) {
-      await outbox.releaseAllLeases();
-      leasesChecked = true;
-    }
+    await leasesReset;
     const now = Date.now();
     for (const [learner, until] of waitingUntil) if (until <= now) waitingUntil.delete(learner);
     const learners = (await outbox.learnersWithPending(learnersPerPass + waitingUntil.size)).filter(
@@ -169,6 +168,7 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
     start() {
       if (started) return;
       started = true;
+      if (store.kind === 'pglite') leasesReset = outbox.releaseAllLeases().catch(() => {});
       schedule(0);
     },
     nudge() {
