@@ -4,11 +4,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { cpus, freemem, loadavg, release, totalmem } from 'node:os';
-import { resolve } from 'node:path';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { cpus, freemem, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
 // The benchmark code lives in apps/bff, whose dependencies it needs; the root has none of its own.
 import { runBffBenchmarks } from '../apps/bff/bench/bffBench.js';
+import { renderLearningRows, runLearningBenchmark } from './learningRows.js';
 
 const root = resolve(import.meta.dirname, '..');
 const simBench = resolve(root, 'packages/platform-sim/bench/accountCreations.ts');
@@ -36,6 +37,11 @@ const warmOptions = {
   cpuProfileDir: process.env.BENCH_CPU_PROF,
 };
 const { warm, creates } = await runBffBenchmarks({ databaseUrl, log, warm: warmOptions });
+const learning = await runLearningBenchmark({
+  databaseUrl,
+  work: await mkdtemp(join(tmpdir(), 'knewton-bench-learning-')),
+  log,
+});
 
 let simTable = '_`packages/platform-sim/bench/accountCreations.ts` not found; skipped._';
 if (existsSync(simBench)) {
@@ -121,6 +127,7 @@ ${creates
   )
   .join('\n')}
 ${databaseUrl ? '' : '\n_PostgreSQL row skipped: `BENCH_DATABASE_URL` / `TEST_DATABASE_URL` not set._\n'}
+${renderLearningRows(learning)}
 ## Reading these figures
 
 - The machine is a shared 2-core VM on which other work ran at the same time (load average above); absolute

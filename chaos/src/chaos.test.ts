@@ -98,6 +98,17 @@ describe('chaos (trimmed; `pnpm chaos` runs the full sizes)', () => {
       expect(result.platform.duplicateRefused).toBeGreaterThan(0);
     });
 
+    it('learning: kill -9 and a platform outage lose no acknowledged event, one registration each', async () => {
+      const result = await run('learning');
+      expectClean(result);
+      expect(result.faults[0]).toMatch(new RegExp(`^${trimmedProfile.learning.kills} × kill -9`));
+      expect(result.figures[0]).toMatch(/\*\*0 acknowledged events lost\*\*/);
+      expect(result.figures[2]).toMatch(/^registrations per learner: min 1, max 1 /);
+      expect(result.answers['events 202']).toBeGreaterThan(0);
+      // The outage was met by the delivery loop, and it recovered from it.
+      expect(result.figures[4]).not.toMatch(/ 0 × 503 \(the outage\)/);
+    });
+
     it('store faults: 503 store_unavailable during the outage, recovery without a restart', async () => {
       const result = await run('store-faults');
       expectClean(result);

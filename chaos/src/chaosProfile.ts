@@ -37,6 +37,25 @@ export interface ChaosProfile {
     concurrency: number;
     bffOpenFiles: number;
   };
+  /**
+   * Learners sending graded events to two BFFs on one PostgreSQL, kill -9s of those BFFs, and a platform
+   * outage in the middle (`runLearning`).
+   */
+  learning: {
+    learners: number;
+    /** Each learner's pause between events (± 25%). */
+    eventIntervalMs: number;
+    /** How long learners keep sending. */
+    runMs: number;
+    kills: number;
+    outageAtMs: number;
+    outageMs: number;
+    /** How long the simulator holds each batch-events answer after recording the events. */
+    holdEventAnswersMs: number;
+    /** Share of a learner's events followed by a recommendation request. */
+    recommendationShare: number;
+    drainTimeoutMs: number;
+  };
 }
 
 export const fullProfile: ChaosProfile = {
@@ -56,6 +75,17 @@ export const fullProfile: ChaosProfile = {
     concurrency: 8,
     bffOpenFiles: 4_096,
   },
+  learning: {
+    learners: 1_000,
+    eventIntervalMs: 5_000,
+    runMs: 240_000,
+    kills: 8,
+    outageAtMs: 90_000,
+    outageMs: 60_000,
+    holdEventAnswersMs: 150,
+    recommendationShare: 0.02,
+    drainTimeoutMs: 240_000,
+  },
 };
 
 export const trimmedProfile: ChaosProfile = {
@@ -69,4 +99,15 @@ export const trimmedProfile: ChaosProfile = {
   pgliteOwners: { rounds: 2, usersPerRound: 10, concurrency: 4 },
   pgliteCrashes: { users: 80, kills: 3, concurrency: 8, holdCreateAnswersMs: 150 },
   slowLoris: { sockets: 600, attackMs: 5_000, maxRampMs: 8_000, concurrency: 4, bffOpenFiles: 512 },
+  learning: {
+    learners: 50,
+    eventIntervalMs: 2_000,
+    runMs: 14_000,
+    kills: 1,
+    outageAtMs: 8_000,
+    outageMs: 5_000,
+    holdEventAnswersMs: 150,
+    recommendationShare: 0.1,
+    drainTimeoutMs: 60_000,
+  },
 };

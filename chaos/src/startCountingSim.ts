@@ -22,6 +22,22 @@ export interface CountingSimOptions {
    * @default 0
    */
   holdCreateAnswersMs?: number;
+  /**
+   * Holds each `batch-events` 204 this long after the platform recorded the events, widening the window
+   * in which a BFF crash falls between the platform's answer and the outbox update (a duplicate's cause).
+   * @default 0
+   */
+  holdEventAnswersMs?: number;
+}
+
+/** One `batch-events` call the platform accepted (204), as the harness saw it arrive. */
+export interface DeliveredEventBatch {
+  /** The BFF's `request-label` (the outbox sends `outbox-<pid>`). */
+  label: string;
+  /** When the platform answered (epoch ms), before any hold. */
+  answeredAt: number;
+  /** The platform's batch-event JSON objects, in the order sent. */
+  events: Record<string, unknown>[];
 }
 
 /** A committed create whose answer is being held, labelled with the BFF's `request-label`. */
@@ -36,6 +52,12 @@ export interface CountingSim {
   tally: PlatformTally;
   /** Creates the platform committed whose answers have not been sent yet. */
   heldCreates: ReadonlySet<HeldCreate>;
+  /** `batch-events` 204s being held (see `holdEventAnswersMs`). */
+  heldEventAnswers: ReadonlySet<HeldCreate>;
+  /** Every `batch-events` call the platform accepted, in order of arrival. */
+  eventBatches: DeliveredEventBatch[];
+  /** `account_id` of every `POST /v0/registrations` the platform answered 201, one entry per registration. */
+  registeredAccounts: string[];
   /** Count of one answer key, e.g. `answered('POST /v0/accounts', 201)`. */
   answered(route: string, status: number | 'dropped'): number;
   close(): Promise<void>;
@@ -50,6 +72,10 @@ const uuidSegment = /\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
  */
 export async function startCountingSim(options: CountingSimOptions = {}): Promise<CountingSim> {
   const holdMs = options.holdCreateAnswersMs ?? 0;
+  const holdEventsMs = options.holdEventAnswersMs ?? 0;
+  const heldEventAnswers = new Set<HeldCreate>();
+  const eventBatches: DeliveredEventBatch[] = [];
+  const registeredAccounts: string[] = [];
   const sim = createPlatformSim();
   const tally: PlatformTally = {
     answers: new Map(),
@@ -65,6 +91,15 @@ export async function startCountingSim(options: CountingSimOptions = {}): Promis
     async fetch(request, env: HttpBindings | Http2Bindings) {
       const { pathname } = new URL(request.url);
       const route = `${request.method} ${pathname.replace(uuidSegment, '/{id}')}`;
+      // The simulator keeps no per-event record the harness could read back (the platform's events carry
+      // no id), so the bodies of the learning calls are read here, on their way in.
+      const learningBody =
+        route === 'POST /v0/registrations/{id}/batch-events' || route === 'POST /v0/registrations'
+          ? request
+              .clone()
+              .json()
+              .catch(() => undefined)
+          : undefined;
       let response: Response;
       try {
         response = await sim.fetch(request);
@@ -85,6 +120,21 @@ export async function startCountingSim(options: CountingSimOptions = {}): Promis
           const limit = `${route} ${response.headers.get('x-knewton-rate-exceeded') ?? 'unlabelled'}`;
           tally.provokedBy.set(limit, (tally.provokedBy.get(limit) ?? 0) + 1);
         }
+      }
+      if (route === 'POST /v0/registrations/{id}/batch-events' && response.status === 204) {
+        const label = request.headers.get('request-label') ?? '';
+        const body = (await learningBody) as { events?: Record<string, unknown>[] } | undefined;
+        eventBatches.push({ label, answeredAt: Date.now(), events: body?.events ?? [] });
+        if (holdEventsMs > 0) {
+          const held = { label, since: Date.now() };
+          heldEventAnswers.add(held);
+          await new Promise((resolve) => setTimeout(resolve, holdEventsMs));
+          heldEventAnswers.delete(held);
+        }
+      }
+      if (route === 'POST /v0/registrations' && response.status === 201) {
+        const body = (await learningBody) as { account_id?: string } | undefined;
+        registeredAccounts.push(body?.account_id ?? '');
       }
       // Batches too: a kill aimed at a held batch answer lands with up to 50 accounts on the platform and
       // none of their rows written yet.
@@ -112,6 +162,9 @@ export async function startCountingSim(options: CountingSimOptions = {}): Promis
     url: `http://127.0.0.1:${port}`,
     tally,
     heldCreates,
+    heldEventAnswers,
+    eventBatches,
+    registeredAccounts,
     answered: (route, status) => tally.answers.get(`${route} ${status}`) ?? 0,
     close() {
       closing ??= new Promise<void>((resolve) => {

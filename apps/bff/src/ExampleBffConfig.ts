@@ -1,4 +1,4 @@
-import type { KnewtonBffLimits, LogLevel } from '@knewton-kit/bff';
+import type { KnewtonBffLimits, KnewtonLearningOptions, LogLevel } from '@knewton-kit/bff';
 import type { HttpServerLimits } from './hardenHttpServer.js';
 
 /** Where the Knewton Platform is: a real URL with credentials, or the simulator started in-process. */
@@ -55,4 +55,9 @@ export interface ExampleBffConfig {
   http?: Partial<HttpServerLimits>;
   /** Passed to `createKnewtonBff`. @default the library's defaults */
   limits?: KnewtonBffLimits;
+  /**
+   * Learning options beside the graph (outbox bound, recommendation cache, delivery interval), passed to
+   * `createKnewtonBff({ learning })`; no environment variable sets them. @default the library's defaults
+   */
+  learning?: Omit<KnewtonLearningOptions, 'graphId'>;
 }

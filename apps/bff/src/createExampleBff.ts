@@ -164,7 +164,9 @@ export async function createExampleBff(
       ...(config.limits === undefined ? {} : { limits: config.limits }),
       ...(graphId === undefined
         ? {}
-        : { learning: { graphId, learningInstanceName: 'knewton-kit demo' } }),
+        : {
+            learning: { learningInstanceName: 'knewton-kit demo', ...config.learning, graphId },
+          }),
     }).catch(async (error: unknown) => {
       await store.close();
       throw error;

@@ -60,9 +60,18 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
   const learnersPerPass = options.learnersPerPass ?? 20;
   const outbox = createEventOutboxQueries(store);
   const owner = randomUUID();
+  // The platform's logs (and the chaos suite's simulator) can tell which process sent a batch: with
+  // several processes on one outbox, that is what a duplicate's investigation needs first.
+  const label = { requestId: `outbox-${process.pid}` };
   const budget = new PerTokenCallWindow(batchCallsPerMinute, batchWindowMs);
   /** Learners waiting for their per-token budget, until when (epoch ms). */
   const waitingUntil = new Map<string, number>();
+  // A PGlite folder has one owner at a time (the folder lock), so a lease found in it at start-up was left
+  // by a process that is gone (kill -9): dropping them lets a restart deliver at once instead of waiting
+  // out `leaseMs`. On PostgreSQL another live process may hold them, so they expire on their own.
+  // Started by `start()`, so it is done before any lease is taken in this process; a failure only means
+  // the old leases run out on their own.
+  let leasesReset: Promise<void> = Promise.resolve();
   let failures = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> | undefined;
@@ -85,6 +94,7 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
         account.externalId,
         registrationId,
         events.map((event) => JSON.parse(event.payload) as unknown),
+        label,
       );
       if (outcome.kind === 'refused') {
         // The platform will never take these (we validated them, so this is a platform-side rule):
@@ -104,6 +114,7 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
   }
 
   async function pass(): Promise<boolean> {
+    await leasesReset;
     const now = Date.now();
     for (const [learner, until] of waitingUntil) if (until <= now) waitingUntil.delete(learner);
     const learners = (await outbox.learnersWithPending(learnersPerPass + waitingUntil.size)).filter(
@@ -157,6 +168,7 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
     start() {
       if (started) return;
       started = true;
+      if (store.kind === 'pglite') leasesReset = outbox.releaseAllLeases().catch(() => {});
       schedule(0);
     },
     nudge() {

@@ -25,6 +25,8 @@ export interface EventOutboxQueries {
   pendingOf(appUserId: string, limit: number): Promise<OutboxEvent[]>;
   markDelivered(seqs: readonly string[]): Promise<void>;
   releaseLearner(appUserId: string, owner: string): Promise<void>;
+  /** Drops every lease, whoever holds it: only for a store no other process can be using. */
+  releaseAllLeases(): Promise<void>;
 }
 
 export function createEventOutboxQueries(store: AccountStore): EventOutboxQueries {
@@ -108,6 +110,10 @@ export function createEventOutboxQueries(store: AccountStore): EventOutboxQuerie
           .set({ delivered_at: sql<Date>`now()` })
           .where('seq', 'in', [...seqs])
           .execute();
+      }),
+    releaseAllLeases: () =>
+      guardStore('outbox lease reset', async () => {
+        await db.deleteFrom('knewton_event_leases').execute();
       }),
     releaseLearner: (appUserId, owner) =>
       guardStore('outbox lease release', async () => {
