@@ -10,7 +10,8 @@ export type ScenarioId =
   | 'pglite-owners'
   | 'pglite-crashes'
   | 'slow-loris'
-  | 'production-start';
+  | 'production-start'
+  | 'herd';
 
 /** One row of RELIABILITY.md, and what the Vitest project asserts on. */
 export interface ScenarioResult {

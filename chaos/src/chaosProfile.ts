@@ -37,6 +37,14 @@ export interface ChaosProfile {
     concurrency: number;
     bffOpenFiles: number;
   };
+  /** Cohorts of new users ensuring at once over several PostgreSQL BFFs, kill -9 aimed at held batches. */
+  herd: {
+    processes: number;
+    users: number;
+    waves: number;
+    kills: number;
+    holdCreateAnswersMs: number;
+  };
 }
 
 export const fullProfile: ChaosProfile = {
@@ -56,6 +64,7 @@ export const fullProfile: ChaosProfile = {
     concurrency: 8,
     bffOpenFiles: 4_096,
   },
+  herd: { processes: 3, users: 2_000, waves: 6, kills: 12, holdCreateAnswersMs: 300 },
 };
 
 export const trimmedProfile: ChaosProfile = {
@@ -69,4 +78,5 @@ export const trimmedProfile: ChaosProfile = {
   pgliteOwners: { rounds: 2, usersPerRound: 10, concurrency: 4 },
   pgliteCrashes: { users: 80, kills: 3, concurrency: 8, holdCreateAnswersMs: 150 },
   slowLoris: { sockets: 600, attackMs: 5_000, maxRampMs: 8_000, concurrency: 4, bffOpenFiles: 512 },
+  herd: { processes: 3, users: 400, waves: 2, kills: 4, holdCreateAnswersMs: 300 },
 };

@@ -2,6 +2,7 @@ import type { ChaosProfile } from './chaosProfile.js';
 import type { ScenarioId, ScenarioResult } from './ScenarioResult.js';
 import { runBadInput } from './scenarios/runBadInput.js';
 import { runCrashes } from './scenarios/runCrashes.js';
+import { runHerd } from './scenarios/runHerd.js';
 import { runPgliteCrashes } from './scenarios/runPgliteCrashes.js';
 import { runPgliteOwners } from './scenarios/runPgliteOwners.js';
 import { runPlatformFaults } from './scenarios/runPlatformFaults.js';
@@ -23,6 +24,7 @@ export const scenarioIds: readonly ScenarioId[] = [
   'pglite-crashes',
   'slow-loris',
   'production-start',
+  'herd',
 ];
 
 /** Runs one scenario; PostgreSQL scenarios report themselves skipped without `databaseUrl`. */
@@ -52,6 +54,8 @@ export function runScenario(
       return runSlowLoris(profile);
     case 'production-start':
       return runProductionStart();
+    case 'herd':
+      return runHerd(profile, databaseUrl);
   }
 }
 

@@ -28,6 +28,8 @@ export interface CountingSimOptions {
 export interface HeldCreate {
   label: string;
   since: number;
+  /** `POST /v0/accounts` (one account) or `POST /v0/batch` (up to 50), so a kill can aim at a batch. */
+  route: string;
 }
 
 export interface CountingSim {
@@ -92,7 +94,11 @@ export async function startCountingSim(options: CountingSimOptions = {}): Promis
         (route === 'POST /v0/accounts' && response.status === 201) ||
         (route === 'POST /v0/batch' && (response.status === 200 || response.status === 207));
       if (holdMs > 0 && committedCreate) {
-        const held = { label: request.headers.get('request-label') ?? '', since: Date.now() };
+        const held = {
+          label: request.headers.get('request-label') ?? '',
+          since: Date.now(),
+          route,
+        };
         heldCreates.add(held);
         await new Promise((resolve) => setTimeout(resolve, holdMs));
         heldCreates.delete(held);
