@@ -9,6 +9,9 @@ import { cpus, freemem, loadavg, release, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 // The benchmark code lives in apps/bff, whose dependencies it needs; the root has none of its own.
 import { runBffBenchmarks } from '../apps/bff/bench/bffBench.js';
+import { backfillSection } from './backfillRows.js';
+import { skippedSections } from './benchSelection.js';
+import { herdSection } from './herdRows.js';
 
 const root = resolve(import.meta.dirname, '..');
 const simBench = resolve(root, 'packages/platform-sim/bench/accountCreations.ts');
@@ -28,6 +31,8 @@ const envInt = (name: string, fallback: number) => {
   if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
   return value;
 };
+// Read before the long rows start, so a mistyped section name fails at once.
+const skip = skippedSections();
 const warmOptions = {
   users: envInt('BENCH_WARM_USERS', 6000),
   connections: 32,
@@ -47,6 +52,13 @@ if (existsSync(simBench)) {
     timeout: 120_000,
   }).trim();
 }
+
+// Herd and backfill rows (issue 9): long, so `BENCH_SKIP=herd,backfill` leaves them out of a quick run.
+const skippedNote = (name: string) => `_${name} rows left out of this run (\`BENCH_SKIP\`)._\n`;
+const herdMarkdown = skip.has('herd') ? skippedNote('Herd') : await herdSection(log);
+const backfillMarkdown = skip.has('backfill')
+  ? skippedNote('Backfill')
+  : await backfillSection(log);
 
 const cpu = cpus();
 const machine = `${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} GiB free), Linux ${release()}, Node ${process.version}; 1-minute load average ${loadBefore.toFixed(2)} at start (the machine is shared)`;
@@ -135,7 +147,9 @@ ${databaseUrl ? '' : '\n_PostgreSQL row skipped: `BENCH_DATABASE_URL` / `TEST_DA
 ## Simulator (\`packages/platform-sim/bench/accountCreations.ts\`)
 
 ${simTable}
-`;
+
+${herdMarkdown}
+${backfillMarkdown}`;
 
 await writeFile(resolve(root, 'BENCHMARKS.md'), markdown);
 process.stdout.write(markdown);
