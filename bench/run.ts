@@ -9,6 +9,9 @@ import { cpus, freemem, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 // The benchmark code lives in apps/bff, whose dependencies it needs; the root has none of its own.
 import { runBffBenchmarks } from '../apps/bff/bench/bffBench.js';
+import { backfillSection } from './backfillRows.js';
+import { skippedSections } from './benchSelection.js';
+import { herdSection } from './herdRows.js';
 import { renderLearningRows, runLearningBenchmark } from './learningRows.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -29,6 +32,8 @@ const envInt = (name: string, fallback: number) => {
   if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
   return value;
 };
+// Read before the long rows start, so a mistyped section name fails at once.
+const skip = skippedSections();
 const warmOptions = {
   users: envInt('BENCH_WARM_USERS', 6000),
   connections: 32,
@@ -37,11 +42,13 @@ const warmOptions = {
   cpuProfileDir: process.env.BENCH_CPU_PROF,
 };
 const { warm, creates } = await runBffBenchmarks({ databaseUrl, log, warm: warmOptions });
-const learning = await runLearningBenchmark({
-  databaseUrl,
-  work: await mkdtemp(join(tmpdir(), 'knewton-bench-learning-')),
-  log,
-});
+const learning = skip.has('learning')
+  ? undefined
+  : await runLearningBenchmark({
+      databaseUrl,
+      work: await mkdtemp(join(tmpdir(), 'knewton-bench-learning-')),
+      log,
+    });
 
 let simTable = '_`packages/platform-sim/bench/accountCreations.ts` not found; skipped._';
 if (existsSync(simBench)) {
@@ -53,6 +60,13 @@ if (existsSync(simBench)) {
     timeout: 120_000,
   }).trim();
 }
+
+// Herd and backfill rows (issue 9): long, so `BENCH_SKIP=herd,backfill` leaves them out of a quick run.
+const skippedNote = (name: string) => `_${name} rows left out of this run (\`BENCH_SKIP\`)._\n`;
+const herdMarkdown = skip.has('herd') ? skippedNote('Herd') : await herdSection(log);
+const backfillMarkdown = skip.has('backfill')
+  ? skippedNote('Backfill')
+  : await backfillSection(log);
 
 const cpu = cpus();
 const machine = `${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} GiB free), Linux ${release()}, Node ${process.version}; 1-minute load average ${loadBefore.toFixed(2)} at start (the machine is shared)`;
@@ -127,7 +141,7 @@ ${creates
   )
   .join('\n')}
 ${databaseUrl ? '' : '\n_PostgreSQL row skipped: `BENCH_DATABASE_URL` / `TEST_DATABASE_URL` not set._\n'}
-${renderLearningRows(learning)}
+${learning ? renderLearningRows(learning) : skippedNote('Learning')}
 ## Reading these figures
 
 - The machine is a shared 2-core VM on which other work ran at the same time (load average above); absolute
@@ -142,7 +156,9 @@ ${renderLearningRows(learning)}
 ## Simulator (\`packages/platform-sim/bench/accountCreations.ts\`)
 
 ${simTable}
-`;
+
+${herdMarkdown}
+${backfillMarkdown}`;
 
 await writeFile(resolve(root, 'BENCHMARKS.md'), markdown);
 process.stdout.write(markdown);

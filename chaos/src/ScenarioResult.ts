@@ -11,7 +11,8 @@ export type ScenarioId =
   | 'pglite-crashes'
   | 'slow-loris'
   | 'production-start'
-  | 'learning';
+  | 'learning'
+  | 'herd';
 
 /** One row of RELIABILITY.md, and what the Vitest project asserts on. */
 export interface ScenarioResult {

@@ -10,6 +10,8 @@ export interface EnsureAnswer {
   status: number | undefined;
   accountId: string | undefined;
   latencyMs: number;
+  /** The answer's `Retry-After` in seconds (202 queued, 429, 503), when it had one. */
+  retryAfterSeconds?: number | undefined;
 }
 
 /** Signs `userId` in through the demo sign-in and returns the `Cookie` header value for later requests. */
@@ -57,6 +59,8 @@ export async function ensureAccount(
     const key = name === 'TimeoutError' || name === 'AbortError' ? clientTimeout : connectionLost;
     return { key, status: undefined, accountId: undefined, latencyMs: latency() };
   }
+  const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
+  const retryAfterSeconds = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined;
   let body: unknown;
   try {
     body = await response.json();
@@ -84,6 +88,7 @@ export async function ensureAccount(
       status: response.status,
       accountId: undefined,
       latencyMs: latency(),
+      retryAfterSeconds,
     };
   }
   const error = parseErrorBody(body);
@@ -92,5 +97,6 @@ export async function ensureAccount(
     status: response.status,
     accountId: undefined,
     latencyMs: latency(),
+    retryAfterSeconds,
   };
 }

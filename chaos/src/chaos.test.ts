@@ -8,7 +8,7 @@ import { databaseUrlVariable, testDatabaseUrl } from './testDatabase.js';
 const databaseUrl = testDatabaseUrl();
 if (databaseUrl === undefined) {
   console.warn(
-    `chaos: ${databaseUrlVariable} is not set; the PostgreSQL scenarios (scale-out, crashes, store faults) are skipped.`,
+    `chaos: ${databaseUrlVariable} is not set; the PostgreSQL scenarios (scale-out, crashes, store faults, herd) are skipped.`,
   );
 }
 
@@ -107,6 +107,16 @@ describe('chaos (trimmed; `pnpm chaos` runs the full sizes)', () => {
       expect(result.answers['events 202']).toBeGreaterThan(0);
       // The outage was met by the delivery loop, and it recovered from it.
       expect(result.figures[4]).not.toMatch(/ 0 × 503 \(the outage\)/);
+    });
+
+    it('herd: kill -9 mid-batch during cohorts ensuring at once loses and doubles nothing', async () => {
+      const result = await run('herd');
+      expectClean(result);
+      const { kills, users } = trimmedProfile.herd;
+      expect(result.faults[0]).toMatch(new RegExp(`^${kills} × kill -9`));
+      // At least one kill landed on a committed, unanswered batch: accounts on the platform, no rows yet.
+      expect(result.faults[0]).not.toMatch(/\(0 aimed/);
+      expect(result.platform.created).toBe(users);
     });
 
     it('store faults: 503 store_unavailable during the outage, recovery without a restart', async () => {

@@ -56,6 +56,14 @@ export interface ChaosProfile {
     recommendationShare: number;
     drainTimeoutMs: number;
   };
+  /** Cohorts of new users ensuring at once over several PostgreSQL BFFs, kill -9 aimed at held batches. */
+  herd: {
+    processes: number;
+    users: number;
+    waves: number;
+    kills: number;
+    holdCreateAnswersMs: number;
+  };
 }
 
 export const fullProfile: ChaosProfile = {
@@ -86,6 +94,7 @@ export const fullProfile: ChaosProfile = {
     recommendationShare: 0.02,
     drainTimeoutMs: 240_000,
   },
+  herd: { processes: 3, users: 2_000, waves: 6, kills: 12, holdCreateAnswersMs: 300 },
 };
 
 export const trimmedProfile: ChaosProfile = {
@@ -110,4 +119,5 @@ export const trimmedProfile: ChaosProfile = {
     recommendationShare: 0.1,
     drainTimeoutMs: 60_000,
   },
+  herd: { processes: 3, users: 400, waves: 2, kills: 4, holdCreateAnswersMs: 300 },
 };

@@ -1,7 +1,7 @@
 /**
  * `pnpm chaos`: runs the reliability scenarios against the example BFF and writes RELIABILITY.md.
  * Flags: `--only <id>[,<id>]` (soak, scale-out, crashes, store-faults, platform-faults, bad-input,
- * pglite-owners, pglite-crashes, slow-loris, production-start, learning),
+ * pglite-owners, pglite-crashes, slow-loris, production-start, learning, herd),
  * `--profile trimmed` (the small run that `pnpm test` also does), `--out <file>` (default RELIABILITY.md
  * at the root; with `--only` or `--profile trimmed`, nothing is written unless `--out` is given).
  * Exits 1 if any scenario found a duplicate, a lost account, an orphan, an undocumented answer or a failure.
@@ -36,7 +36,7 @@ const profile = values.profile === 'trimmed' ? trimmedProfile : fullProfile;
 const databaseUrl = testDatabaseUrl();
 if (databaseUrl === undefined) {
   console.warn(
-    'chaos: TEST_DATABASE_URL is not set; the PostgreSQL scenarios (scale-out, crashes, store faults) are skipped.',
+    'chaos: TEST_DATABASE_URL is not set; the PostgreSQL scenarios (scale-out, crashes, store faults, herd) are skipped.',
   );
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -2,6 +2,7 @@ import type { ChaosProfile } from './chaosProfile.js';
 import type { ScenarioId, ScenarioResult } from './ScenarioResult.js';
 import { runBadInput } from './scenarios/runBadInput.js';
 import { runCrashes } from './scenarios/runCrashes.js';
+import { runHerd } from './scenarios/runHerd.js';
 import { runLearning } from './scenarios/runLearning.js';
 import { runPgliteCrashes } from './scenarios/runPgliteCrashes.js';
 import { runPgliteOwners } from './scenarios/runPgliteOwners.js';
@@ -25,6 +26,7 @@ export const scenarioIds: readonly ScenarioId[] = [
   'slow-loris',
   'production-start',
   'learning',
+  'herd',
 ];
 
 /** Runs one scenario; PostgreSQL scenarios report themselves skipped without `databaseUrl`. */
@@ -56,6 +58,8 @@ export function runScenario(
       return runProductionStart();
     case 'learning':
       return runLearning(profile, databaseUrl);
+    case 'herd':
+      return runHerd(profile, databaseUrl);
   }
 }
 

@@ -44,6 +44,8 @@ export interface DeliveredEventBatch {
 export interface HeldCreate {
   label: string;
   since: number;
+  /** `POST /v0/accounts` (one account) or `POST /v0/batch` (up to 50), so a kill can aim at a batch. */
+  route: string;
 }
 
 export interface CountingSim {
@@ -126,7 +128,7 @@ export async function startCountingSim(options: CountingSimOptions = {}): Promis
         const body = (await learningBody) as { events?: Record<string, unknown>[] } | undefined;
         eventBatches.push({ label, answeredAt: Date.now(), events: body?.events ?? [] });
         if (holdEventsMs > 0) {
-          const held = { label, since: Date.now() };
+          const held = { label, since: Date.now(), route };
           heldEventAnswers.add(held);
           await new Promise((resolve) => setTimeout(resolve, holdEventsMs));
           heldEventAnswers.delete(held);
@@ -142,7 +144,11 @@ export async function startCountingSim(options: CountingSimOptions = {}): Promis
         (route === 'POST /v0/accounts' && response.status === 201) ||
         (route === 'POST /v0/batch' && (response.status === 200 || response.status === 207));
       if (holdMs > 0 && committedCreate) {
-        const held = { label: request.headers.get('request-label') ?? '', since: Date.now() };
+        const held = {
+          label: request.headers.get('request-label') ?? '',
+          since: Date.now(),
+          route,
+        };
         heldCreates.add(held);
         await new Promise((resolve) => setTimeout(resolve, holdMs));
         heldCreates.delete(held);

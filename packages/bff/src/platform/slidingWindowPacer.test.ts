@@ -49,6 +49,25 @@ describe('SlidingWindowPacer reservations', () => {
     expect(pacer.tryTake()).toBe(false);
     expect(pacer.nextFreeInMs()).toBe(600);
   });
+
+  it('a renewed reservation moves its own start, not an older one: in a later window one call costs one start', () => {
+    const pacer = new SlidingWindowPacer(2, 1000);
+    pacer.tryTake();
+    pacer.renew(); // A leaves at 0
+    vi.setSystemTime(500);
+    pacer.tryTake();
+    pacer.renew(); // B leaves at 500
+    vi.setSystemTime(1000); // A has left the window
+    expect(pacer.tryTake()).toBe(true); // C reserved at 1000...
+    vi.setSystemTime(1010);
+    pacer.renew(); // ...leaves at 1010; B still counts until 1500
+    vi.setSystemTime(1499);
+    expect(pacer.tryTake()).toBe(false);
+    vi.setSystemTime(1500);
+    // B left the window: one start is free (moving B instead of C's own start would hold it until 2000).
+    expect(pacer.tryTake()).toBe(true);
+    expect(pacer.tryTake()).toBe(false);
+  });
 });
 
 describe('backoffDelayMs', () => {

@@ -9,6 +9,8 @@
  */
 export class SlidingWindowPacer {
   readonly #starts: number[] = [];
+  /** Starts counted by `tryTake` that `renew` has not moved yet, oldest first. */
+  readonly #reserved: number[] = [];
 
   constructor(
     private readonly limit: number,
@@ -19,6 +21,8 @@ export class SlidingWindowPacer {
   #expire(now: number): void {
     while (this.#starts.length > 0 && (this.#starts[0] as number) <= now - this.windowMs)
       this.#starts.shift();
+    while (this.#reserved.length > 0 && (this.#reserved[0] as number) <= now - this.windowMs)
+      this.#reserved.shift();
   }
 
   /** Counts one start if the window allows it right now; never waits. */
@@ -27,6 +31,7 @@ export class SlidingWindowPacer {
     this.#expire(now);
     if (this.#starts.length >= this.limit) return false;
     this.#starts.push(now);
+    this.#reserved.push(now);
     return true;
   }
 
@@ -38,8 +43,15 @@ export class SlidingWindowPacer {
   renew(): void {
     const now = this.now();
     this.#expire(now);
-    // Which reserved start does not matter: all that counts is how many starts each window holds.
-    if (this.#starts.length > 0) this.#starts.shift();
+    // The reservation itself moves (the oldest still pending: all reservations count alike). Moving the
+    // window's oldest start instead, as this once did, removed a start of the previous minute early and
+    // kept the reservation counted as well: after the first minute a call could cost two starts of the
+    // next one, and a backfill of 20,000 used only 72-73 of each later minute's 90 batch calls.
+    const reservedAt = this.#reserved.shift();
+    const index = reservedAt === undefined ? -1 : this.#starts.lastIndexOf(reservedAt);
+    if (index >= 0) this.#starts.splice(index, 1);
+    // A reservation that already left the window: count this start, still never above the limit.
+    else if (this.#starts.length >= this.limit) this.#starts.shift();
     this.#starts.push(now);
   }
 
@@ -64,7 +76,11 @@ export class SlidingWindowPacer {
     // Bounded: each pass either returns or sleeps until the oldest start leaves the window.
     for (let pass = 0; pass < 10_000; pass++) {
       signal?.throwIfAborted();
-      if (this.tryTake()) return;
+      if (this.tryTake()) {
+        // Sent at once: not a reservation for `renew` to move.
+        this.#reserved.pop();
+        return;
+      }
       await new Promise((resolve) => setTimeout(resolve, this.nextFreeInMs()));
     }
     throw new Error('Pacer gave up waiting for a slot');

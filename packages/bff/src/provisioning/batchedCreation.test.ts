@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isKnewtonUnavailableError } from '../errors.js';
+import { AccountStoreConflictError, isKnewtonUnavailableError } from '../errors.js';
 import {
   createProvisioningHarness,
   type HarnessOptions,
@@ -129,6 +129,37 @@ describe.each(storeKinds)('batched creation on %s', (kind: StoreKind) => {
         expect((await h.provisioner.ensureAccount(user)).outcome).toBe('created');
       expect(h.sim.stats().accounts).toBe(30);
       expect(await h.rows()).toBe(30);
+    });
+
+    it('a mapping clash inside a herd fails that user only; every other user of its batch is stored', async () => {
+      // A broken mapper gives two users one external id: the platform refuses the second create as a
+      // duplicate, its repair finds the first user's account, and storing it would give one account to two
+      // users. One singles start in the window, so the herd goes out in batches written in one statement.
+      const clashing = new Set(['herd-20', 'herd-30']);
+      const h = await start({
+        platform: { rateLimits: { accountCreatesPerMinute: 1 } },
+        externalIds: {
+          map: (appUserId) => (clashing.has(appUserId) ? 'shared' : `x-${appUserId}`),
+        },
+      });
+      const herd = users(60);
+      const settled = await Promise.allSettled(
+        herd.map((user) => h.provisioner.ensureAccount(user)),
+      );
+      const failed = herd.filter((_, i) => settled[i]?.status === 'rejected');
+      expect(failed).toHaveLength(1);
+      expect(clashing.has(failed[0] as string)).toBe(true);
+      const reason = settled[herd.indexOf(failed[0] as string)];
+      expect(reason?.status === 'rejected' && reason.reason).toBeInstanceOf(
+        AccountStoreConflictError,
+      );
+      expect(await h.rows()).toBe(59);
+      expect(h.sim.stats().accounts).toBe(59);
+      expect(h.batchCalls()).toBeGreaterThan(0);
+      const ids = settled.flatMap((s) =>
+        s.status === 'fulfilled' ? [s.value.account.accountId] : [],
+      );
+      expect(new Set(ids).size).toBe(59);
     });
 
     it('repairs a batch whose answer was lost on the users’ next ensure, without second accounts', async () => {
