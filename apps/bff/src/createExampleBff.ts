@@ -140,6 +140,14 @@ export async function createExampleBff(
       secret: sessionSecret,
       // From configuration, never from the request's Host (an https proxy may forward Host: localhost).
       secure: config.production || config.allowedOrigins[0]?.startsWith('https://') === true,
+      ...(config.sessionRevalidateMs === undefined
+        ? {}
+        : { revalidateMs: config.sessionRevalidateMs }),
+      onRecheckError: (error) =>
+        logger.warn(
+          { error: (error as Error).name, message: (error as Error).message },
+          'demo session re-check failed; sessions are checked per request until it succeeds',
+        ),
     }).catch(async (error: unknown) => {
       await store.close();
       throw error;
@@ -170,6 +178,8 @@ export async function createExampleBff(
       throw error;
     });
     cleanups.push(() => bff.close());
+    // Closed first (last pushed): no background re-check of sessions runs against a closing store.
+    cleanups.push(async () => sessions.close());
 
     const routerOptions = {
       logger,
