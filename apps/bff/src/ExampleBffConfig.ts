@@ -51,6 +51,12 @@ export interface ExampleBffConfig {
   logLevel?: LogLevel;
   /** Demo sign-ins one client address may make per minute; 0 for no limit. @default 30 */
   signInsPerMinute?: number;
+  /**
+   * `SESSION_REVALIDATE_MS`: how long a process trusts a demo session it verified before asking the
+   * database again; the longest another process may honour a session signed out elsewhere. 0: every request.
+   * @default 5000
+   */
+  sessionRevalidateMs?: number;
   /** Timeouts and connection caps of the HTTP server (`startExampleBff`). @default hardenHttpServer's */
   http?: Partial<HttpServerLimits>;
   /** Passed to `createKnewtonBff`. @default the library's defaults */

@@ -65,6 +65,12 @@ describe('parseConfig with nothing set (development, simulator in-process)', () 
     });
   });
 
+  it("takes SESSION_REVALIDATE_MS (0 included), and leaves it to the sessions' 5 s default when unset", () => {
+    expect(parseConfig({ SESSION_REVALIDATE_MS: '250' }).sessionRevalidateMs).toBe(250);
+    expect(parseConfig({ SESSION_REVALIDATE_MS: '0' }).sessionRevalidateMs).toBe(0);
+    expect(parseConfig({}).sessionRevalidateMs).toBeUndefined();
+  });
+
   it('defaults LOG_LEVEL to info and the sign-in limit to 30 a minute', () => {
     expect(parseConfig({})).toMatchObject({ logLevel: 'info', signInsPerMinute: 30 });
   });
@@ -185,6 +191,8 @@ describe('malformed values: one line naming the variable, never the value', () =
     ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
     ['SIGN_IN_RATE_LIMIT', { SIGN_IN_RATE_LIMIT: 'lots' }],
     ['SIGN_IN_RATE_LIMIT', { SIGN_IN_RATE_LIMIT: '-1' }],
+    ['SESSION_REVALIDATE_MS', { SESSION_REVALIDATE_MS: '5s' }],
+    ['SESSION_REVALIDATE_MS', { SESSION_REVALIDATE_MS: '86400001' }],
     ['KNEWTON_GRAPH_ID', { KNEWTON_GRAPH_ID: 'algebra' }],
     ['KNEWTON_GRAPH_ID', { KNEWTON_GRAPH_ID: 'gref-with space' }],
     ['KNEWTON_GRAPH_ID', { ...remote, KNEWTON_GRAPH_ID: 'mref-0d7f' }],

@@ -19,6 +19,7 @@ export type ExampleBffEnv = Partial<
     | 'ALLOWED_ORIGINS'
     | 'LOG_LEVEL'
     | 'SIGN_IN_RATE_LIMIT'
+    | 'SESSION_REVALIDATE_MS'
     | 'KNEWTON_GRAPH_ID'
     | 'NODE_ENV',
     string
@@ -79,6 +80,7 @@ export function parseConfig(env: ExampleBffEnv): ExampleBffConfig {
   const logLevel = parseLogLevel(value(env, 'LOG_LEVEL'), problem);
   const signInsPerMinute = parseSignInLimit(value(env, 'SIGN_IN_RATE_LIMIT'), problem);
   const graphId = parseGraphId(value(env, 'KNEWTON_GRAPH_ID'), problem);
+  const sessionRevalidateMs = parseRevalidateMs(value(env, 'SESSION_REVALIDATE_MS'), problem);
 
   const [first, ...more] = problems;
   if (first) throw new ConfigError(first.variable, first.message, more);
@@ -95,6 +97,7 @@ export function parseConfig(env: ExampleBffEnv): ExampleBffConfig {
     production,
     logLevel,
     signInsPerMinute,
+    ...(sessionRevalidateMs === undefined ? {} : { sessionRevalidateMs }),
   };
 }
 
@@ -293,4 +296,17 @@ function isHttpUrl(raw: string): boolean {
   if (!canParseUrl(raw)) return false;
   const { protocol } = new URL(raw);
   return protocol === 'http:' || protocol === 'https:';
+}
+
+/** `SESSION_REVALIDATE_MS`: unset leaves the demo sessions' default (5 s). At most a day: a bound, not a switch. */
+function parseRevalidateMs(raw: string | undefined, problem: Report): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d{1,8}$/.test(raw) || Number(raw) > 86_400_000) {
+    problem(
+      'SESSION_REVALIDATE_MS',
+      'SESSION_REVALIDATE_MS must be a whole number of milliseconds up to 86400000 (how long a verified demo session is trusted before the database is asked again; 0 asks on every request).',
+    );
+    return undefined;
+  }
+  return Number(raw);
 }

@@ -36,7 +36,11 @@ export interface ExampleBffOptions {
 
 /** What @hono/node-server passes as `env`, as far as the example BFF reads it. */
 export interface ExampleBffBindings extends NodeServerBindings {
-  incoming?: NodeServerBindings['incoming'] & { socket?: { remoteAddress?: string | undefined } };
+  incoming?: NodeServerBindings['incoming'] & {
+    socket?: { remoteAddress?: string | undefined };
+    /** The request target as received (`/path?query`). */
+    url?: string | undefined;
+  };
 }
 
 export interface ExampleBff {
@@ -56,6 +60,9 @@ export interface ExampleBff {
   /** Closes the provisioner and store, then the simulator. */
   close(): Promise<void>;
 }
+
+/** A request target whose path a URL parser leaves as it is: `/segments/like-this_1`, then `?` or the end. */
+const plainPath = /^(\/[\w/-]*)(?:\?|$)/;
 
 /** Opens the configured store; PGlite keeps its files in `<dataDir>/pglite`, beside the dev secrets. */
 function openStore(database: DatabaseConfig): Promise<AccountStore> {
@@ -140,6 +147,14 @@ export async function createExampleBff(
       secret: sessionSecret,
       // From configuration, never from the request's Host (an https proxy may forward Host: localhost).
       secure: config.production || config.allowedOrigins[0]?.startsWith('https://') === true,
+      ...(config.sessionRevalidateMs === undefined
+        ? {}
+        : { revalidateMs: config.sessionRevalidateMs }),
+      onRecheckError: (error) =>
+        logger.warn(
+          { error: (error as Error).name, message: (error as Error).message },
+          'demo session re-check failed; sessions are checked per request until it succeeds',
+        ),
     }).catch(async (error: unknown) => {
       await store.close();
       throw error;
@@ -172,6 +187,8 @@ export async function createExampleBff(
       throw error;
     });
     cleanups.push(() => bff.close());
+    // Closed first (last pushed): no background re-check of sessions runs against a closing store.
+    cleanups.push(async () => sessions.close());
 
     const routerOptions = {
       logger,
@@ -197,7 +214,11 @@ export async function createExampleBff(
       async fetch(request, env) {
         const remoteAddress = env?.incoming?.socket?.remoteAddress;
         if (remoteAddress !== undefined) remoteAddresses.set(request, remoteAddress);
-        const { pathname } = new URL(request.url);
+        // The Node request's target when it is a plain path (parsing `request.url` into a URL was a few per
+        // cent of the warm path); anything a URL would rewrite (dot segments, escapes, absolute-form) is parsed.
+        const target = env?.incoming?.url;
+        const plain = target === undefined ? undefined : plainPath.exec(target)?.[1];
+        const pathname = plain ?? new URL(request.url).pathname;
         const library = pathname.startsWith(knewtonPrefix) || pathname === KNEWTON_BFF_BASE_PATH;
         if (library) return bff.fetch(request, env);
         const demo = pathname === '/api' || pathname.startsWith('/api/');

@@ -1,0 +1,155 @@
+import { LRUCache } from 'lru-cache';
+
+/** A session this process verified: signature checked, row found live in the database at `checkedAt`. */
+export interface VerifiedSession {
+  /** The row's key (SHA-256 of the token), for the background re-check. */
+  tokenHash: string;
+  userId: string;
+  /** When the session ends (epoch ms), from its row. */
+  expiresAt: number;
+  /** When the database last said the row exists (epoch ms, taken before the query was sent). */
+  checkedAt: number;
+  /** When a request last used it (epoch ms): only sessions in use are re-checked in the background. */
+  usedAt: number;
+}
+
+export interface VerifiedSessionCacheOptions {
+  /** Sessions kept (least recently used dropped first). */
+  maxEntries: number;
+  /** How long a verified session is trusted without asking the database again (ms); 0 turns caching off. */
+  revalidateMs: number;
+  now: () => number;
+  /**
+   * Which of these token hashes still have a live row, with their expiry (one query for many sessions);
+   * run in the background every `revalidateMs / 5` for the sessions in use, so they never go stale on a request.
+   */
+  findLive: (tokenHashes: string[]) => Promise<Map<string, number>>;
+  /** Told when a background re-check fails (the sessions then go stale and are checked per request). */
+  onRecheckError: (error: unknown) => void;
+}
+
+/** Hashes per re-check query: far below PostgreSQL's 65,535 bind parameters, short statements for PGlite. */
+const recheckChunk = 500;
+/**
+ * A session used within this long is kept fresh in the background: a learner who pauses between two
+ * questions does not pay a database round trip on the next one. Older ones go stale and are checked on use.
+ */
+export const activeSessionMs = 60_000;
+
+/**
+ * The example BFF's per-process cache of verified demo sessions, keyed by the cookie's value as sent:
+ * a hit costs no WebCrypto, no database round trip and no cookie decoding, which were nearly all of the warm path's time
+ * (the demo-session check alone held the example BFF to 7% of a bare route). lru-cache bounds it in entries.
+ *
+ * Revocation: `forget` (a sign-out or sign-in in this process) drops the entry at once, and a lookup that
+ * was in flight meanwhile cannot put it back (`revokedHere`). A sign-out in another process deletes the row;
+ * this process stops honouring the session once `revalidateMs` has passed since it last saw the row, because
+ * an entry older than that is never used without asking the database again. In between, a background pass
+ * re-checks every session in use in one query per 500 sessions, so that bound costs no request a round trip.
+ */
+export class VerifiedSessionCache {
+  readonly #options: VerifiedSessionCacheOptions;
+  readonly #entries: LRUCache<string, VerifiedSession> | undefined;
+  /** Token hashes revoked through this process recently: an in-flight lookup must not re-add them. */
+  readonly #revokedHere: LRUCache<string, true>;
+  readonly #timer: ReturnType<typeof setInterval> | undefined;
+  #rechecking = false;
+
+  constructor(options: VerifiedSessionCacheOptions) {
+    this.#options = options;
+    // Kept past any entry's trust window and any lookup in flight, so no spelling of the token outlives it.
+    this.#revokedHere = new LRUCache({
+      max: 10_000,
+      ttl: Math.max(60_000, 2 * options.revalidateMs),
+    });
+    if (options.revalidateMs > 0 && options.maxEntries > 0) {
+      this.#entries = new LRUCache({ max: options.maxEntries });
+      // Every fifth of the bound, the sessions at 60% of it: re-checked at 60-80%, so a pass has a fifth of
+      // the bound to finish before any of them goes stale (and costs its next request a round trip).
+      this.#timer = setInterval(() => void this.recheck(), Math.max(1, options.revalidateMs / 5));
+      // A cache never keeps a process alive.
+      this.#timer.unref();
+    }
+  }
+
+  /** The user of a cookie value verified less than `revalidateMs` ago and not expired; else `undefined`. */
+  get(cookieValue: string): string | undefined {
+    const entry = this.#entries?.get(cookieValue);
+    if (entry === undefined) return undefined;
+    // The same token sent in another spelling (encoded differently) is another entry: a sign-out of one ends all.
+    if (this.#revokedHere.size > 0 && this.#revokedHere.has(entry.tokenHash)) return undefined;
+    const t = this.#options.now();
+    if (t >= entry.expiresAt || t - entry.checkedAt >= this.#options.revalidateMs) return undefined;
+    entry.usedAt = t;
+    return entry.userId;
+  }
+
+  /**
+   * The token hash of a cookie value whose signature was verified before (its entry may be stale): the
+   * database must be asked again, but the signature need not be checked again for the very same value.
+   */
+  verifiedTokenHash(cookieValue: string): string | undefined {
+    const tokenHash = this.#entries?.peek(cookieValue)?.tokenHash;
+    return tokenHash === undefined || this.#revokedHere.has(tokenHash) ? undefined : tokenHash;
+  }
+
+  /** Remembers a session the database confirmed at `checkedAt` (unless it was revoked here meanwhile). */
+  set(
+    cookieValue: string,
+    session: { tokenHash: string; userId: string; expiresAt: number; checkedAt: number },
+  ): void {
+    if (this.#entries === undefined || this.#revokedHere.has(session.tokenHash)) return;
+    this.#entries.set(cookieValue, { ...session, usedAt: session.checkedAt });
+  }
+
+  /** Drops a session revoked (or found gone) through this process; effective for this process at once. */
+  forget(cookieValue: string | undefined, tokenHash: string): void {
+    this.#revokedHere.set(tokenHash, true);
+    if (cookieValue !== undefined) this.#entries?.delete(cookieValue);
+  }
+
+  /** Drops an entry the database no longer has (expired or revoked elsewhere). */
+  drop(cookieValue: string): void {
+    this.#entries?.delete(cookieValue);
+  }
+
+  /**
+   * Re-checks the sessions used within `activeSessionMs` once they are 60% of the way to `revalidateMs`: live
+   * ones are trusted anew from the query's start, gone ones are dropped. One pass at a time.
+   */
+  async recheck(): Promise<void> {
+    const entries = this.#entries;
+    if (entries === undefined || this.#rechecking) return;
+    this.#rechecking = true;
+    try {
+      const t = this.#options.now();
+      const due: Array<[string, VerifiedSession]> = [];
+      for (const [key, entry] of entries.entries()) {
+        if (t - entry.usedAt >= activeSessionMs) continue;
+        if (t - entry.checkedAt >= this.#options.revalidateMs * 0.6) due.push([key, entry]);
+      }
+      for (let i = 0; i < due.length; i += recheckChunk) {
+        const chunk = due.slice(i, i + recheckChunk);
+        const startedAt = this.#options.now();
+        const live = await this.#options.findLive(chunk.map(([, entry]) => entry.tokenHash));
+        for (const [key, entry] of chunk) {
+          // Only the entry that was checked: a newer one for the same key was set after a check of its own.
+          if (entries.peek(key) !== entry) continue;
+          const expiresAt = live.get(entry.tokenHash);
+          if (expiresAt === undefined || this.#revokedHere.has(entry.tokenHash))
+            entries.delete(key);
+          else Object.assign(entry, { checkedAt: startedAt, expiresAt });
+        }
+      }
+    } catch (error) {
+      this.#options.onRecheckError(error);
+    } finally {
+      this.#rechecking = false;
+    }
+  }
+
+  /** Stops the background re-check. */
+  close(): void {
+    clearInterval(this.#timer);
+  }
+}
