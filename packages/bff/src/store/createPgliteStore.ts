@@ -67,8 +67,7 @@ export async function openPgliteStore(
   // path's three PGlite queries). This process is the folder's only owner and every mapping is written
   // through this store, so a lookup that found nothing stays true until a mapping is written: each write
   // bumps `writes`, each miss remembers the count it started at, and a re-check whose miss is still current
-  // answers without a query. PGlite runs statements one at a time in the order they were sent, so a write
-  // sent before the lookup is seen by it, and one sent after it bumps the count.
+  // answers without a query: no mapping was written, or being written, at any time since that lookup began.
   let writes = 0;
   const misses = new Map<string, number>();
   const maxRememberedMisses = 10_000;
@@ -76,7 +75,8 @@ export async function openPgliteStore(
   async function lookup(appUserId: string) {
     const startedAt = writes;
     const row = await findAccountByAppUserId(db, appUserId);
-    if (row === undefined) {
+    if (row !== undefined) misses.delete(appUserId);
+    else {
       // Bounded: a flood of lookups for users who never get created forgets the oldest first.
       if (misses.size >= maxRememberedMisses) misses.delete(misses.keys().next().value as string);
       misses.set(appUserId, startedAt);
@@ -91,9 +91,15 @@ export async function openPgliteStore(
     return findAccountByAppUserId(db, appUserId);
   }
 
-  function write<T>(operation: () => Promise<T>): Promise<T> {
+  // Counted when a write starts and again when it ends, so a lookup that overlapped a write in any way
+  // (it may reach PGlite's queue before the write does) never counts as current.
+  async function write<T>(operation: () => Promise<T>): Promise<T> {
     writes++;
-    return operation();
+    try {
+      return await operation();
+    } finally {
+      writes++;
+    }
   }
 
   const insert = (row: NewAccountRow) =>
