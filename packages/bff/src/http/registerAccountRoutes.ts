@@ -51,15 +51,11 @@ export function registerAccountRoutes(router: BffRouter, options: AccountRoutesO
       return respondJson(c, toAccountResponse(account), 200);
     },
     async PUT(c) {
-      const arrivedAt = performance.now();
       refuseBodyFields(readJsonBody(c));
       const appUserId = await signedInUser(c);
-      // The hold counts from here: the host's `authenticate` (a session lookup in a store busy with a
-      // herd's writes) may already have taken part of it.
-      const holdMs = Math.max(0, createHoldMs - (performance.now() - arrivedAt));
       const result = await provisioner.ensureAccount(appUserId, {
         requestId: c.get('requestId'),
-        holdMs,
+        holdMs: createHoldMs,
       });
       if (result.outcome === 'queued') {
         // Not held behind the platform's rate limits: the create goes on, the client asks again.
