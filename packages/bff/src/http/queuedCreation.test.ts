@@ -77,26 +77,6 @@ describe('PUT /account under the platform rate limits', () => {
     expect(await h.rows()).toBe(3);
   }, 60_000);
 
-  it('answers 202 after about 5 s when a create already sent takes longer, and the next PUT returns it', async () => {
-    h = await createBffHarness({
-      platform: { timeoutMs: 20_000 },
-      bff: { limits: { rateLimit: false } },
-    });
-    // Warm the system token, then make every platform call take 7 s (inside the client's timeout).
-    expect((await h.request('/api/knewton/account', { method: 'PUT', user: 'early' })).status).toBe(
-      201,
-    );
-    h.sim.setFaults({ latencyMs: 7_000 });
-    // 202, not the 201 seven seconds later: answered after the hold and the sent create's grace.
-    const slow = await h.request('/api/knewton/account', { method: 'PUT', user: 'slow' });
-    expect(slow.status).toBe(202);
-    expect(Number(slow.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    // The create went on in the background: once it landed, the next PUT has the account.
-    const ready = await pollUntilOk(h, 'slow', 15_000);
-    expect(ready.status).toBe(200);
-    expect(h.calls('POST /v0/accounts')).toBe(2);
-  }, 60_000);
-
   it('answers users still queued with 503 and Retry-After at once when the BFF closes', async () => {
     h = await createBffHarness({ ...tightLimits, bff: { limits: { rateLimit: false } } });
     expect((await h.request('/api/knewton/account', { method: 'PUT', user: 'early' })).status).toBe(

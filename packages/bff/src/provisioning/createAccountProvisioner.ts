@@ -25,12 +25,6 @@ import type {
   ProvisioningContext,
 } from './types.js';
 
-/**
- * How much longer than its hold an ensure waits for a create that has already left the line (DESIGN.md:
- * no request held longer than about 5 s; the routes hold 4 s).
- */
-const sentCreateGraceMs = 1_000;
-
 function toAccount(row: AccountRow): ProvisionedAccount {
   return { accountId: row.accountId, createdAt: row.createdAt };
 }
@@ -204,18 +198,8 @@ export async function createAccountProvisioner(
       // create has not left the line when the hold is over is answered `queued` all the same.
       const waited = await Promise.race([entry.done, holdOver]);
       if (waited !== 'hold over') return ensured(waited, leader);
-      if (!creation.sent()) return queued(creation);
-      // Sent, but its batch (store lock, platform, 50 writes) or a busy event loop is slow: a little
-      // longer, then `queued` as well (it goes on; the next ensure finds it). Waiting for it unbounded
-      // held a 2,000 herd's requests up to 21.6 s on a loaded machine.
-      let graceTimer: ReturnType<typeof setTimeout> | undefined;
-      const graceOver = new Promise<'grace over'>((resolve) => {
-        graceTimer = setTimeout(() => resolve('grace over'), sentCreateGraceMs);
-      });
-      const finished = await Promise.race([entry.done, graceOver]).finally(() =>
-        clearTimeout(graceTimer),
-      );
-      return finished === 'grace over' ? queued(creation) : ensured(finished, leader);
+      if (creation.sent()) return ensured(await entry.done, leader);
+      return queued(creation);
     } finally {
       clearTimeout(timer);
     }
