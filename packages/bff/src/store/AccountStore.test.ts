@@ -45,6 +45,43 @@ describe.each(storeKinds)('account store on %s', (kind: StoreKind) => {
       expect(await store.findByAppUserId('user-1')).toEqual(written);
     });
 
+    it('writes with insertLast as with insert: committed, the same mapping again harmless, a clash refused', async () => {
+      const { store } = testStore;
+      const written = await store.withUserLock('user-1', async (tx) => {
+        expect(await tx.findByAppUserId('user-1')).toBeUndefined();
+        return tx.insertLast(row(1));
+      });
+      expect(written).toMatchObject(row(1));
+      expect(written.createdAt).toBeInstanceOf(Date);
+      expect(await store.findByAppUserId('user-1')).toEqual(written);
+      expect(await store.withUserLock('user-1', (tx) => tx.insertLast(row(1)))).toEqual(written);
+      await expect(
+        store.withUserLock('user-2', (tx) => tx.insertLast({ ...row(2), externalId: 'ext-1' })),
+      ).rejects.toBeInstanceOf(AccountStoreConflictError);
+      expect(await store.findByAppUserId('user-2')).toBeUndefined();
+      // The lock is free again after the one-round-trip commit.
+      expect(await store.withUserLock('user-1', async () => 'free')).toBe('free');
+    });
+
+    it('a re-check under the lock sees a row written after an earlier lookup missed', async () => {
+      const { store } = testStore;
+      expect(await store.findByAppUserId('user-1')).toBeUndefined();
+      expect(await store.findByAppUserId('user-2')).toBeUndefined();
+      await store.withUserLock('user-1', (tx) => tx.insert(row(1)));
+      await store.withFreeUserLocks(['user-2'], (tx) => tx.insertMany([row(2)]));
+      expect(
+        await store.withUserLock('user-1', (tx) => tx.findByAppUserId('user-1')),
+      ).toMatchObject(row(1));
+      expect(
+        await store.withUserLock('user-2', (tx) => tx.findByAppUserId('user-2')),
+      ).toMatchObject(row(2));
+      // And one that still misses, with nothing written since, still misses.
+      expect(await store.findByAppUserId('user-3')).toBeUndefined();
+      expect(
+        await store.withUserLock('user-3', (tx) => tx.findByAppUserId('user-3')),
+      ).toBeUndefined();
+    });
+
     it('refuses a second user claiming an external id or account id already mapped', async () => {
       const { store } = testStore;
       await store.withUserLock('user-1', (tx) => tx.insert(row(1)));

@@ -18,6 +18,12 @@ export interface AccountStoreTransaction {
   findByAppUserId(appUserId: string): Promise<AccountRow | undefined>;
   /** Writes the mapping; throws if any of the three ids is already mapped to something else. */
   insert(row: NewAccountRow): Promise<AccountRow>;
+  /**
+   * `insert` as the work's last store call: the work must not fail after it (nothing is rolled back once
+   * it resolved). On PostgreSQL's single-user lock the insert and COMMIT go to the server as one round
+   * trip; elsewhere it is `insert`, committed when the work returns.
+   */
+  insertLast(row: NewAccountRow): Promise<AccountRow>;
 }
 
 /** What a batch of provisionings can do while it holds the locks of its users. */

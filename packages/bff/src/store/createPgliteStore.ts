@@ -1,7 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
 import { StoreUnavailableError } from '../errors.js';
-import type { AccountStore } from './AccountStore.js';
+import type { AccountStore, NewAccountRow } from './AccountStore.js';
 import { findAccountByAppUserId, guardStore, insertAccount, pingStore } from './accountQueries.js';
 import { acquirePgliteFolderLock, type PgliteFolderLock } from './acquirePgliteFolderLock.js';
 import { describeCause } from './describeCause.js';
@@ -63,19 +63,62 @@ export async function openPgliteStore(
   const locks = new KeyedMutex();
   let closed = false;
 
+  // The re-check under a user's lock repeats the lookup an ensure made just before (one of the create
+  // path's three PGlite queries). This process is the folder's only owner and every mapping is written
+  // through this store, so a lookup that found nothing stays true until a mapping is written: each write
+  // bumps `writes`, each miss remembers the count it started at, and a re-check whose miss is still current
+  // answers without a query: no mapping was written, or being written, at any time since that lookup began.
+  let writes = 0;
+  const misses = new Map<string, number>();
+  const maxRememberedMisses = 10_000;
+
+  async function lookup(appUserId: string) {
+    const startedAt = writes;
+    const row = await findAccountByAppUserId(db, appUserId);
+    if (row !== undefined) misses.delete(appUserId);
+    else {
+      // Bounded: a flood of lookups for users who never get created forgets the oldest first.
+      if (misses.size >= maxRememberedMisses) misses.delete(misses.keys().next().value as string);
+      misses.set(appUserId, startedAt);
+    }
+    return row;
+  }
+
+  function recheck(appUserId: string) {
+    const missedAt = misses.get(appUserId);
+    misses.delete(appUserId);
+    if (missedAt !== undefined && missedAt === writes) return Promise.resolve(undefined);
+    return findAccountByAppUserId(db, appUserId);
+  }
+
+  // Counted when a write starts and again when it ends, so a lookup that overlapped a write in any way
+  // (it may reach PGlite's queue before the write does) never counts as current.
+  async function write<T>(operation: () => Promise<T>): Promise<T> {
+    writes++;
+    try {
+      return await operation();
+    } finally {
+      writes++;
+    }
+  }
+
+  const insert = (row: NewAccountRow) =>
+    guardStore('insert', () => write(() => insertAccount(db, row)));
+
   return {
     kind: 'pglite',
     db,
-    findByAppUserId: (appUserId) =>
-      guardStore('lookup', () => findAccountByAppUserId(db, appUserId)),
+    findByAppUserId: (appUserId) => guardStore('lookup', () => lookup(appUserId)),
     // No database transaction is held across `work` (which calls the platform): PGlite has one connection,
     // and holding it would stall every other user's lookups behind one slow create. The statements inside
     // are single auto-committed statements, so a crash leaves either no row or a whole one.
     withUserLock: (appUserId, work) =>
       locks.run(appUserId, () =>
         work({
-          findByAppUserId: (id) => guardStore('lookup', () => findAccountByAppUserId(db, id)),
-          insert: (row) => guardStore('insert', () => insertAccount(db, row)),
+          findByAppUserId: (id) =>
+            guardStore('lookup', () => (id === appUserId ? recheck(id) : lookup(id))),
+          insert,
+          insertLast: insert,
         }),
       ),
     async withFreeUserLocks(appUserIds, work) {
@@ -94,8 +137,9 @@ export async function openPgliteStore(
             findByAppUserId: (id) => guardStore('lookup', () => findAccountByAppUserId(db, id)),
             findManyByAppUserIds: (ids) =>
               guardStore('lookup', () => findAccountsByAppUserIds(db, ids)),
-            insert: (row) => guardStore('insert', () => insertAccount(db, row)),
-            insertMany: (rows) => guardStore('insert', () => insertAccounts(db, rows)),
+            insert,
+            insertLast: insert,
+            insertMany: (rows) => guardStore('insert', () => write(() => insertAccounts(db, rows))),
           },
           locked,
         );

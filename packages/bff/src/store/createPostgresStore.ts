@@ -137,7 +137,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
           const results = (await client.query(
             lockScript(client, appUserId, lockTimeoutMs),
           )) as unknown as pg.QueryResult<Selectable<KnewtonAccountTable>>[];
-          const tx = lockedTransaction(db, client, appUserId, results[3]?.rows[0]);
+          const state = { committed: false };
+          const tx = lockedTransaction(db, client, appUserId, results[3]?.rows[0], state);
           let result: Awaited<ReturnType<typeof work>>;
           try {
             result = await work(tx);
@@ -145,7 +146,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
             workFailure = { error };
             throw error;
           }
-          await client.query('commit');
+          if (!state.committed) await client.query('commit');
           return result;
         } catch (error) {
           // Whatever failed, nothing of this transaction may stay: roll back, or drop the connection.
@@ -180,6 +181,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
               findManyByAppUserIds: (ids) =>
                 guardStore('lookup', () => findAccountsByAppUserIds(trx, ids)),
               insert: (row) => guardStore('insert', () => insertAccount(trx, row)),
+              // The batch's transaction commits when its work returns.
+              insertLast: (row) => guardStore('insert', () => insertAccount(trx, row)),
               insertMany: (rows) => guardStore('insert', () => insertAccounts(trx, rows)),
             };
             return tx;

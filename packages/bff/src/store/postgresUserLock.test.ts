@@ -43,7 +43,7 @@ describe.skipIf(!testDatabaseUrl)('PostgreSQL provisioning lock', () => {
   });
 
   it.each([["o'brien"], ['back\\slash'], ["'; drop table knewton_accounts; --"], ['Łukasz 🦊']])(
-    'locks, re-checks and writes the user id %j as it is',
+    'locks, re-checks and writes (insert and COMMIT in one round trip) the user id %j as it is',
     async (appUserId) => {
       const row = {
         appUserId,
@@ -53,7 +53,8 @@ describe.skipIf(!testDatabaseUrl)('PostgreSQL provisioning lock', () => {
       };
       const written = await store.withUserLock(appUserId, async (tx) => {
         expect(await tx.findByAppUserId(appUserId)).toBeUndefined();
-        return tx.insert(row);
+        // insertLast sends the values as escaped literals (one simple query with COMMIT).
+        return tx.insertLast(row);
       });
       expect(written).toMatchObject(row);
       const again = await store.withUserLock(appUserId, (tx) => tx.findByAppUserId(appUserId));
