@@ -47,6 +47,10 @@ export async function runStoreFaults(
       cookies.set(userId, cookie);
       return userId;
     };
+    // Signed in before the outage, never ensured: their first visit during it needs the store (no cache
+    // has their account, or may have their session), so it must be answered 503 `store_unavailable`.
+    // Warm users are served from the BFF's session and account caches through an outage.
+    const reserve: string[] = [];
     const newUser = async (phase: string) => {
       for (;;) {
         const userId = await tryNewUser(phase);
@@ -70,7 +74,7 @@ export async function runStoreFaults(
           for (let i = 0; i < 10_000 && Date.now() < untilMs; i++) {
             const fresh = (i + worker) % 2 === 0;
             const userId = fresh
-              ? await tryNewUser(phase)
+              ? ((phase === 'outage' ? reserve.pop() : undefined) ?? (await tryNewUser(phase)))
               : (users[Math.floor(Math.random() * Math.min(users.length, warmUsers))] as string);
             if (userId === undefined) {
               await sleep(50);
@@ -103,6 +107,7 @@ export async function runStoreFaults(
     const stormAnswers = await load('storm', stormEnd);
     await storm;
 
+    for (let i = 0; i < concurrency * 4; i++) reserve.push(await newUser('reserve'));
     // Phase 2: the database refuses connections and the open ones are cut.
     await database.allowConnections(false);
     terminated += await database.terminateConnections();
