@@ -148,7 +148,10 @@ describe.each(storeKinds)('a failing learner on %s', (kind) => {
         // Ada's event is the oldest, so every pass meets her first.
         await outbox.accept('ada', [event()]);
         learning.delivery.start();
-        await vi.waitFor(() => expect(refusals).toBeGreaterThan(0), { timeout: 10_000, interval: 10 });
+        await vi.waitFor(() => expect(refusals).toBeGreaterThan(0), {
+          timeout: 10_000,
+          interval: 10,
+        });
         for (let round = 1; round <= 3; round++) {
           await outbox.accept('bob', [event()]);
           learning.delivery.nudge();

@@ -147,9 +147,9 @@ describe.each(storeKinds)('sharded registrations on %s', (kind) => {
       }
       // Asking again, from a fresh registrar (another process, a restart), creates nothing.
       const again = h.makeRegistrar();
-      expect(
-        await Promise.all(learners.map((learner) => again.registrationId(learner))),
-      ).toEqual(ids);
+      expect(await Promise.all(learners.map((learner) => again.registrationId(learner)))).toEqual(
+        ids,
+      );
       expect(h.calls('POST /v0/registrations')).toBe(10);
       expect(h.calls('POST /v0/learning-instances')).toBe(4);
     },

@@ -71,7 +71,8 @@ export function createRegistrar(options: RegistrarOptions): Registrar {
     const instances = await queries.instancesOf(graphId);
     for (const instance of instances) {
       if (!instance.learningInstanceId) return confirmInstance(instance, context);
-      if (!instance.full && instance.registrations < perInstance) return instance.learningInstanceId;
+      if (!instance.full && instance.registrations < perInstance)
+        return instance.learningInstanceId;
     }
     const shard = (instances.at(-1)?.shard ?? -1) + 1;
     const tag = randomBytes(6).toString('hex');
@@ -159,7 +160,10 @@ export function createRegistrar(options: RegistrarOptions): Registrar {
       if (claimedFresh?.learningInstanceId !== instanceId) {
         const found = await calls.findRegistration(instanceId, learner.accountId, context);
         if (found) {
-          logger.warn({ registrationId: found }, 'knewton registration recovered after a lost create');
+          logger.warn(
+            { registrationId: found },
+            'knewton registration recovered after a lost create',
+          );
           return confirm(found);
         }
       }

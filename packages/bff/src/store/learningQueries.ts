@@ -33,7 +33,11 @@ export interface LearningQueries {
   instancesOf(graphId: string): Promise<LearningInstanceRow[]>;
   /** Records that a create of this shard's instance is about to be sent; keeps an existing row. */
   claimLearningInstance(graphId: string, shard: number, name: string): Promise<void>;
-  confirmLearningInstance(graphId: string, shard: number, learningInstanceId: string): Promise<void>;
+  confirmLearningInstance(
+    graphId: string,
+    shard: number,
+    learningInstanceId: string,
+  ): Promise<void>;
   markLearningInstanceFull(learningInstanceId: string): Promise<void>;
   findRegistration(appUserId: string, graphId: string): Promise<RegistrationRow | undefined>;
   /** Records that a registration create is about to be sent; keeps an existing row. */

@@ -98,7 +98,9 @@ const migrations: Record<string, Migration> = {
       await sql`alter table knewton_learning_instances drop constraint knewton_learning_instances_pkey`.execute(
         db,
       );
-      await sql`alter table knewton_learning_instances add primary key (graph_id, shard)`.execute(db);
+      await sql`alter table knewton_learning_instances add primary key (graph_id, shard)`.execute(
+        db,
+      );
       await sql`alter table knewton_registrations add column graph_id text`.execute(db);
       await sql`update knewton_registrations set graph_id = i.graph_id from knewton_learning_instances i where i.learning_instance_id = knewton_registrations.learning_instance_id`.execute(
         db,
