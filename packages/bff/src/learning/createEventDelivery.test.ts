@@ -161,8 +161,12 @@ describe.each(storeKinds)('a failing learner on %s', (kind) => {
           });
         }
         // Ada's event waits (and will go out once she can be registered); nothing of hers was lost.
+        // (The platform counts bob's last event before the outbox records it delivered: wait for that.)
+        await vi.waitFor(async () => expect(await outbox.pendingCount()).toBe(1), {
+          timeout: 10_000,
+          interval: 10,
+        });
         expect((await outbox.pendingOf('ada', 10)).length).toBe(1);
-        expect(await outbox.pendingCount()).toBe(1);
       } finally {
         await learning.delivery.close();
         await provisioner.close();

@@ -85,9 +85,14 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
     try {
       const account = await store.findByAppUserId(appUserId);
       if (!account) return;
+      const registrationId = await registrar.registrationId(account);
+      // A first registration can wait long for the store's locks (a herd of new learners queues on the
+      // graph's): if the lease ran out meanwhile, another process may be sending these very events, so we
+      // stop; otherwise the events are read only now, under a fresh lease (found by the chaos suite:
+      // events read before a slow registration were sent again by the process that took over).
+      if (!(await outbox.renewLearner(appUserId, owner, leaseMs))) return;
       const events = await outbox.pendingOf(appUserId, maxBatchEvents);
       if (events.length === 0) return;
-      const registrationId = await registrar.registrationId(account);
       const waitMs = budget.tryTake(account.externalId);
       if (waitMs > 0) {
         waitingUntil.set(appUserId, Date.now() + waitMs);
