@@ -5,7 +5,7 @@ import { StoreUnavailableError } from '../errors.js';
  * The schema's history, in code so the published package needs no migration files on disk.
  * Append new migrations; never edit one that has shipped.
  */
-const migrations: Record<string, Migration> = {
+export const migrations: Record<string, Migration> = {
   '2026-11-26-001-knewton-accounts': {
     async up(db: Kysely<unknown>) {
       await db.schema
