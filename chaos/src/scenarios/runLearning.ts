@@ -69,7 +69,7 @@ async function pendingInOutbox(databaseUrl: string): Promise<Set<string>> {
  * (identified by its unique `durationMs`) is compared with what was acknowledged: an acknowledged event
  * missing is lost; one delivered twice is a duplicate, explained when the process that sent its first copy
  * was killed within a few seconds of the platform's answer. Each learner must have exactly one
- * registration, and the app one learning instance.
+ * registration, and the app one learning instance per 500 learners (the platform's limit per instance).
  */
 export async function runLearning(
   profile: ChaosProfile,
@@ -379,9 +379,14 @@ export async function runLearning(
       }
     }
     const instances = harness.sim.answered('POST /v0/learning-instances', 201);
-    // The platform allows 500 registrations per learning instance: beyond, it answers 422.
+    // The platform allows 500 registrations per learning instance (beyond, it answers 422), so the BFF
+    // shards learners over ceil(learners / 500) instances, each created once.
+    const expectedInstances = Math.ceil(learners / 500);
     const refusedRegistrations = harness.sim.answered('POST /v0/registrations', 422);
-    if (instances !== 1) failures.push(`${instances} learning instances were created (goal 1)`);
+    if (instances !== expectedInstances)
+      failures.push(
+        `${instances} learning instances were created (goal ${expectedInstances}: 500 learners each)`,
+      );
     const perLearner = learnerIds.map((learner) => registrationsOf.get(learner) ?? 0);
 
     const accounts = harness.verdict(accountLedger, learnerIds, await database.rows());
@@ -422,7 +427,7 @@ export async function runLearning(
       figures: [
         `${learners} learners, one graded event each every ${eventIntervalMs / 1000} s ± 25%: ${events.toLocaleString('en-US')} events acknowledged (202) in ${eventsRequests.toLocaleString('en-US')} event requests (${acceptedDuringOutage.toLocaleString('en-US')} during the outage); **${lostCount} acknowledged events lost**; ${late.toLocaleString('en-US')} still undelivered in the outbox when the drain gave up`,
         `**${duplicateCopies} duplicate copies delivered** (${duplicateEvents} events): ${explained} of ${duplicateEvents} explained by a kill -9 of the sender within ${(holdEventAnswersMs + answerToUpdateWindowMs) / 1000} s after the platform's answer, before the outbox update (at-least-once); ${unexplainedCount} unexplained`,
-        `registrations per learner: min ${Math.min(...perLearner)}, max ${Math.max(...perLearner)} (goal exactly 1) over ${learners} learners; ${instances} learning instance; ${refusedRegistrations} registrations refused 422 by the platform`,
+        `registrations per learner: min ${Math.min(...perLearner)}, max ${Math.max(...perLearner)} (goal exactly 1) over ${learners} learners; ${instances} learning instances (goal ${expectedInstances}); ${refusedRegistrations} registrations refused 422 by the platform`,
         `delivery lag (202 → platform accepted): p50 ${Math.round(percentile(lags, 50))} ms, p99 ${Math.round(percentile(lags, 99))} ms, max ${Math.round(Math.max(0, ...lags))} ms (per learner the limit allows one batch-events call every 4 s)`,
         `batch-events calls: ${callsOf(204)} × 204, ${callsOf(503)} × 503 (the outage), ${callsOf(429)} × 429; ${drained ? `outbox drained ${(drainMs / 1000).toFixed(1)} s after the last event was acknowledged` : `outbox not drained ${(drainMs / 1000).toFixed(1)} s after the last event was acknowledged`}`,
       ],

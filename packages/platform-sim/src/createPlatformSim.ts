@@ -57,7 +57,7 @@ export function createPlatformSim(options?: PlatformSimOptions): PlatformSim {
     options: resolved,
     accounts: new AccountStore(resolved.systemExternalUserId, resolved.apiKey),
     tokens: new TokenStore(),
-    learning: new LearningStore(),
+    learning: new LearningStore(resolved.maxRegistrationsPerInstance),
     limiter: new RateLimiter(),
     faults: new FaultState(),
     calls: new Map(),

@@ -30,6 +30,13 @@ export type RegistrationRefusal = 'account-limit' | 'instance-limit' | 'duplicat
 
 /** Learning instances, registrations and the learning activity recorded from events. */
 export class LearningStore {
+  /** Registrations per instance before the entity limit (500 unless a test lowers it). */
+  readonly maxPerInstance: number;
+
+  constructor(maxPerInstance: number = MAX_REGISTRATIONS) {
+    this.maxPerInstance = maxPerInstance;
+  }
+
   readonly #instances = new Map<string, LearningInstanceRecord>();
   readonly #registrations = new Map<string, RegistrationRecord>();
   readonly #activePerAccount = new Map<string, number>();
@@ -87,7 +94,7 @@ export class LearningStore {
     const ofInstance = this.#activePerInstance.get(learningInstanceId) ?? [];
     if (ofInstance.some((registration) => registration.accountId === accountId)) return 'duplicate';
     if ((this.#activePerAccount.get(accountId) ?? 0) >= MAX_REGISTRATIONS) return 'account-limit';
-    if (ofInstance.length >= MAX_REGISTRATIONS) return 'instance-limit';
+    if (ofInstance.length >= this.maxPerInstance) return 'instance-limit';
     const registration: RegistrationRecord = {
       id: randomUUID(),
       accountId,

@@ -33,6 +33,8 @@ describe('createPlatformSim options', () => {
       [{ rateLimitScale: 0 }, /`rateLimitScale`/],
       [{ rateLimitScale: Number.POSITIVE_INFINITY }, /`rateLimitScale`/],
       [{ now: 5 }, /`now`/],
+      [{ maxRegistrationsPerInstance: 0 }, /`maxRegistrationsPerInstance`/],
+      [{ maxRegistrationsPerInstance: 501 }, /`maxRegistrationsPerInstance`/],
       [{ apikey: 'typo' }, /`apikey`/],
     ];
     for (const [options, message] of cases) {

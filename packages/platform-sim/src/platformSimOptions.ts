@@ -21,6 +21,11 @@ export interface PlatformSimOptions {
    * @default undefined (everything in memory)
    */
   stateFile?: string;
+  /**
+   * Registrations one learning instance holds before `POST /v0/registrations` answers 422 (the documented
+   * entity limit is 500; lower it to test a client's handling of a full instance). @default 500
+   */
+  maxRegistrationsPerInstance?: number;
 }
 
 export interface ResolvedPlatformSimOptions {
@@ -33,6 +38,7 @@ export interface ResolvedPlatformSimOptions {
   rateLimitScale: number;
   now: () => number;
   stateFile: string | undefined;
+  maxRegistrationsPerInstance: number;
 }
 
 export const defaultPlatformSimOptions = {
@@ -45,6 +51,7 @@ export const defaultPlatformSimOptions = {
   rateLimitScale: 1,
   now: Date.now,
   stateFile: undefined,
+  maxRegistrationsPerInstance: 500,
 } satisfies ResolvedPlatformSimOptions;
 
 const KNOWN_OPTIONS = new Set(Object.keys(defaultPlatformSimOptions));
@@ -65,6 +72,7 @@ export function resolvePlatformSimOptions(
   const resolved: ResolvedPlatformSimOptions = { ...defaultPlatformSimOptions };
   const { apiKey, apiSecret, systemExternalUserId, tokenTtlSeconds } = given;
   const { rejectPiiExternalIds, rateLimits, rateLimitScale, now, stateFile } = given;
+  const { maxRegistrationsPerInstance } = given;
   if (apiKey !== undefined) resolved.apiKey = requireCredential('apiKey', apiKey, true);
   if (apiSecret !== undefined)
     resolved.apiSecret = requireCredential('apiSecret', apiSecret, false);
@@ -106,6 +114,18 @@ export function resolvePlatformSimOptions(
       throw new TypeError('createPlatformSim: `stateFile` must be a non-empty file path.');
     }
     resolved.stateFile = stateFile;
+  }
+  if (maxRegistrationsPerInstance !== undefined) {
+    if (
+      !Number.isInteger(maxRegistrationsPerInstance) ||
+      maxRegistrationsPerInstance < 1 ||
+      maxRegistrationsPerInstance > 500
+    ) {
+      throw new TypeError(
+        'createPlatformSim: `maxRegistrationsPerInstance` must be an integer from 1 to 500.',
+      );
+    }
+    resolved.maxRegistrationsPerInstance = maxRegistrationsPerInstance;
   }
   return resolved;
 }

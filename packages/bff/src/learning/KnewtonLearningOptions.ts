@@ -25,6 +25,11 @@ export interface KnewtonLearningOptions {
    * there up to 30 times this (at most 30 s). @default 1000
    */
   deliveryIntervalMs?: number;
+  /**
+   * Learners registered in one learning instance before the BFF creates the graph's next one (the
+   * platform allows at most 500 registrations per instance). Lower only for tests. @default 500
+   */
+  registrationsPerInstance?: number;
 }
 
 export interface ResolvedLearningOptions {
@@ -33,6 +38,7 @@ export interface ResolvedLearningOptions {
   recommendationCacheMs: number;
   maxPendingEvents: number;
   deliveryIntervalMs: number;
+  registrationsPerInstance: number;
 }
 
 /** Validates `learning` once, naming the option at fault; the platform's text fields hold 256 characters. */
@@ -46,6 +52,7 @@ export function validateLearningOptions(options: unknown): ResolvedLearningOptio
     recommendationCacheMs = 60_000,
     maxPendingEvents = 100_000,
     deliveryIntervalMs = 1_000,
+    registrationsPerInstance = 500,
     ...unknown
   } = options as Record<string, unknown>;
   const extra = Object.keys(unknown);
@@ -80,11 +87,19 @@ export function validateLearningOptions(options: unknown): ResolvedLearningOptio
   ) {
     throw new TypeError('`learning.deliveryIntervalMs` must be an integer from 1 to 60000');
   }
+  if (
+    !Number.isInteger(registrationsPerInstance) ||
+    (registrationsPerInstance as number) < 1 ||
+    (registrationsPerInstance as number) > 500
+  ) {
+    throw new TypeError('`learning.registrationsPerInstance` must be an integer from 1 to 500');
+  }
   return {
     graphId,
     learningInstanceName,
     recommendationCacheMs: recommendationCacheMs as number,
     maxPendingEvents: maxPendingEvents as number,
     deliveryIntervalMs: deliveryIntervalMs as number,
+    registrationsPerInstance: registrationsPerInstance as number,
   };
 }

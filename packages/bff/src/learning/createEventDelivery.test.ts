@@ -89,3 +89,90 @@ describe.each(storeKinds)('the delivery loop starting on %s', (kind) => {
     60_000,
   );
 });
+
+describe.each(storeKinds)('a failing learner on %s', (kind) => {
+  it.skipIf(kind === 'postgres' && !testDatabaseUrl)(
+    "backs off alone: one learner's refused registration does not hold up another learner's events",
+    async () => {
+      const sim = createPlatformSim();
+      const { store, dispose } = await createTestStore(kind, { dedicated: true });
+      let refusedAccount: string | undefined;
+      let refusals = 0;
+      const platform = {
+        baseUrl: 'http://sim.test',
+        apiKey: sim.apiKey,
+        apiSecret: sim.apiSecret,
+        systemExternalUserId: sim.systemExternalUserId,
+        // The platform refuses ada's registration for a rule of its own (her account's limit), as it
+        // would for a learner registered elsewhere 500 times; everything else is the real simulator.
+        async fetch(input: Request | string | URL, init?: RequestInit) {
+          const request = new Request(input, init);
+          if (request.method === 'POST' && request.url.endsWith('/v0/registrations')) {
+            const body = (await request.clone().json()) as { account_id?: string };
+            if (body.account_id === refusedAccount) {
+              refusals++;
+              return Response.json(
+                { message: 'The account already has 500 registrations.' },
+                { status: 422 },
+              );
+            }
+          }
+          return sim.fetch(request);
+        },
+      };
+      const provisioner = await createAccountProvisioner({
+        platform,
+        store,
+        externalIds: { key: testPseudonymKey },
+        closeStore: false,
+      });
+      const learning = createLearning(
+        { graphId: graph.id, deliveryIntervalMs: 20 },
+        platform,
+        store,
+        silentLogger,
+      );
+      const event = () => ({
+        eventId: randomUUID(),
+        payload: JSON.stringify({
+          type: 'ungraded',
+          module_id: graph.moduleIds[0],
+          interaction_end_time: '2026-12-01T09:00:00Z',
+        }),
+      });
+      try {
+        await provisioner.ensureAccount('ada');
+        await provisioner.ensureAccount('bob');
+        refusedAccount = (await store.findByAppUserId('ada'))?.accountId;
+        const outbox = createEventOutboxQueries(store);
+        // Ada's event is the oldest, so every pass meets her first.
+        await outbox.accept('ada', [event()]);
+        learning.delivery.start();
+        await vi.waitFor(() => expect(refusals).toBeGreaterThan(0), {
+          timeout: 10_000,
+          interval: 10,
+        });
+        for (let round = 1; round <= 3; round++) {
+          await outbox.accept('bob', [event()]);
+          learning.delivery.nudge();
+          await vi.waitFor(() => expect(sim.stats().events).toBe(round), {
+            timeout: 10_000,
+            interval: 10,
+          });
+        }
+        // Ada's event waits (and will go out once she can be registered); nothing of hers was lost.
+        // (The platform counts bob's last event before the outbox records it delivered: wait for that.)
+        await vi.waitFor(async () => expect(await outbox.pendingCount()).toBe(1), {
+          timeout: 10_000,
+          interval: 10,
+        });
+        expect((await outbox.pendingOf('ada', 10)).length).toBe(1);
+      } finally {
+        await learning.delivery.close();
+        await provisioner.close();
+        await dispose();
+      }
+    },
+    60_000,
+  );
+});

@@ -49,9 +49,11 @@ export interface EventDelivery {
  * sends those events again.
  *
  * Bounded against a failing platform: a learner whose per-token budget (15 batch calls a minute) is
- * spent waits for it; a platform failure pauses the whole loop with growing backoff (up to 30 intervals,
- * at most 30 s), so an
- * outage costs about one call per pause however many learners wait.
+ * spent waits for it; a learner whose own delivery fails (their registration refused, 5xx or 429 for
+ * their calls) backs off alone with growing backoff (up to 30 intervals, at most 30 s) while the others
+ * keep being delivered. When two or more learners fail in a pass and none succeeds, the platform as a
+ * whole is taken to be down and the whole loop pauses with the same backoff, so an outage costs about
+ * one call per pause however many learners wait. A store failure pauses the loop too.
  */
 export function createEventDelivery(options: EventDeliveryOptions): EventDelivery {
   const { store, calls, registrar, logger } = options;
@@ -66,6 +68,9 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
   const budget = new PerTokenCallWindow(batchCallsPerMinute, batchWindowMs);
   /** Learners waiting for their per-token budget, until when (epoch ms). */
   const waitingUntil = new Map<string, number>();
+  /** Learners whose own delivery failed: how often in a row, and until when (epoch ms) they wait. */
+  const backingOff = new Map<string, { failures: number; until: number }>();
+  const maxPauseMs = Math.min(30_000, intervalMs * 30);
   // A PGlite folder has one owner at a time (the folder lock), so a lease found in it at start-up was left
   // by a process that is gone (kill -9): dropping them lets a restart deliver at once instead of waiting
   // out `leaseMs`. On PostgreSQL another live process may hold them, so they expire on their own.
@@ -82,9 +87,14 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
     try {
       const account = await store.findByAppUserId(appUserId);
       if (!account) return;
+      const registrationId = await registrar.registrationId(account);
+      // A first registration can wait long for the store's locks (a herd of new learners queues on the
+      // graph's): if the lease ran out meanwhile, another process may be sending these very events, so we
+      // stop; otherwise the events are read only now, under a fresh lease (found by the chaos suite:
+      // events read before a slow registration were sent again by the process that took over).
+      if (!(await outbox.renewLearner(appUserId, owner, leaseMs))) return;
       const events = await outbox.pendingOf(appUserId, maxBatchEvents);
       if (events.length === 0) return;
-      const registrationId = await registrar.registrationId(account);
       const waitMs = budget.tryTake(account.externalId);
       if (waitMs > 0) {
         waitingUntil.set(appUserId, Date.now() + waitMs);
@@ -117,13 +127,36 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
     await leasesReset;
     const now = Date.now();
     for (const [learner, until] of waitingUntil) if (until <= now) waitingUntil.delete(learner);
-    const learners = (await outbox.learnersWithPending(learnersPerPass + waitingUntil.size)).filter(
-      (learner) => !waitingUntil.has(learner),
+    const held = new Set(waitingUntil.keys());
+    for (const [learner, { until }] of backingOff) if (until > now) held.add(learner);
+    const learners = (await outbox.learnersWithPending(learnersPerPass + held.size)).filter(
+      (learner) => !held.has(learner),
     );
+    let succeeded = 0;
+    let failed = 0;
+    let lastFailure: unknown;
     for (const learner of learners.slice(0, learnersPerPass)) {
       if (closed) break;
-      await deliverLearner(learner);
+      try {
+        await deliverLearner(learner);
+        succeeded++;
+        backingOff.delete(learner);
+      } catch (error) {
+        // The store failing is everyone's problem: the pass fails and the loop backs off.
+        if (!isKnewtonUnavailableError(error)) throw error;
+        failed++;
+        lastFailure = error;
+        const failures = (backingOff.get(learner)?.failures ?? 0) + 1;
+        const pauseMs = backoffDelayMs(failures, intervalMs, maxPauseMs);
+        backingOff.set(learner, { failures, until: Date.now() + pauseMs });
+        logger.warn(
+          { reason: 'knewton_unavailable', status: error.status, failures, pauseMs },
+          "a learner's event delivery failed; that learner backs off",
+        );
+      }
     }
+    // Several learners failing and none getting through looks like the platform, not the learners.
+    if (failed >= 2 && succeeded === 0) throw lastFailure;
     return learners.length > 0;
   }
 
@@ -147,7 +180,7 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
       (error: unknown) => {
         failures++;
         running = undefined;
-        const pauseMs = backoffDelayMs(failures, intervalMs, Math.min(30_000, intervalMs * 30));
+        const pauseMs = backoffDelayMs(failures, intervalMs, maxPauseMs);
         logger.warn(
           {
             reason: isKnewtonUnavailableError(error)

@@ -28,6 +28,7 @@ export function createLearning(
     calls,
     graphId: options.graphId,
     learningInstanceName: options.learningInstanceName,
+    registrationsPerInstance: options.registrationsPerInstance,
     logger,
   });
   const recommender = createRecommender({

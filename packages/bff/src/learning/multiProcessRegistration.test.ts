@@ -20,7 +20,7 @@ const childScript = fileURLToPath(
 describe.skipIf(!testDatabaseUrl)(
   'registrations across 4 OS processes sharing one PostgreSQL',
   () => {
-    it('creates one learning instance and exactly one registration per learner', async () => {
+    it('creates 4 learning instances of at most 6 (cap 6, 20 learners) and exactly one registration per learner', async () => {
       const connectionString = testDatabaseUrl as string;
       const sim = createPlatformSim();
       const server = await sim.listen({ port: 0 });
@@ -56,6 +56,7 @@ describe.skipIf(!testDatabaseUrl)(
           CHILD_PSEUDONYM_KEY: testPseudonymKey,
           CHILD_GRAPH_ID: graphId,
           CHILD_USERS: users.join(','),
+          CHILD_REGISTRATIONS_PER_INSTANCE: '6',
         };
         const perProcess = await runChildProcesses<{ user: string; status: number }>(
           [env, env, env, env],
@@ -65,13 +66,24 @@ describe.skipIf(!testDatabaseUrl)(
         const outcomes = perProcess.flat();
         expect(outcomes).toHaveLength(4 * users.length);
         expect(outcomes.filter((outcome) => outcome.status !== 200)).toEqual([]);
-        expect(sim.stats().calls['POST /v0/learning-instances']).toBe(1);
+        expect(sim.stats().calls['POST /v0/learning-instances']).toBe(4);
         expect(sim.stats().calls['POST /v0/registrations']).toBe(users.length);
-        const rows = await store.db
-          .withTables<LearningDatabase>()
-          .selectFrom('knewton_registrations')
-          .select(['app_user_id', 'registration_id'])
+        const learning = store.db.withTables<LearningDatabase>();
+        const instances = await learning
+          .selectFrom('knewton_learning_instances')
+          .select(['shard', 'learning_instance_id'])
+          .orderBy('shard')
           .execute();
+        expect(instances.map((row) => row.shard)).toEqual([0, 1, 2, 3]);
+        const rows = await learning
+          .selectFrom('knewton_registrations')
+          .select(['app_user_id', 'registration_id', 'learning_instance_id'])
+          .execute();
+        const perInstance = instances.map(
+          (instance) =>
+            rows.filter((row) => row.learning_instance_id === instance.learning_instance_id).length,
+        );
+        expect(perInstance).toEqual([6, 6, 6, 2]);
         expect(rows.map((row) => row.app_user_id).sort()).toEqual([...users].sort());
         expect(new Set(rows.map((row) => row.registration_id)).size).toBe(users.length);
         expect(rows.every((row) => typeof row.registration_id === 'string')).toBe(true);

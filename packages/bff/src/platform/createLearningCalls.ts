@@ -19,7 +19,9 @@ export interface PlatformRecommendation {
 export type CreateRegistrationOutcome =
   | { kind: 'created'; registrationId: string }
   /** The platform refused it as already registered: the caller looks the registration up. */
-  | { kind: 'duplicate' };
+  | { kind: 'duplicate' }
+  /** 422 for the instance's entity limit (500 registrations): nothing was made, try another instance. */
+  | { kind: 'instance-full' };
 
 /**
  * The learning calls of the Knewton Platform v0: learning instances and registrations (with the
@@ -307,6 +309,9 @@ export function createLearningCalls(options: PlatformClientOptions): LearningCal
           | undefined;
         const message = String(body?.message ?? body?.error_message ?? '');
         if (/already registered/i.test(message)) return { kind: 'duplicate' };
+        // The documented 422 "entity limit"; the account's own limit (also 500) is not the instance's.
+        if (/learning instance/i.test(message) && /limit|registrations/i.test(message))
+          return { kind: 'instance-full' };
         throw refused(what, 422);
       }
       return { kind: 'created', registrationId: await createdId(response, what) };

@@ -21,6 +21,11 @@ export interface EventOutboxQueries {
   learnersWithPending(limit: number): Promise<string[]>;
   /** Takes the learner's delivery lease for `leaseMs` unless another owner holds a live one. */
   claimLearner(appUserId: string, owner: string, leaseMs: number): Promise<boolean>;
+  /**
+   * Extends the learner's lease by `leaseMs` if `owner` still holds it, live; false when it ran out (and
+   * another process may have taken the learner over).
+   */
+  renewLearner(appUserId: string, owner: string, leaseMs: number): Promise<boolean>;
   /** The learner's oldest undelivered events, in acceptance order. */
   pendingOf(appUserId: string, limit: number): Promise<OutboxEvent[]>;
   markDelivered(seqs: readonly string[]): Promise<void>;
@@ -85,6 +90,18 @@ export function createEventOutboxQueries(store: AccountStore): EventOutboxQuerie
           .returning('app_user_id')
           .executeTakeFirst();
         return claimed !== undefined;
+      }),
+    renewLearner: (appUserId, owner, leaseMs) =>
+      guardStore('outbox lease', async () => {
+        const renewed = await db
+          .updateTable('knewton_event_leases')
+          .set({ lease_until: sql<Date>`now() + ${leaseMs} * interval '1 millisecond'` })
+          .where('app_user_id', '=', appUserId)
+          .where('owner', '=', owner)
+          .where('lease_until', '>', sql<Date>`now()`)
+          .returning('app_user_id')
+          .executeTakeFirst();
+        return renewed !== undefined;
       }),
     pendingOf: (appUserId, limit) =>
       guardStore('outbox read', async () => {

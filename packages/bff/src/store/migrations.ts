@@ -5,7 +5,7 @@ import { StoreUnavailableError } from '../errors.js';
  * The schema's history, in code so the published package needs no migration files on disk.
  * Append new migrations; never edit one that has shipped.
  */
-const migrations: Record<string, Migration> = {
+export const migrations: Record<string, Migration> = {
   '2026-11-26-001-knewton-accounts': {
     async up(db: Kysely<unknown>) {
       await db.schema
@@ -81,6 +81,49 @@ const migrations: Record<string, Migration> = {
     async down(db: Kysely<unknown>) {
       await db.schema.dropTable('knewton_event_leases').execute();
       await db.schema.dropTable('knewton_learning_events').execute();
+    },
+  },
+  // Sharding (issue 13): the platform holds at most 500 registrations per learning instance, so a graph
+  // has several instances (`shard` 0, 1, ...; the existing one is shard 0) and a registration is looked up
+  // by (app user, graph), unique, whichever instance holds it. `is_full` records a 422 entity-limit answer
+  // for an instance the store thought had room (registrations made outside the kit).
+  '2026-12-01-003-knewton-learning-shards': {
+    async up(db: Kysely<unknown>) {
+      await sql`alter table knewton_learning_instances add column shard integer not null default 0`.execute(
+        db,
+      );
+      await sql`alter table knewton_learning_instances add column is_full boolean not null default false`.execute(
+        db,
+      );
+      await sql`alter table knewton_learning_instances drop constraint knewton_learning_instances_pkey`.execute(
+        db,
+      );
+      await sql`alter table knewton_learning_instances add primary key (graph_id, shard)`.execute(
+        db,
+      );
+      await sql`alter table knewton_registrations add column graph_id text`.execute(db);
+      await sql`update knewton_registrations set graph_id = i.graph_id from knewton_learning_instances i where i.learning_instance_id = knewton_registrations.learning_instance_id`.execute(
+        db,
+      );
+      await sql`alter table knewton_registrations alter column graph_id set not null`.execute(db);
+      await sql`create unique index knewton_registrations_user_graph on knewton_registrations (app_user_id, graph_id)`.execute(
+        db,
+      );
+      await sql`create index knewton_registrations_instance on knewton_registrations (learning_instance_id)`.execute(
+        db,
+      );
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`drop index knewton_registrations_instance`.execute(db);
+      await sql`drop index knewton_registrations_user_graph`.execute(db);
+      await sql`alter table knewton_registrations drop column graph_id`.execute(db);
+      await sql`delete from knewton_learning_instances where shard > 0`.execute(db);
+      await sql`alter table knewton_learning_instances drop constraint knewton_learning_instances_pkey`.execute(
+        db,
+      );
+      await sql`alter table knewton_learning_instances add primary key (graph_id)`.execute(db);
+      await sql`alter table knewton_learning_instances drop column is_full`.execute(db);
+      await sql`alter table knewton_learning_instances drop column shard`.execute(db);
     },
   },
 };

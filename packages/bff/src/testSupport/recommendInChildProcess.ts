@@ -29,7 +29,13 @@ const bff = await createKnewtonBff({
   },
   store,
   externalIds: { key: required('CHILD_PSEUDONYM_KEY') },
-  learning: { graphId: required('CHILD_GRAPH_ID') },
+  learning: {
+    graphId: required('CHILD_GRAPH_ID'),
+    // A small cap makes the processes race for new instances as well as for registrations.
+    ...(process.env.CHILD_REGISTRATIONS_PER_INSTANCE
+      ? { registrationsPerInstance: Number(process.env.CHILD_REGISTRATIONS_PER_INSTANCE) }
+      : {}),
+  },
 });
 
 const lines = createInterface({ input: process.stdin });

@@ -4,8 +4,11 @@ import { simHarness } from '../testSupport/simHarness.js';
 
 const graphId = seededGraphs[0]?.id ?? '';
 
-async function setUp() {
-  const harness = simHarness({ rateLimits: false });
+async function setUp(maxRegistrationsPerInstance?: number) {
+  const harness = simHarness({
+    rateLimits: false,
+    ...(maxRegistrationsPerInstance === undefined ? {} : { maxRegistrationsPerInstance }),
+  });
   const token = await harness.adminToken();
   const instance = await harness.call('POST', '/v0/learning-instances', {
     token,
@@ -106,6 +109,29 @@ describe('registrations', () => {
     // Deleting one frees a place.
     await call('DELETE', `/v0/registrations/${listed.body[0].id}`, { token });
     expect((await register(accountIds[500] ?? '')).status).toBe(201);
+  });
+
+  it('lets a test lower the per-instance limit (maxRegistrationsPerInstance), still answering 422', async () => {
+    const { call, register, createAccount, token, instanceId } = await setUp(2);
+    const accounts = [
+      await createAccount('a', token),
+      await createAccount('b', token),
+      await createAccount('c', token),
+    ];
+    expect((await register(accounts[0] ?? '')).status).toBe(201);
+    expect((await register(accounts[1] ?? '')).status).toBe(201);
+    const over = await register(accounts[2] ?? '');
+    expect(over.status).toBe(422);
+    expect(over.body.message).toMatch(/learning instance already has 2 registrations/);
+    // Another instance still takes the learner.
+    const other = await call('POST', '/v0/learning-instances', {
+      token,
+      json: { graph_id: graphId, name: 'Class 2' },
+    });
+    expect((await register(accounts[2] ?? '', other.body.id)).status).toBe(201);
+    expect(
+      (await call('GET', `/v0/learning-instances/${instanceId}/registrations`, { token })).body,
+    ).toHaveLength(2);
   });
 
   it('allows at most 500 registrations per account', async () => {

@@ -47,7 +47,7 @@ export const createRegistrationRoute: SimRoute = {
       throw badField(`The account already has ${MAX_REGISTRATIONS} registrations.`);
     }
     if (registration === 'instance-limit') {
-      throw badField(`The learning instance already has ${MAX_REGISTRATIONS} registrations.`);
+      throw badField(`The learning instance already has ${learning.maxPerInstance} registrations.`);
     }
     return jsonResponse(201, registrationJson(registration));
   },
