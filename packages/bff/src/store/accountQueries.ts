@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import { AccountStoreConflictError, StoreUnavailableError } from '../errors.js';
 import type { AccountRow, NewAccountRow } from './AccountStore.js';
 import { describeCause } from './describeCause.js';
@@ -32,18 +32,23 @@ export async function findAccountByAppUserId(
  * means the same account was already written (harmless) or two users claim one external id or account id:
  * a broken mapper or a corrupted store, which must stop rather than be papered over.
  */
+/** A new mapping as the table's columns: the one place the camelCase row meets the snake_case table. */
+export function toAccountValues(row: NewAccountRow): Insertable<KnewtonAccountTable> {
+  return {
+    app_user_id: row.appUserId,
+    external_id: row.externalId,
+    key_version: row.keyVersion,
+    account_id: row.accountId,
+  };
+}
+
 export async function insertAccount(
   db: Kysely<AccountDatabase>,
   row: NewAccountRow,
 ): Promise<AccountRow> {
   const inserted = await db
     .insertInto('knewton_accounts')
-    .values({
-      app_user_id: row.appUserId,
-      external_id: row.externalId,
-      key_version: row.keyVersion,
-      account_id: row.accountId,
-    })
+    .values(toAccountValues(row))
     .onConflict((conflict) => conflict.doNothing())
     .returningAll()
     .executeTakeFirst();

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { AccountStoreConflictError } from '../errors.js';
 import type { AccountRow, NewAccountRow } from './AccountStore.js';
+import { toAccountValues } from './accountQueries.js';
 import type { AccountDatabase, KnewtonAccountTable } from './schema.js';
 
 /** The rows of a batch's users in one query (a batch re-checks up to 50 users under their locks). */
@@ -38,14 +39,7 @@ export async function insertAccounts(
   if (rows.length === 0) return [];
   const inserted = await db
     .insertInto('knewton_accounts')
-    .values(
-      rows.map((row) => ({
-        app_user_id: row.appUserId,
-        external_id: row.externalId,
-        key_version: row.keyVersion,
-        account_id: row.accountId,
-      })),
-    )
+    .values(rows.map(toAccountValues))
     .onConflict((conflict) => conflict.doNothing())
     .returningAll()
     .execute();

@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type pg from 'pg';
 import { AccountStoreConflictError } from '../errors.js';
 import type { AccountRow, AccountStoreTransaction, NewAccountRow } from './AccountStore.js';
-import { guardStore } from './accountQueries.js';
+import { guardStore, toAccountValues } from './accountQueries.js';
 import type { AccountDatabase, KnewtonAccountTable } from './schema.js';
 
 /**
@@ -83,12 +83,7 @@ export function lockedTransaction(
     prefetched = false;
     const query = db
       .insertInto('knewton_accounts')
-      .values({
-        app_user_id: row.appUserId,
-        external_id: row.externalId,
-        key_version: row.keyVersion,
-        account_id: row.accountId,
-      })
+      .values(toAccountValues(row))
       .onConflict((conflict) => conflict.doNothing())
       .returningAll()
       .compile();
