@@ -223,7 +223,8 @@ describe('the demo in Chromium, against the real BFF and simulator', () => {
 
   it('delivers the answers checked right before the tab is closed, none lost and none twice', async () => {
     const closer = `closer-${run}`;
-    const context = await newContext();
+    // At 390×844: phones are where a closed tab (pagehide) most often ends a practice session.
+    const context = await newContext(phone);
     const tab = await context.newPage();
     await signIn(tab, closer);
     await recommended(tab).getByRole('link').first().waitFor({ timeout: featureTimeout });
