@@ -30,6 +30,38 @@ const onBatch =
   (request: Request) =>
     new URL(request.url).pathname === '/v0/batch' ? answer(request, next) : next(request);
 
+/**
+ * Holds the first `POST /v0/accounts` at the platform's door: with one create at a time, everyone who
+ * arrives meanwhile lines up behind it. Released a second after `releaseSoon()`, ample time for the herd's
+ * store lookups to finish even on a loaded machine (a 200 ms platform latency was not: under load the
+ * lookups straggled past it and the herd went out as two batches).
+ */
+function holdFirstCreate() {
+  let markSent!: () => void;
+  const sent = new Promise<void>((resolve) => {
+    markSent = resolve;
+  });
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let held = false;
+  return {
+    sent,
+    releaseSoon: () => setTimeout(release, 1_000),
+    wrapFetch:
+      (next: (request: Request) => Promise<Response>) =>
+      async (request: Request): Promise<Response> => {
+        if (!held && new URL(request.url).pathname === '/v0/accounts') {
+          held = true;
+          markSent();
+          await released;
+        }
+        return next(request);
+      },
+  };
+}
+
 describe.each(storeKinds)('batched creation on %s', (kind: StoreKind) => {
   describe.skipIf(kind === 'postgres' && !testDatabaseUrl)('', () => {
     let harness: ProvisioningHarness | undefined;
@@ -163,20 +195,21 @@ describe.each(storeKinds)('batched creation on %s', (kind: StoreKind) => {
     });
 
     it('repairs a batch whose answer was lost on the users’ next ensure, without second accounts', async () => {
+      const blocker = holdFirstCreate();
       const h = await start({
         platform: { maxRetries: 0, rateLimits: { accountCreatesPerMinute: 1 } },
         provisioner: { maxConcurrentCreations: 1 },
+        wrapFetch: blocker.wrapFetch,
       });
-      // One create at a time, one single create per window and a slow platform: while the first user's
-      // create runs, the herd lines up and goes out as one batch. Every answer that created something is lost.
-      h.sim.setFaults({ latencyMs: 200, dropAfterCreate: true });
+      // One create at a time and one single create per window: while the first user's create is held,
+      // the herd lines up and goes out as one batch. Every answer that created something is lost.
+      h.sim.setFaults({ dropAfterCreate: true });
       const herd = ['blocker', ...users(20)];
       const first = h.provisioner.ensureAccount('blocker');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const lost = await Promise.allSettled([
-        first,
-        ...herd.slice(1).map((user) => h.provisioner.ensureAccount(user)),
-      ]);
+      await blocker.sent;
+      const rest = herd.slice(1).map((user) => h.provisioner.ensureAccount(user));
+      blocker.releaseSoon();
+      const lost = await Promise.allSettled([first, ...rest]);
       expect(lost.every((r) => r.status === 'rejected')).toBe(true);
       expect(h.batchCalls()).toBe(1);
       expect(h.sim.stats().accounts).toBe(21);
@@ -191,19 +224,23 @@ describe.each(storeKinds)('batched creation on %s', (kind: StoreKind) => {
     it('repairs a lost batch answer within the same ensures when retries are allowed', async () => {
       // The platform commits the first batch, then its answer is lost (the connection drops).
       let batches = 0;
+      const blocker = holdFirstCreate();
       const h = await start({
         platform: { rateLimits: { accountCreatesPerMinute: 1 } },
         provisioner: { maxConcurrentCreations: 1 },
-        wrapFetch: onBatch(async (request, next) => {
-          const response = await next(request);
-          if (++batches === 1) throw new TypeError('fetch failed');
-          return response;
-        }),
+        wrapFetch: (next) =>
+          blocker.wrapFetch(
+            onBatch(async (request, next) => {
+              const response = await next(request);
+              if (++batches === 1) throw new TypeError('fetch failed');
+              return response;
+            })(next),
+          ),
       });
-      h.sim.setFaults({ latencyMs: 200 });
       const first = h.provisioner.ensureAccount('blocker');
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await blocker.sent;
       const herd = users(20).map((user) => h.provisioner.ensureAccount(user));
+      blocker.releaseSoon();
       // The resend is answered 422 duplicate per item, each repaired through the scoped token.
       const results = await Promise.all(herd);
       expect((await first).outcome).toBe('created');
