@@ -1,7 +1,11 @@
-import ky, { type KyInstance, TimeoutError } from 'ky';
 import { LRUCache } from 'lru-cache';
 import { KnewtonUnavailableError } from '../errors.js';
 import { type PlatformClientOptions, validatePlatformOptions } from './createPlatformClient.js';
+import {
+  createPlatformTransport,
+  PlatformTimeoutError,
+  type PlatformTransport,
+} from './createPlatformTransport.js';
 import { SlidingWindowPacer } from './slidingWindowPacer.js';
 
 export interface LearningCallContext {
@@ -88,19 +92,10 @@ const learnerTokenCacheSize = 10_000;
 
 export function createLearningCalls(options: PlatformClientOptions): LearningCalls {
   const config = validatePlatformOptions(options);
-  const http: KyInstance = ky.create({
-    prefixUrl: `${config.baseUrl}/v0`,
-    timeout: config.timeoutMs,
-    retry: 0,
-    throwHttpErrors: false,
-    ...(config.fetch
-      ? {
-          fetch: config.fetch as (
-            input: RequestInfo | URL,
-            init?: RequestInit,
-          ) => Promise<Response>,
-        }
-      : {}),
+  const http: PlatformTransport = createPlatformTransport({
+    baseUrl: config.baseUrl,
+    timeoutMs: config.timeoutMs,
+    fetch: config.fetch,
   });
   const basicAuth = `Basic ${Buffer.from(`${config.apiKey}:${config.apiSecret}`, 'utf8').toString('base64')}`;
   const tokenPacer = new SlidingWindowPacer(tokenRequestsPerSecond, tokenWindowMs);
@@ -119,7 +114,7 @@ export function createLearningCalls(options: PlatformClientOptions): LearningCal
       response = await run();
     } catch (error) {
       const reason =
-        error instanceof TimeoutError
+        error instanceof PlatformTimeoutError
           ? `timed out after ${config.timeoutMs} ms`
           : 'failed to connect';
       throw new KnewtonUnavailableError(`Knewton ${what} ${reason}`, {
@@ -179,7 +174,7 @@ export function createLearningCalls(options: PlatformClientOptions): LearningCal
       const response = await attempt(what, () =>
         http.post('oauth/token', {
           headers: { authorization: basicAuth, ...labelHeaders(context) },
-          body: new URLSearchParams({ grant_type: 'client_credentials', scope }),
+          form: new URLSearchParams({ grant_type: 'client_credentials', scope }),
         }),
       );
       if (!response.ok) {

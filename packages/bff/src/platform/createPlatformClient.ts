@@ -1,7 +1,12 @@
-import ky, { type KyInstance, TimeoutError } from 'ky';
 import { KnewtonUnavailableError } from '../errors.js';
 import { type Logger, silentLogger } from '../logger.js';
 import { backoffDelayMs, sleep } from './backoff.js';
+import {
+  createPlatformTransport,
+  type PlatformFetch,
+  PlatformTimeoutError,
+  type PlatformTransport,
+} from './createPlatformTransport.js';
 import { SlidingWindowPacer } from './slidingWindowPacer.js';
 
 export interface PlatformClientOptions {
@@ -40,8 +45,7 @@ export interface PlatformRateLimits {
   timeScale?: number;
 }
 
-/** What the client needs of `fetch`; both `globalThis.fetch` and the simulator's `sim.fetch` fit. */
-export type PlatformFetch = (request: Request, init?: RequestInit) => Promise<Response>;
+export type { PlatformFetch } from './createPlatformTransport.js';
 
 export interface PlatformCallContext {
   /** Sent as `request-label` so the platform's logs can be matched with ours. */
@@ -230,7 +234,7 @@ export function validatePlatformOptions(
 }
 
 /**
- * A client for the Knewton Platform v0 on ky. ky does the transport and the per-attempt timeout; the
+ * A client for the Knewton Platform v0. `createPlatformTransport` sends one attempt with its timeout; the
  * retry policy is ours, because it differs per failure: 5xx/timeouts back off (bounded), 429 waits and
  * resends (its own budget: nothing was processed), 401 refreshes the token once, other 4xx are final.
  */
@@ -239,21 +243,11 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
   const logger = options.logger ?? silentLogger;
   const aborter = new AbortController();
   const { signal } = aborter;
-  const http: KyInstance = ky.create({
-    prefixUrl: `${config.baseUrl}/v0`,
-    timeout: config.timeoutMs,
-    retry: 0,
-    throwHttpErrors: false,
+  const http: PlatformTransport = createPlatformTransport({
+    baseUrl: config.baseUrl,
+    timeoutMs: config.timeoutMs,
+    fetch: config.fetch,
     signal,
-    // ky always calls `fetch` with a Request as the first argument.
-    ...(config.fetch
-      ? {
-          fetch: config.fetch as (
-            input: RequestInfo | URL,
-            init?: RequestInit,
-          ) => Promise<Response>,
-        }
-      : {}),
   });
   const basicAuth = `Basic ${Buffer.from(`${config.apiKey}:${config.apiSecret}`, 'utf8').toString('base64')}`;
   const { rateLimits } = config;
@@ -306,7 +300,7 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
       } catch (error) {
         throwIfAborted(what, error);
         const reason =
-          error instanceof TimeoutError
+          error instanceof PlatformTimeoutError
             ? `timed out after ${config.timeoutMs} ms`
             : 'failed to connect';
         if (failures >= config.maxRetries) {
@@ -402,7 +396,7 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
     return send(what, tokenPacer, false, () =>
       http.post('oauth/token', {
         headers: { authorization: basicAuth, ...labelHeaders(context) },
-        body: new URLSearchParams({ grant_type: 'client_credentials', scope }),
+        form: new URLSearchParams({ grant_type: 'client_credentials', scope }),
       }),
     );
   }

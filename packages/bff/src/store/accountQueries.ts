@@ -1,6 +1,7 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { CompiledQuery, type Insertable, type Kysely, type Selectable } from 'kysely';
 import { AccountStoreConflictError, StoreUnavailableError } from '../errors.js';
 import type { AccountRow, NewAccountRow } from './AccountStore.js';
+import { insertAccountSql, selectAccountSql } from './accountSql.js';
 import { describeCause } from './describeCause.js';
 import type { AccountDatabase, KnewtonAccountTable } from './schema.js';
 
@@ -14,16 +15,15 @@ function toAccountRow(row: Selectable<KnewtonAccountTable>): AccountRow {
   };
 }
 
-/** The warm path: one lookup by primary key. */
+/** The warm path: one lookup by primary key (a simple query, see `accountSql`). */
 export async function findAccountByAppUserId(
   db: Kysely<AccountDatabase>,
   appUserId: string,
 ): Promise<AccountRow | undefined> {
-  const row = await db
-    .selectFrom('knewton_accounts')
-    .selectAll()
-    .where('app_user_id', '=', appUserId)
-    .executeTakeFirst();
+  const { rows } = await db.executeQuery<Selectable<KnewtonAccountTable>>(
+    CompiledQuery.raw(selectAccountSql(appUserId)),
+  );
+  const row = rows[0];
   return row ? toAccountRow(row) : undefined;
 }
 
@@ -46,12 +46,10 @@ export async function insertAccount(
   db: Kysely<AccountDatabase>,
   row: NewAccountRow,
 ): Promise<AccountRow> {
-  const inserted = await db
-    .insertInto('knewton_accounts')
-    .values(toAccountValues(row))
-    .onConflict((conflict) => conflict.doNothing())
-    .returningAll()
-    .executeTakeFirst();
+  const { rows } = await db.executeQuery<Selectable<KnewtonAccountTable>>(
+    CompiledQuery.raw(insertAccountSql(row)),
+  );
+  const inserted = rows[0];
   if (inserted) return toAccountRow(inserted);
   const existing = await findAccountByAppUserId(db, row.appUserId);
   if (existing && existing.accountId === row.accountId && existing.externalId === row.externalId)

@@ -138,7 +138,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
             lockScript(client, appUserId, lockTimeoutMs),
           )) as unknown as pg.QueryResult<Selectable<KnewtonAccountTable>>[];
           const state = { committed: false };
-          const tx = lockedTransaction(db, client, appUserId, results[3]?.rows[0], state);
+          const tx = lockedTransaction(client, appUserId, results[3]?.rows[0], state);
           let result: Awaited<ReturnType<typeof work>>;
           try {
             result = await work(tx);

@@ -1,9 +1,10 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type pg from 'pg';
 import { AccountStoreConflictError } from '../errors.js';
 import type { AccountRow, AccountStoreTransaction, NewAccountRow } from './AccountStore.js';
-import { guardStore, toAccountValues } from './accountQueries.js';
-import type { AccountDatabase, KnewtonAccountTable } from './schema.js';
+import { guardStore } from './accountQueries.js';
+import { insertAccountSql, selectAccountSql } from './accountSql.js';
+import type { KnewtonAccountTable } from './schema.js';
 
 /**
  * The PostgreSQL provisioning lock in as few round trips as the semantics allow (the create path's cost
@@ -30,7 +31,7 @@ export function lockScript(
     // An integer validated at construction, so it can be inlined.
     `set local lock_timeout = '${Math.trunc(lockTimeoutMs)}ms'`,
     `select pg_advisory_xact_lock(hashtext(current_schema() || ':knewton-account:' || ${id}))`,
-    `select * from knewton_accounts where app_user_id = ${id}`,
+    selectAccountSql(appUserId),
   ].join(';\n');
 }
 
@@ -52,11 +53,10 @@ export interface LockedTransactionState {
 
 /**
  * The transaction handed to the work while the lock is held, on the locked connection. The re-check's
- * answer is served once for the locked user (nothing can change it while the lock is held); queries are
- * compiled by Kysely and sent on the same client.
+ * answer is served once for the locked user (nothing can change it while the lock is held); the other
+ * queries are the same simple statements (`accountSql`), sent on the same client.
  */
 export function lockedTransaction(
-  db: Kysely<AccountDatabase>,
   client: pg.PoolClient,
   appUserId: string,
   recheck: Selectable<KnewtonAccountTable> | undefined,
@@ -68,42 +68,23 @@ export function lockedTransaction(
       prefetched = false;
       return recheck ? toAccountRow(recheck) : undefined;
     }
-    const query = db
-      .selectFrom('knewton_accounts')
-      .selectAll()
-      .where('app_user_id', '=', id)
-      .compile();
-    const result = await client.query<Selectable<KnewtonAccountTable>>(query.sql, [
-      ...query.parameters,
-    ]);
+    const result = await client.query<Selectable<KnewtonAccountTable>>(selectAccountSql(id));
     const row = result.rows[0];
     return row ? toAccountRow(row) : undefined;
   }
   async function insert(row: NewAccountRow): Promise<AccountRow> {
     prefetched = false;
-    const query = db
-      .insertInto('knewton_accounts')
-      .values(toAccountValues(row))
-      .onConflict((conflict) => conflict.doNothing())
-      .returningAll()
-      .compile();
-    const result = await client.query<Selectable<KnewtonAccountTable>>(query.sql, [
-      ...query.parameters,
-    ]);
+    const result = await client.query<Selectable<KnewtonAccountTable>>(insertAccountSql(row));
     return checkInserted(row, result.rows[0]);
   }
   /**
    * The insert and COMMIT as one simple query (one round trip; PostgreSQL runs them in order and skips
    * COMMIT when the insert fails, which leaves the transaction aborted for `withUserLock` to roll back).
-   * The simple protocol takes no parameters, so the values go in as literals escaped by `pg`.
    */
   async function insertLast(row: NewAccountRow): Promise<AccountRow> {
     prefetched = false;
-    const values = [row.appUserId, row.externalId, row.keyVersion, row.accountId]
-      .map((value) => client.escapeLiteral(value))
-      .join(', ');
     const results = (await client.query(
-      `insert into knewton_accounts (app_user_id, external_id, key_version, account_id) values (${values}) on conflict do nothing returning *;\ncommit`,
+      `${insertAccountSql(row)};\ncommit`,
     )) as unknown as pg.QueryResult<Selectable<KnewtonAccountTable>>[];
     state.committed = true;
     // A conflict's check reads outside the (committed) transaction: rows never change once written.
