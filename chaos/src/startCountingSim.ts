@@ -38,6 +38,11 @@ export interface DeliveredEventBatch {
   answeredAt: number;
   /** The platform's batch-event JSON objects, in the order sent. */
   events: Record<string, unknown>[];
+  /**
+   * True once the sender's connection closed before the 204 was written: the platform has the events and
+   * the sender never heard so (its call timed out or gave up, or the process died), so it sends them again.
+   */
+  answerLost: boolean;
 }
 
 /** A committed create whose answer is being held, labelled with the BFF's `request-label`. */
@@ -126,7 +131,21 @@ export async function startCountingSim(options: CountingSimOptions = {}): Promis
       if (route === 'POST /v0/registrations/{id}/batch-events' && response.status === 204) {
         const label = request.headers.get('request-label') ?? '';
         const body = (await learningBody) as { events?: Record<string, unknown>[] } | undefined;
-        eventBatches.push({ label, answeredAt: Date.now(), events: body?.events ?? [] });
+        const batch: DeliveredEventBatch = {
+          label,
+          answeredAt: Date.now(),
+          events: body?.events ?? [],
+          answerLost: false,
+        };
+        eventBatches.push(batch);
+        // A connection that closes before the answer is written is an answer lost on its way back.
+        const outgoing = env.outgoing as {
+          writableFinished: boolean;
+          once(e: 'close', f: () => void): void;
+        };
+        outgoing.once('close', () => {
+          if (!outgoing.writableFinished) batch.answerLost = true;
+        });
         if (holdEventsMs > 0) {
           const held = { label, since: Date.now(), route };
           heldEventAnswers.add(held);

@@ -17,6 +17,7 @@ import { seededRandom } from '../random.js';
 import { runPool, sleep } from '../runPool.js';
 import type { ScenarioResult } from '../ScenarioResult.js';
 import type { BffProcess } from '../spawnBff.js';
+import type { DeliveredEventBatch } from '../startCountingSim.js';
 import { skippedResult } from './skippedResult.js';
 
 interface Slot {
@@ -40,6 +41,9 @@ interface Kill {
   at: number;
   aimed: boolean;
 }
+
+/** One copy of a batch the platform took, as the harness's simulator saw it. */
+type DeliveredCopy = DeliveredEventBatch;
 
 /** A kill this soon after the platform answered a batch falls between the answer and the outbox update. */
 const answerToUpdateWindowMs = 3_000;
@@ -215,7 +219,8 @@ export async function runLearning(
       outage.to = Date.now();
     })();
 
-    const pidOf = (label: string) => Number(/^outbox-(\d+)$/.exec(label)?.[1]);
+    // `outbox-<pid>` or `outbox-<pid>-<claim>`: the process that sent a batch, and which of its claims.
+    const pidOf = (label: string) => Number(/^outbox-(\d+)/.exec(label)?.[1]);
     const killer = (async () => {
       for (let k = 0; k < killTarget; k++) {
         // Spread over the run, the last one well before its end so its restart serves too.
@@ -263,12 +268,12 @@ export async function runLearning(
 
     // Drain: every acknowledged event at the platform and nothing left in the outbox.
     const deliveredCopies = () => {
-      const copies = new Map<number, { label: string; answeredAt: number }[]>();
+      const copies = new Map<number, DeliveredCopy[]>();
       for (const batch of harness.sim.eventBatches) {
         for (const event of batch.events) {
           const tag = event.duration as number;
           const list = copies.get(tag) ?? [];
-          list.push({ label: batch.label, answeredAt: batch.answeredAt });
+          list.push(batch);
           copies.set(tag, list);
         }
       }
@@ -289,6 +294,17 @@ export async function runLearning(
     if (!drained)
       failures.push(`delivery had not drained ${drainTimeoutMs / 1000} s after the run`);
 
+    const causeOf = (copy: DeliveredCopy): 'kill' | 'lost answer' | 'unexplained' => {
+      const killed = killsDone.some(
+        (kill) =>
+          kill.pid === pidOf(copy.label) &&
+          kill.at >= copy.answeredAt &&
+          kill.at <= copy.answeredAt + holdEventAnswersMs + answerToUpdateWindowMs,
+      );
+      if (killed) return 'kill';
+      return copy.answerLost ? 'lost answer' : 'unexplained';
+    };
+
     // The verdict on events. An acknowledged event neither delivered nor in the outbox is lost; one still
     // in the outbox when the drain gave up is late (a failure of its own, not a loss).
     const copies = deliveredCopies();
@@ -303,6 +319,7 @@ export async function runLearning(
     let duplicateCopies = 0;
     let duplicateEvents = 0;
     let explained = 0;
+    let explainedByLostAnswer = 0;
     const unexplained: string[] = [];
     for (const [tag, entry] of acknowledged) {
       const list = copies.get(tag);
@@ -318,30 +335,23 @@ export async function runLearning(
           );
         continue;
       }
-      const first = list[0] as { label: string; answeredAt: number };
+      const first = list[0] as DeliveredCopy;
       lags.push(Math.max(0, first.answeredAt - (entry.acknowledgedAt as number)));
       if (list.length > 1) {
         duplicateEvents++;
         duplicateCopies += list.length - 1;
-        // Each earlier copy must be explained by a kill of its sender right after the platform's answer.
-        const allExplained = list
-          .slice(0, -1)
-          .every((copy) =>
-            killsDone.some(
-              (kill) =>
-                kill.pid === pidOf(copy.label) &&
-                kill.at >= copy.answeredAt &&
-                kill.at <= copy.answeredAt + holdEventAnswersMs + answerToUpdateWindowMs,
-            ),
-          );
-        if (allExplained) explained++;
+        // Each earlier copy must be explained: its sender killed right after the platform's answer, or
+        // the answer lost on its way back (the sender's connection closed before the 204 was written).
+        const causes = list.slice(0, -1).map((copy) => causeOf(copy));
+        if (causes.every((cause) => cause === 'kill')) explained++;
+        else if (causes.every((cause) => cause !== 'unexplained')) explainedByLostAnswer++;
         else if (unexplained.length < 20)
           unexplained.push(
-            `event ${entry.event.id} of ${entry.learner} was delivered ${list.length} times (${list.map((copy) => copy.label).join(', ')}) with no kill right after an earlier copy's answer`,
+            `event ${entry.event.id} of ${entry.learner} was delivered ${list.length} times (${list.map((copy, i) => `${copy.label}${i < causes.length ? ` [${causes[i]}]` : ''}`).join(', ')}) with no kill right after an earlier copy's answer and no lost answer`,
           );
       }
     }
-    const unexplainedCount = duplicateEvents - explained;
+    const unexplainedCount = duplicateEvents - explained - explainedByLostAnswer;
     if (late > 0) {
       failures.push(
         `${late} acknowledged events were still undelivered in the outbox when the drain gave up`,
@@ -426,7 +436,7 @@ export async function runLearning(
       platform,
       figures: [
         `${learners} learners, one graded event each every ${eventIntervalMs / 1000} s ± 25%: ${events.toLocaleString('en-US')} events acknowledged (202) in ${eventsRequests.toLocaleString('en-US')} event requests (${acceptedDuringOutage.toLocaleString('en-US')} during the outage); **${lostCount} acknowledged events lost**; ${late.toLocaleString('en-US')} still undelivered in the outbox when the drain gave up`,
-        `**${duplicateCopies} duplicate copies delivered** (${duplicateEvents} events): ${explained} of ${duplicateEvents} explained by a kill -9 of the sender within ${(holdEventAnswersMs + answerToUpdateWindowMs) / 1000} s after the platform's answer, before the outbox update (at-least-once); ${unexplainedCount} unexplained`,
+        `**${duplicateCopies} duplicate copies delivered** (${duplicateEvents} events): ${explained} of ${duplicateEvents} explained by a kill -9 of the sender within ${(holdEventAnswersMs + answerToUpdateWindowMs) / 1000} s after the platform's answer, before the outbox update (at-least-once); ${explainedByLostAnswer} by an answer lost on its way back (the sender's connection closed before the platform's 204 was written: its call gave up after the platform took the batch); ${unexplainedCount} unexplained`,
         `registrations per learner: min ${Math.min(...perLearner)}, max ${Math.max(...perLearner)} (goal exactly 1) over ${learners} learners; ${instances} learning instances (goal ${expectedInstances}); ${refusedRegistrations} registrations refused 422 by the platform`,
         `delivery lag (202 → platform accepted): p50 ${Math.round(percentile(lags, 50))} ms, p99 ${Math.round(percentile(lags, 99))} ms, max ${Math.round(Math.max(0, ...lags))} ms (per learner the limit allows one batch-events call every 4 s)`,
         `batch-events calls: ${callsOf(204)} × 204, ${callsOf(503)} × 503 (the outage), ${callsOf(429)} × 429; ${drained ? `outbox drained ${(drainMs / 1000).toFixed(1)} s after the last event was acknowledged` : `outbox not drained ${(drainMs / 1000).toFixed(1)} s after the last event was acknowledged`}`,

@@ -1,0 +1,51 @@
+import type { EventOutboxQueries } from '../store/eventOutboxQueries.js';
+
+/** How old the counted backlog may be before the next request counts again. */
+const recountAfterMs = 1_000;
+
+export interface OutboxBound {
+  /** Whether `incoming` more events would take the outbox past its bound (as last counted). */
+  wouldOverflow(incoming: number): Promise<boolean>;
+  /** This process stored `count` events: counted against the bound until the next recount. */
+  accepted(count: number): void;
+}
+
+/**
+ * The outbox's bound, cheap to check on every `POST /events`: counting the undelivered events costs as
+ * much as the backlog is long, so one request a second counts (single flight) and the others use that
+ * count plus what this process accepted since. Several processes each see the others' events only at
+ * their next recount, so the bound can be overshot by at most what they accept in a second: a bound
+ * against runaway growth, not an exact quota.
+ */
+export function createOutboxBound(outbox: EventOutboxQueries, maxPending: number): OutboxBound {
+  let counted = 0;
+  let acceptedSince = 0;
+  let countedAt = Number.NEGATIVE_INFINITY;
+  let counting: Promise<void> | undefined;
+
+  function recount(): Promise<void> {
+    counting ??= (async () => {
+      const startedAt = Date.now();
+      const acceptedBefore = acceptedSince;
+      try {
+        counted = await outbox.pendingCount();
+        // What was accepted while counting may or may not be in the count: kept, to err on the full side.
+        acceptedSince -= acceptedBefore;
+        countedAt = startedAt;
+      } finally {
+        counting = undefined;
+      }
+    })();
+    return counting;
+  }
+
+  return {
+    async wouldOverflow(incoming) {
+      if (Date.now() - countedAt >= recountAfterMs) await recount();
+      return counted + acceptedSince + incoming > maxPending;
+    },
+    accepted(count) {
+      acceptedSince += count;
+    },
+  };
+}
