@@ -45,8 +45,7 @@ interface Kill {
 /** One copy of a batch the platform took, as the harness's simulator saw it. */
 type DeliveredCopy = DeliveredEventBatch;
 
-/** A kill this soon after the platform answered a batch falls between the answer and the outbox update. */
-const answerToUpdateWindowMs = 3_000;
+type Cause = 'kill' | 'lost answer' | 'store' | 'unexplained';
 
 /** Event ids of the outbox's undelivered rows, read straight from the database the BFFs share. */
 async function pendingInOutbox(databaseUrl: string): Promise<Set<string>> {
@@ -98,7 +97,8 @@ export async function runLearning(
   const graph = seededGraphs[0] as (typeof seededGraphs)[number];
   try {
     const { database, env: baseEnv } = await harness.openDatabase(databaseUrl);
-    const env = { ...baseEnv, KNEWTON_GRAPH_ID: graph.id };
+    // Debug: the outbox logs each delivered batch with its label, the evidence a duplicate is traced with.
+    const env = { ...baseEnv, KNEWTON_GRAPH_ID: graph.id, LOG_LEVEL: 'debug' };
     const slots: Slot[] = Array.from({ length: processes }, (_, index) => ({
       index,
       generation: 0,
@@ -294,14 +294,38 @@ export async function runLearning(
     if (!drained)
       failures.push(`delivery had not drained ${drainTimeoutMs / 1000} s after the run`);
 
-    const causeOf = (copy: DeliveredCopy): 'kill' | 'lost answer' | 'unexplained' => {
-      const killed = killsDone.some(
-        (kill) =>
-          kill.pid === pidOf(copy.label) &&
-          kill.at >= copy.answeredAt &&
-          kill.at <= copy.answeredAt + holdEventAnswersMs + answerToUpdateWindowMs,
+    // What each sender logged about its batch calls, by label (`outbox-<pid>-<claim>`).
+    const outcomesOf = new Map<string, string[]>();
+    for (const bff of harness.bffs) {
+      for (const line of bff.deliveryLines) {
+        const parsed = JSON.parse(line) as { label?: string; msg?: string };
+        if (!parsed.label) continue;
+        const list = outcomesOf.get(parsed.label) ?? [];
+        list.push(parsed.msg ?? '');
+        outcomesOf.set(parsed.label, list);
+      }
+    }
+    const logged = (label: string, text: string) =>
+      (outcomesOf.get(label) ?? []).some((msg) => msg.includes(text));
+    /**
+     * Why an earlier copy was followed by another. `kill`: its sender was killed after the platform's
+     * answer and never logged the outbox update (a crash between the two); `lost answer`: the answer never
+     * reached the sender (the simulator saw the connection close first, or the sender logged the call as
+     * not confirmed); `store`: the sender's outbox update failed, or came after its lease ran out (a
+     * store or process stalled longer than half the lease); else unexplained.
+     */
+    const causeOf = (copy: DeliveredCopy): Cause => {
+      const delivered = logged(copy.label, 'learning events delivered');
+      if (
+        logged(copy.label, 'lease ran out before the outbox update') ||
+        logged(copy.label, 'outbox update failed')
+      )
+        return 'store';
+      if (logged(copy.label, 'not confirmed')) return 'lost answer';
+      const killedAfter = killsDone.some(
+        (kill) => kill.pid === pidOf(copy.label) && kill.at >= copy.answeredAt,
       );
-      if (killed) return 'kill';
+      if (killedAfter && !delivered) return 'kill';
       return copy.answerLost ? 'lost answer' : 'unexplained';
     };
 
@@ -320,6 +344,7 @@ export async function runLearning(
     let duplicateEvents = 0;
     let explained = 0;
     let explainedByLostAnswer = 0;
+    let explainedByStore = 0;
     const unexplained: string[] = [];
     for (const [tag, entry] of acknowledged) {
       const list = copies.get(tag);
@@ -344,14 +369,16 @@ export async function runLearning(
         // the answer lost on its way back (the sender's connection closed before the 204 was written).
         const causes = list.slice(0, -1).map((copy) => causeOf(copy));
         if (causes.every((cause) => cause === 'kill')) explained++;
-        else if (causes.every((cause) => cause !== 'unexplained')) explainedByLostAnswer++;
-        else if (unexplained.length < 20)
-          unexplained.push(
-            `event ${entry.event.id} of ${entry.learner} was delivered ${list.length} times (${list.map((copy, i) => `${copy.label}${i < causes.length ? ` [${causes[i]}]` : ''}`).join(', ')}) with no kill right after an earlier copy's answer and no lost answer`,
-          );
+        else if (causes.includes('unexplained')) {
+          if (unexplained.length < 20)
+            unexplained.push(
+              `event ${entry.event.id} of ${entry.learner} was delivered ${list.length} times (${list.map((copy, i) => `${copy.label}${i < causes.length ? ` [${causes[i]}; its sender logged: ${(outcomesOf.get(copy.label) ?? ['nothing']).join(' / ')}]` : ''}`).join(', ')}) with no crash between an earlier copy's answer and its outbox update`,
+            );
+        } else if (causes.includes('store')) explainedByStore++;
+        else explainedByLostAnswer++;
       }
     }
-    const unexplainedCount = duplicateEvents - explained - explainedByLostAnswer;
+    const unexplainedCount = duplicateEvents - explained - explainedByLostAnswer - explainedByStore;
     if (late > 0) {
       failures.push(
         `${late} acknowledged events were still undelivered in the outbox when the drain gave up`,
@@ -436,7 +463,7 @@ export async function runLearning(
       platform,
       figures: [
         `${learners} learners, one graded event each every ${eventIntervalMs / 1000} s ± 25%: ${events.toLocaleString('en-US')} events acknowledged (202) in ${eventsRequests.toLocaleString('en-US')} event requests (${acceptedDuringOutage.toLocaleString('en-US')} during the outage); **${lostCount} acknowledged events lost**; ${late.toLocaleString('en-US')} still undelivered in the outbox when the drain gave up`,
-        `**${duplicateCopies} duplicate copies delivered** (${duplicateEvents} events): ${explained} of ${duplicateEvents} explained by a kill -9 of the sender within ${(holdEventAnswersMs + answerToUpdateWindowMs) / 1000} s after the platform's answer, before the outbox update (at-least-once); ${explainedByLostAnswer} by an answer lost on its way back (the sender's connection closed before the platform's 204 was written: its call gave up after the platform took the batch); ${unexplainedCount} unexplained`,
+        `**${duplicateCopies} duplicate copies delivered** (${duplicateEvents} events): ${explained} of ${duplicateEvents} explained by a kill -9 of the sender after the platform's answer and before its outbox update (at-least-once; the sender logged no update for that call); ${explainedByLostAnswer} by an answer lost on its way back (the sender's call gave up, or its connection closed, after the platform took the batch); ${explainedByStore} by the sender's outbox update failing or coming after its lease ran out (store or process stalled between answer and update); **${unexplainedCount} unexplained**`,
         `registrations per learner: min ${Math.min(...perLearner)}, max ${Math.max(...perLearner)} (goal exactly 1) over ${learners} learners; ${instances} learning instances (goal ${expectedInstances}); ${refusedRegistrations} registrations refused 422 by the platform`,
         `delivery lag (202 → platform accepted): p50 ${Math.round(percentile(lags, 50))} ms, p99 ${Math.round(percentile(lags, 99))} ms, max ${Math.round(Math.max(0, ...lags))} ms (per learner the limit allows one batch-events call every 4 s)`,
         `batch-events calls: ${callsOf(204)} × 204, ${callsOf(503)} × 503 (the outage), ${callsOf(429)} × 429; ${drained ? `outbox drained ${(drainMs / 1000).toFixed(1)} s after the last event was acknowledged` : `outbox not drained ${(drainMs / 1000).toFixed(1)} s after the last event was acknowledged`}`,

@@ -181,7 +181,11 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
           'knewton refused learning events; they are not resent',
         );
       }
-      await outbox.markDelivered(events.map((event) => event.seq));
+      await markDelivered(
+        events.map((event) => event.seq),
+        renewedAt + leaseMs,
+        label.requestId,
+      );
       delivered = true;
       logger.debug(
         { label: label.requestId, events: events.length, ms: Date.now() - sentAt },
@@ -196,6 +200,30 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
           { label: label.requestId },
           'the lease ran out before the outbox update; another process may send these events again',
         );
+      }
+    }
+  }
+
+  /**
+   * The outbox update after the platform's 204, tried again on a store failure while the lease lasts:
+   * an update that fails leaves the events to be sent again (found by the chaos suite: with the outbox
+   * store saturated, an update refused for want of a connection made a copy no crash explained).
+   */
+  async function markDelivered(seqs: string[], leaseEndsAt: number, label: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await outbox.markDelivered(seqs);
+        return;
+      } catch (error) {
+        const pauseMs = 250 * attempt;
+        if (attempt >= 3 || Date.now() + pauseMs >= leaseEndsAt - minCallBudgetMs) {
+          logger.warn(
+            { label, events: seqs.length, reason: (error as Error).name },
+            'the platform took a batch of learning events but the outbox update failed; they may be sent again',
+          );
+          throw error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, pauseMs));
       }
     }
   }
