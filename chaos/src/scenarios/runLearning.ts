@@ -70,8 +70,10 @@ async function pendingInOutbox(databaseUrl: string): Promise<Set<string>> {
  * middle, the platform answers every call 503 for a while. Unacknowledged events are resent with the same
  * ids, as the browser kit does. After the run, delivery drains, and the platform's copy of every event
  * (identified by its unique `durationMs`) is compared with what was acknowledged: an acknowledged event
- * missing is lost; one delivered twice is a duplicate, explained when the process that sent its first copy
- * was killed within a few seconds of the platform's answer. Each learner must have exactly one
+ * missing is lost; one delivered twice is a duplicate, explained from what the sender of each earlier copy
+ * logged under the call's label (`outbox-<pid>-<claim>`) and what the simulator saw: killed with the call
+ * under way and no outbox update logged, the answer lost on its way back, or the update failed or came
+ * after the lease; anything else is unexplained. Each learner must have exactly one
  * registration, and the app one learning instance per 500 learners (the platform's limit per instance).
  */
 export async function runLearning(
@@ -219,7 +221,7 @@ export async function runLearning(
       outage.to = Date.now();
     })();
 
-    // `outbox-<pid>` or `outbox-<pid>-<claim>`: the process that sent a batch, and which of its claims.
+    // `outbox-<pid>-<claim>`: the process that sent a batch, and which of its claims.
     const pidOf = (label: string) => Number(/^outbox-(\d+)/.exec(label)?.[1]);
     const killer = (async () => {
       for (let k = 0; k < killTarget; k++) {
@@ -308,8 +310,8 @@ export async function runLearning(
     const logged = (label: string, text: string) =>
       (outcomesOf.get(label) ?? []).some((msg) => msg.includes(text));
     /**
-     * Why an earlier copy was followed by another. `kill`: its sender was killed after the platform's
-     * answer and never logged the outbox update (a crash between the two); `lost answer`: the answer never
+     * Why an earlier copy was followed by another. `kill`: its sender was killed with the call under way
+     * and never logged the outbox update (a crash between sending and the update); `lost answer`: the answer never
      * reached the sender (the simulator saw the connection close first, or the sender logged the call as
      * not confirmed); `store`: the sender's outbox update failed, or came after its lease ran out (a
      * store or process stalled longer than half the lease); else unexplained.
@@ -322,10 +324,10 @@ export async function runLearning(
       )
         return 'store';
       if (logged(copy.label, 'not confirmed')) return 'lost answer';
-      const killedAfter = killsDone.some(
-        (kill) => kill.pid === pidOf(copy.label) && kill.at >= copy.answeredAt,
-      );
-      if (killedAfter && !delivered) return 'kill';
+      // Killed and never logged the update: whether the kill came after the answer, or before it with the
+      // request already sent (a busy platform took it from a dead sender), the outbox never heard.
+      const killed = killsDone.some((kill) => kill.pid === pidOf(copy.label));
+      if (killed && !delivered) return 'kill';
       return copy.answerLost ? 'lost answer' : 'unexplained';
     };
 
@@ -445,6 +447,26 @@ export async function runLearning(
       .filter(([key]) => key.startsWith('events') || key === connectionLost)
       .reduce((sum, [, count]) => sum + count, 0);
     const platform = harness.platformSummary();
+    // Lag by when the event was acknowledged, 30 s windows: where the minutes of lag come from.
+    const lagWindows: string[] = [];
+    for (let from = 0; from < runEndedAt - started; from += 30_000) {
+      const inWindow = acknowledged
+        .filter(([, entry]) => {
+          const at = (entry.acknowledgedAt as number) - started;
+          return at >= from && at < from + 30_000;
+        })
+        .map(([tag, entry]) => {
+          const first = copies.get(tag)?.[0];
+          return first ? Math.max(0, first.answeredAt - (entry.acknowledgedAt as number)) : 0;
+        });
+      if (inWindow.length > 0)
+        lagWindows.push(
+          `${from / 1000}–${(from + 30_000) / 1000} s: p50 ${(percentile(inWindow, 50) / 1000).toFixed(1)} s`,
+        );
+    }
+    const registrationTimes = harness.sim.registeredAt;
+    const lastRegistration =
+      registrationTimes.length > 0 ? Math.max(...registrationTimes) - started : 0;
     const events = acknowledged.length;
     return {
       id: 'learning',
@@ -466,6 +488,8 @@ export async function runLearning(
         `**${duplicateCopies} duplicate copies delivered** (${duplicateEvents} events): ${explained} of ${duplicateEvents} explained by a kill -9 of the sender after the platform's answer and before its outbox update (at-least-once; the sender logged no update for that call); ${explainedByLostAnswer} by an answer lost on its way back (the sender's call gave up, or its connection closed, after the platform took the batch); ${explainedByStore} by the sender's outbox update failing or coming after its lease ran out (store or process stalled between answer and update); **${unexplainedCount} unexplained**`,
         `registrations per learner: min ${Math.min(...perLearner)}, max ${Math.max(...perLearner)} (goal exactly 1) over ${learners} learners; ${instances} learning instances (goal ${expectedInstances}); ${refusedRegistrations} registrations refused 422 by the platform`,
         `delivery lag (202 → platform accepted): p50 ${Math.round(percentile(lags, 50))} ms, p99 ${Math.round(percentile(lags, 99))} ms, max ${Math.round(Math.max(0, ...lags))} ms (per learner the limit allows one batch-events call every 4 s)`,
+        `delivery lag p50 by when the event was acknowledged: ${lagWindows.join('; ')}; the last learner was registered ${(lastRegistration / 1000).toFixed(1)} s in (the platform allows 375 registrations a minute per token)`,
+        `kills: ${killsDone.map((kill) => `pid ${kill.pid} at ${((kill.at - started) / 1000).toFixed(1)} s${kill.aimed ? ' (aimed)' : ''}`).join(', ')}`,
         `batch-events calls: ${callsOf(204)} × 204, ${callsOf(503)} × 503 (the outage), ${callsOf(429)} × 429; ${drained ? `outbox drained ${(drainMs / 1000).toFixed(1)} s after the last event was acknowledged` : `outbox not drained ${(drainMs / 1000).toFixed(1)} s after the last event was acknowledged`}`,
       ],
       anomalies: {

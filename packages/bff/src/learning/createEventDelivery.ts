@@ -206,8 +206,8 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
 
   /**
    * The outbox update after the platform's 204, tried again on a store failure while the lease lasts:
-   * an update that fails leaves the events to be sent again (found by the chaos suite: with the outbox
-   * store saturated, an update refused for want of a connection made a copy no crash explained).
+   * an update that fails (say, no free pool connection within its timeout on a saturated store) leaves
+   * events the platform has to be sent again, a copy no crash would explain.
    */
   async function markDelivered(seqs: string[], leaseEndsAt: number, label: string): Promise<void> {
     for (let attempt = 1; ; attempt++) {
