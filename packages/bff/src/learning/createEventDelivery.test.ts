@@ -326,3 +326,70 @@ describe('delivery to many learners', () => {
     }
   }, 60_000);
 });
+
+describe('one learner sending often', () => {
+  it("spreads the learner's batch calls at least 4 s apart (15 a minute, evenly), every event delivered", async () => {
+    const sim = createPlatformSim();
+    const { store, dispose } = await createTestStore('pglite', { dedicated: true });
+    const callTimes: number[] = [];
+    const platform = {
+      baseUrl: 'http://sim.test',
+      apiKey: sim.apiKey,
+      apiSecret: sim.apiSecret,
+      systemExternalUserId: sim.systemExternalUserId,
+      async fetch(input: Request | string | URL, init?: RequestInit) {
+        const request = new Request(input, init);
+        if (request.url.endsWith('/batch-events')) callTimes.push(Date.now());
+        return sim.fetch(request);
+      },
+    };
+    const provisioner = await createAccountProvisioner({
+      platform,
+      store,
+      externalIds: { key: testPseudonymKey },
+      closeStore: false,
+    });
+    const learning = createLearning(
+      { graphId: graph.id, deliveryIntervalMs: 20 },
+      platform,
+      store,
+      silentLogger,
+    );
+    try {
+      await provisioner.ensureAccount('ada');
+      const outbox = createEventOutboxQueries(store);
+      learning.delivery.start();
+      // An event every 250 ms for 5 s: 20 events, which the old burst spent as 15 calls at once.
+      for (let i = 0; i < 20; i++) {
+        await outbox.accept('ada', [
+          {
+            eventId: randomUUID(),
+            payload: JSON.stringify({
+              type: 'ungraded',
+              module_id: graph.moduleIds[0],
+              interaction_end_time: '2026-12-01T09:00:00Z',
+            }),
+          },
+        ]);
+        learning.delivery.nudge();
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      await vi.waitFor(async () => expect(await outbox.pendingCount()).toBe(0), {
+        timeout: 20_000,
+        interval: 50,
+      });
+      expect(sim.stats().events).toBe(20);
+      expect(callTimes.length).toBeGreaterThan(1);
+      expect(callTimes.length).toBeLessThanOrEqual(3);
+      for (let i = 1; i < callTimes.length; i++) {
+        expect((callTimes[i] as number) - (callTimes[i - 1] as number)).toBeGreaterThanOrEqual(
+          4_000,
+        );
+      }
+    } finally {
+      await learning.delivery.close();
+      await provisioner.close();
+      await dispose();
+    }
+  }, 60_000);
+});
