@@ -89,14 +89,14 @@ export function registerLearningRoutes(router: BffRouter, options: LearningRoute
       // One id twice in a request is one event (the first one).
       const byId = new Map<string, LearningEventInput>();
       for (const event of events) if (!byId.has(event.id)) byId.set(event.id, event);
-      await outbox.accept(
+      const stored = await outbox.accept(
         account.appUserId,
         [...byId.values()].map((event) => ({
           eventId: event.id,
           payload: JSON.stringify(toPlatformEvent(event)),
         })),
       );
-      bound.accepted(byId.size);
+      bound.accepted(stored);
       delivery.nudge();
       return c.json({ accepted: events.length } satisfies EventsResponse, 202);
     },

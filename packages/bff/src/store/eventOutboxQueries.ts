@@ -15,8 +15,14 @@ export interface OutboxEvent {
 export interface EventOutboxQueries {
   /** Events accepted and not yet delivered, over all learners. */
   pendingCount(): Promise<number>;
-  /** Stores the events in one statement; an event id already stored for the user is skipped. */
-  accept(appUserId: string, events: readonly { eventId: string; payload: string }[]): Promise<void>;
+  /**
+   * Stores the events in one statement; an event id already stored for the user is skipped. Resolves
+   * with how many were stored (new ids).
+   */
+  accept(
+    appUserId: string,
+    events: readonly { eventId: string; payload: string }[],
+  ): Promise<number>;
   /** Some learners with undelivered events, oldest first. */
   learnersWithPending(limit: number): Promise<string[]>;
   /**
@@ -63,7 +69,7 @@ export function createEventOutboxQueries(store: AccountStore): EventOutboxQuerie
       }),
     accept: (appUserId, events) =>
       guardStore('outbox write', async () => {
-        await db
+        const result = await db
           .insertInto('knewton_learning_events')
           .values(
             events.map((event) => ({
@@ -73,7 +79,8 @@ export function createEventOutboxQueries(store: AccountStore): EventOutboxQuerie
             })),
           )
           .onConflict((conflict) => conflict.columns(['app_user_id', 'event_id']).doNothing())
-          .execute();
+          .executeTakeFirst();
+        return Number(result.numInsertedOrUpdatedRows ?? 0);
       }),
     learnersWithPending: (limit) =>
       guardStore('outbox scan', async () => {
