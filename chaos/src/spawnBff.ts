@@ -9,6 +9,11 @@ export interface BffProcess {
   pid: number;
   /** Error-level log lines (a 500 `internal_error` or a crash report), for the anomaly count. */
   errorLines: string[];
+  /**
+   * The outbox's log lines about its batch calls (`"label":"outbox-<pid>-<claim>"`: delivered, not
+   * confirmed, lease ran out), kept so a duplicate delivery can be traced to what its senders saw.
+   */
+  deliveryLines: string[];
   /** Resolves with the exit code (or signal name) once the process is gone. */
   exited: Promise<number | string>;
   /** True until the process has exited. */
@@ -81,6 +86,7 @@ export async function spawnBff(
   let alive = true;
   let stopping = false;
   const errorLines: string[] = [];
+  const deliveryLines: string[] = [];
   let stderrTail = '';
   const exited = new Promise<number | string>((resolve) => {
     child.once('exit', (code, signal) => {
@@ -115,6 +121,8 @@ export async function spawnBff(
         resolve(match[1].replace('localhost', '127.0.0.1'));
       }
       if (line.includes('"level":"error"') && errorLines.length < 50) errorLines.push(line);
+      if (line.includes('"label":"outbox-') && deliveryLines.length < 200_000)
+        deliveryLines.push(line);
     });
     void exited.then((code) => {
       clearTimeout(timer);
@@ -133,6 +141,7 @@ export async function spawnBff(
     url,
     pid,
     errorLines,
+    deliveryLines,
     exited,
     get alive() {
       return alive;

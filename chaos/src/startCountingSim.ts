@@ -32,12 +32,17 @@ export interface CountingSimOptions {
 
 /** One `batch-events` call the platform accepted (204), as the harness saw it arrive. */
 export interface DeliveredEventBatch {
-  /** The BFF's `request-label` (the outbox sends `outbox-<pid>`). */
+  /** The BFF's `request-label` (the outbox sends `outbox-<pid>-<claim>`). */
   label: string;
   /** When the platform answered (epoch ms), before any hold. */
   answeredAt: number;
   /** The platform's batch-event JSON objects, in the order sent. */
   events: Record<string, unknown>[];
+  /**
+   * True once the sender's connection closed before the 204 was written: the platform has the events and
+   * the sender never heard so (its call timed out or gave up, or the process died), so it sends them again.
+   */
+  answerLost: boolean;
 }
 
 /** A committed create whose answer is being held, labelled with the BFF's `request-label`. */
@@ -60,6 +65,8 @@ export interface CountingSim {
   eventBatches: DeliveredEventBatch[];
   /** `account_id` of every `POST /v0/registrations` the platform answered 201, one entry per registration. */
   registeredAccounts: string[];
+  /** When each of `registeredAccounts` was answered (epoch ms), in the same order. */
+  registeredAt: number[];
   /** Count of one answer key, e.g. `answered('POST /v0/accounts', 201)`. */
   answered(route: string, status: number | 'dropped'): number;
   close(): Promise<void>;
@@ -78,6 +85,7 @@ export async function startCountingSim(options: CountingSimOptions = {}): Promis
   const heldEventAnswers = new Set<HeldCreate>();
   const eventBatches: DeliveredEventBatch[] = [];
   const registeredAccounts: string[] = [];
+  const registeredAt: number[] = [];
   const sim = createPlatformSim();
   const tally: PlatformTally = {
     answers: new Map(),
@@ -126,7 +134,23 @@ export async function startCountingSim(options: CountingSimOptions = {}): Promis
       if (route === 'POST /v0/registrations/{id}/batch-events' && response.status === 204) {
         const label = request.headers.get('request-label') ?? '';
         const body = (await learningBody) as { events?: Record<string, unknown>[] } | undefined;
-        eventBatches.push({ label, answeredAt: Date.now(), events: body?.events ?? [] });
+        const batch: DeliveredEventBatch = {
+          label,
+          answeredAt: Date.now(),
+          events: body?.events ?? [],
+          // A sender already gone (killed, or given up) when the platform took the batch: a request
+          // that waited in this busy process's socket queue past its sender's end.
+          answerLost: request.signal.aborted || env.outgoing.destroyed,
+        };
+        eventBatches.push(batch);
+        // A connection that closes before the answer is written is an answer lost on its way back.
+        const outgoing = env.outgoing as {
+          writableFinished: boolean;
+          once(e: 'close', f: () => void): void;
+        };
+        outgoing.once('close', () => {
+          if (!outgoing.writableFinished) batch.answerLost = true;
+        });
         if (holdEventsMs > 0) {
           const held = { label, since: Date.now(), route };
           heldEventAnswers.add(held);
@@ -137,6 +161,7 @@ export async function startCountingSim(options: CountingSimOptions = {}): Promis
       if (route === 'POST /v0/registrations' && response.status === 201) {
         const body = (await learningBody) as { account_id?: string } | undefined;
         registeredAccounts.push(body?.account_id ?? '');
+        registeredAt.push(Date.now());
       }
       // Batches too: a kill aimed at a held batch answer lands with up to 50 accounts on the platform and
       // none of their rows written yet.
@@ -171,6 +196,7 @@ export async function startCountingSim(options: CountingSimOptions = {}): Promis
     heldEventAnswers,
     eventBatches,
     registeredAccounts,
+    registeredAt,
     answered: (route, status) => tally.answers.get(`${route} ${status}`) ?? 0,
     close() {
       closing ??= new Promise<void>((resolve) => {

@@ -48,7 +48,7 @@ async function startHoldingSim() {
         if (holdNext) {
           holdNext = false;
           const pid = Number(
-            /^outbox-(\d+)$/.exec(request.headers.get('request-label') ?? '')?.[1],
+            /^outbox-(\d+)-\d+$/.exec(request.headers.get('request-label') ?? '')?.[1],
           );
           await new Promise<void>((release) => {
             held = { pid, release };
@@ -69,7 +69,7 @@ async function startHoldingSim() {
       holdNext = true;
       held = undefined;
     },
-    /** The pid (from `request-label: outbox-<pid>`) of the process whose answer is held, once one is. */
+    /** The pid (from `request-label: outbox-<pid>-<claim>`) of the process whose answer is held, once one is. */
     held: () => held,
     async close() {
       held?.release();
@@ -227,7 +227,10 @@ describe.each(kinds)('pnpm bff on $kind, kill -9 during event delivery', ({ post
       await postEvents((serving[0] as Bff).url, cookie, answered);
       await vi.waitFor(() => expect(platform.held()).toBeDefined(), { timeout: 20_000 });
       const sender = serving.find((bff) => bff.pid === platform.held()?.pid);
-      expect(sender, 'the held batch names its sender (request-label outbox-<pid>)').toBeDefined();
+      expect(
+        sender,
+        'the held batch names its sender (request-label outbox-<pid>-<claim>)',
+      ).toBeDefined();
       await kill9(sender as Bff);
       platform.held()?.release();
       serving = serving.filter((bff) => bff !== sender);

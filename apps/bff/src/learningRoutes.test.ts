@@ -83,6 +83,14 @@ const stored = async () => {
   }>`select count(*) as count from knewton_learning_events`.execute(app.store.db);
   return Number(rows[0]?.count);
 };
+const pending = async () => {
+  const { rows } = await sql<{
+    count: string;
+  }>`select count(*) as count from knewton_learning_events where delivered_at is null`.execute(
+    app.store.db,
+  );
+  return Number(rows[0]?.count);
+};
 const delivered = () => app.sim?.stats().events ?? 0;
 
 async function errorOf(response: Response) {
@@ -173,9 +181,14 @@ describe('POST /api/knewton/events on the example BFF', () => {
     } finally {
       app.sim?.setFaults({});
     }
-    // Once the platform is back the outbox drains and events are taken again.
+    // Once the platform is back the outbox drains and events are taken again. (The platform counts a
+    // batch before the outbox records it delivered: wait for the outbox, which is what the bound counts.)
     const start = delivered();
     await vi.waitFor(() => expect(delivered()).toBe(start + 5), { timeout: 40_000, interval: 50 });
+    await vi.waitFor(async () => expect(await pending()).toBe(0), {
+      timeout: 10_000,
+      interval: 20,
+    });
     expect((await postEvents(cookie, { events: [graded()] })).status).toBe(202);
   }, 60_000);
 });

@@ -17,6 +17,7 @@ import { seededRandom } from '../random.js';
 import { runPool, sleep } from '../runPool.js';
 import type { ScenarioResult } from '../ScenarioResult.js';
 import type { BffProcess } from '../spawnBff.js';
+import type { DeliveredEventBatch } from '../startCountingSim.js';
 import { skippedResult } from './skippedResult.js';
 
 interface Slot {
@@ -41,8 +42,10 @@ interface Kill {
   aimed: boolean;
 }
 
-/** A kill this soon after the platform answered a batch falls between the answer and the outbox update. */
-const answerToUpdateWindowMs = 3_000;
+/** One copy of a batch the platform took, as the harness's simulator saw it. */
+type DeliveredCopy = DeliveredEventBatch;
+
+type Cause = 'kill' | 'lost answer' | 'store' | 'unexplained';
 
 /** Event ids of the outbox's undelivered rows, read straight from the database the BFFs share. */
 async function pendingInOutbox(databaseUrl: string): Promise<Set<string>> {
@@ -67,8 +70,10 @@ async function pendingInOutbox(databaseUrl: string): Promise<Set<string>> {
  * middle, the platform answers every call 503 for a while. Unacknowledged events are resent with the same
  * ids, as the browser kit does. After the run, delivery drains, and the platform's copy of every event
  * (identified by its unique `durationMs`) is compared with what was acknowledged: an acknowledged event
- * missing is lost; one delivered twice is a duplicate, explained when the process that sent its first copy
- * was killed within a few seconds of the platform's answer. Each learner must have exactly one
+ * missing is lost; one delivered twice is a duplicate, explained from what the sender of each earlier copy
+ * logged under the call's label (`outbox-<pid>-<claim>`) and what the simulator saw: killed with the call
+ * under way and no outbox update logged, the answer lost on its way back, or the update failed or came
+ * after the lease; anything else is unexplained. Each learner must have exactly one
  * registration, and the app one learning instance per 500 learners (the platform's limit per instance).
  */
 export async function runLearning(
@@ -94,7 +99,8 @@ export async function runLearning(
   const graph = seededGraphs[0] as (typeof seededGraphs)[number];
   try {
     const { database, env: baseEnv } = await harness.openDatabase(databaseUrl);
-    const env = { ...baseEnv, KNEWTON_GRAPH_ID: graph.id };
+    // Debug: the outbox logs each delivered batch with its label, the evidence a duplicate is traced with.
+    const env = { ...baseEnv, KNEWTON_GRAPH_ID: graph.id, LOG_LEVEL: 'debug' };
     const slots: Slot[] = Array.from({ length: processes }, (_, index) => ({
       index,
       generation: 0,
@@ -215,7 +221,8 @@ export async function runLearning(
       outage.to = Date.now();
     })();
 
-    const pidOf = (label: string) => Number(/^outbox-(\d+)$/.exec(label)?.[1]);
+    // `outbox-<pid>-<claim>`: the process that sent a batch, and which of its claims.
+    const pidOf = (label: string) => Number(/^outbox-(\d+)/.exec(label)?.[1]);
     const killer = (async () => {
       for (let k = 0; k < killTarget; k++) {
         // Spread over the run, the last one well before its end so its restart serves too.
@@ -263,12 +270,12 @@ export async function runLearning(
 
     // Drain: every acknowledged event at the platform and nothing left in the outbox.
     const deliveredCopies = () => {
-      const copies = new Map<number, { label: string; answeredAt: number }[]>();
+      const copies = new Map<number, DeliveredCopy[]>();
       for (const batch of harness.sim.eventBatches) {
         for (const event of batch.events) {
           const tag = event.duration as number;
           const list = copies.get(tag) ?? [];
-          list.push({ label: batch.label, answeredAt: batch.answeredAt });
+          list.push(batch);
           copies.set(tag, list);
         }
       }
@@ -289,6 +296,41 @@ export async function runLearning(
     if (!drained)
       failures.push(`delivery had not drained ${drainTimeoutMs / 1000} s after the run`);
 
+    // What each sender logged about its batch calls, by label (`outbox-<pid>-<claim>`).
+    const outcomesOf = new Map<string, string[]>();
+    for (const bff of harness.bffs) {
+      for (const line of bff.deliveryLines) {
+        const parsed = JSON.parse(line) as { label?: string; msg?: string };
+        if (!parsed.label) continue;
+        const list = outcomesOf.get(parsed.label) ?? [];
+        list.push(parsed.msg ?? '');
+        outcomesOf.set(parsed.label, list);
+      }
+    }
+    const logged = (label: string, text: string) =>
+      (outcomesOf.get(label) ?? []).some((msg) => msg.includes(text));
+    /**
+     * Why an earlier copy was followed by another. `kill`: its sender was killed with the call under way
+     * and never logged the outbox update (a crash between sending and the update); `lost answer`: the answer never
+     * reached the sender (the simulator saw the connection close first, or the sender logged the call as
+     * not confirmed); `store`: the sender's outbox update failed, or came after its lease ran out (a
+     * store or process stalled longer than half the lease); else unexplained.
+     */
+    const causeOf = (copy: DeliveredCopy): Cause => {
+      const delivered = logged(copy.label, 'learning events delivered');
+      if (
+        logged(copy.label, 'lease ran out before the outbox update') ||
+        logged(copy.label, 'outbox update failed')
+      )
+        return 'store';
+      if (logged(copy.label, 'not confirmed')) return 'lost answer';
+      // Killed and never logged the update: whether the kill came after the answer, or before it with the
+      // request already sent (a busy platform took it from a dead sender), the outbox never heard.
+      const killed = killsDone.some((kill) => kill.pid === pidOf(copy.label));
+      if (killed && !delivered) return 'kill';
+      return copy.answerLost ? 'lost answer' : 'unexplained';
+    };
+
     // The verdict on events. An acknowledged event neither delivered nor in the outbox is lost; one still
     // in the outbox when the drain gave up is late (a failure of its own, not a loss).
     const copies = deliveredCopies();
@@ -303,6 +345,8 @@ export async function runLearning(
     let duplicateCopies = 0;
     let duplicateEvents = 0;
     let explained = 0;
+    let explainedByLostAnswer = 0;
+    let explainedByStore = 0;
     const unexplained: string[] = [];
     for (const [tag, entry] of acknowledged) {
       const list = copies.get(tag);
@@ -318,30 +362,25 @@ export async function runLearning(
           );
         continue;
       }
-      const first = list[0] as { label: string; answeredAt: number };
+      const first = list[0] as DeliveredCopy;
       lags.push(Math.max(0, first.answeredAt - (entry.acknowledgedAt as number)));
       if (list.length > 1) {
         duplicateEvents++;
         duplicateCopies += list.length - 1;
-        // Each earlier copy must be explained by a kill of its sender right after the platform's answer.
-        const allExplained = list
-          .slice(0, -1)
-          .every((copy) =>
-            killsDone.some(
-              (kill) =>
-                kill.pid === pidOf(copy.label) &&
-                kill.at >= copy.answeredAt &&
-                kill.at <= copy.answeredAt + holdEventAnswersMs + answerToUpdateWindowMs,
-            ),
-          );
-        if (allExplained) explained++;
-        else if (unexplained.length < 20)
-          unexplained.push(
-            `event ${entry.event.id} of ${entry.learner} was delivered ${list.length} times (${list.map((copy) => copy.label).join(', ')}) with no kill right after an earlier copy's answer`,
-          );
+        // Each earlier copy must be explained: its sender killed right after the platform's answer, or
+        // the answer lost on its way back (the sender's connection closed before the 204 was written).
+        const causes = list.slice(0, -1).map((copy) => causeOf(copy));
+        if (causes.every((cause) => cause === 'kill')) explained++;
+        else if (causes.includes('unexplained')) {
+          if (unexplained.length < 20)
+            unexplained.push(
+              `event ${entry.event.id} of ${entry.learner} was delivered ${list.length} times (${list.map((copy, i) => `${copy.label}${i < causes.length ? ` [${causes[i]}; its sender logged: ${(outcomesOf.get(copy.label) ?? ['nothing']).join(' / ')}]` : ''}`).join(', ')}) with no crash between an earlier copy's answer and its outbox update`,
+            );
+        } else if (causes.includes('store')) explainedByStore++;
+        else explainedByLostAnswer++;
       }
     }
-    const unexplainedCount = duplicateEvents - explained;
+    const unexplainedCount = duplicateEvents - explained - explainedByLostAnswer - explainedByStore;
     if (late > 0) {
       failures.push(
         `${late} acknowledged events were still undelivered in the outbox when the drain gave up`,
@@ -408,6 +447,26 @@ export async function runLearning(
       .filter(([key]) => key.startsWith('events') || key === connectionLost)
       .reduce((sum, [, count]) => sum + count, 0);
     const platform = harness.platformSummary();
+    // Lag by when the event was acknowledged, 30 s windows: where the minutes of lag come from.
+    const lagWindows: string[] = [];
+    for (let from = 0; from < runEndedAt - started; from += 30_000) {
+      const inWindow = acknowledged
+        .filter(([, entry]) => {
+          const at = (entry.acknowledgedAt as number) - started;
+          return at >= from && at < from + 30_000;
+        })
+        .map(([tag, entry]) => {
+          const first = copies.get(tag)?.[0];
+          return first ? Math.max(0, first.answeredAt - (entry.acknowledgedAt as number)) : 0;
+        });
+      if (inWindow.length > 0)
+        lagWindows.push(
+          `${from / 1000}–${(from + 30_000) / 1000} s: p50 ${(percentile(inWindow, 50) / 1000).toFixed(1)} s`,
+        );
+    }
+    const registrationTimes = harness.sim.registeredAt;
+    const lastRegistration =
+      registrationTimes.length > 0 ? Math.max(...registrationTimes) - started : 0;
     const events = acknowledged.length;
     return {
       id: 'learning',
@@ -426,10 +485,12 @@ export async function runLearning(
       platform,
       figures: [
         `${learners} learners, one graded event each every ${eventIntervalMs / 1000} s ± 25%: ${events.toLocaleString('en-US')} events acknowledged (202) in ${eventsRequests.toLocaleString('en-US')} event requests (${acceptedDuringOutage.toLocaleString('en-US')} during the outage); **${lostCount} acknowledged events lost**; ${late.toLocaleString('en-US')} still undelivered in the outbox when the drain gave up`,
-        `**${duplicateCopies} duplicate copies delivered** (${duplicateEvents} events): ${explained} of ${duplicateEvents} explained by a kill -9 of the sender within ${(holdEventAnswersMs + answerToUpdateWindowMs) / 1000} s after the platform's answer, before the outbox update (at-least-once); ${unexplainedCount} unexplained`,
+        `**${duplicateCopies} duplicate copies delivered** (${duplicateEvents} events): ${explained} of ${duplicateEvents} explained by a kill -9 of the sender after the platform's answer and before its outbox update (at-least-once; the sender logged no update for that call); ${explainedByLostAnswer} by an answer lost on its way back (the sender's call gave up, or its connection closed, after the platform took the batch); ${explainedByStore} by the sender's outbox update failing or coming after its lease ran out (store or process stalled between answer and update); **${unexplainedCount} unexplained**`,
         `registrations per learner: min ${Math.min(...perLearner)}, max ${Math.max(...perLearner)} (goal exactly 1) over ${learners} learners; ${instances} learning instances (goal ${expectedInstances}); ${refusedRegistrations} registrations refused 422 by the platform`,
         `delivery lag (202 → platform accepted): p50 ${Math.round(percentile(lags, 50))} ms, p99 ${Math.round(percentile(lags, 99))} ms, max ${Math.round(Math.max(0, ...lags))} ms (per learner the limit allows one batch-events call every 4 s)`,
         `batch-events calls: ${callsOf(204)} × 204, ${callsOf(503)} × 503 (the outage), ${callsOf(429)} × 429; ${drained ? `outbox drained ${(drainMs / 1000).toFixed(1)} s after the last event was acknowledged` : `outbox not drained ${(drainMs / 1000).toFixed(1)} s after the last event was acknowledged`}`,
+        `delivery lag p50 by when the event was acknowledged: ${lagWindows.join('; ')}; the last learner was registered ${(lastRegistration / 1000).toFixed(1)} s in (the platform allows 375 registrations a minute per token)`,
+        `kills: ${killsDone.map((kill) => `pid ${kill.pid} at ${((kill.at - started) / 1000).toFixed(1)} s${kill.aimed ? ' (aimed)' : ''}`).join(', ')}`,
       ],
       anomalies: {
         duplicates: [...accounts.duplicates, ...unexplained, ...registrationDuplicates],

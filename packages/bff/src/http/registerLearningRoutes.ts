@@ -7,6 +7,7 @@ import {
 } from '@knewton-kit/contract';
 import type { Context } from 'hono';
 import type { EventDelivery } from '../learning/createEventDelivery.js';
+import { createOutboxBound } from '../learning/createOutboxBound.js';
 import type { Recommender } from '../learning/createRecommender.js';
 import type { AccountRow, AccountStore } from '../store/AccountStore.js';
 import { createEventOutboxQueries } from '../store/eventOutboxQueries.js';
@@ -22,7 +23,10 @@ export interface LearningRoutesOptions {
   store: AccountStore;
   recommender: Recommender;
   delivery: EventDelivery;
-  /** Undelivered events the outbox may hold; beyond, 503 with `Retry-After`. */
+  /**
+   * Undelivered events the outbox may hold; beyond, 503 with `Retry-After` (checked against a count at
+   * most a second old, see `createOutboxBound`).
+   */
   maxPendingEvents: number;
 }
 
@@ -47,6 +51,7 @@ function toPlatformEvent(event: LearningEventInput): Record<string, unknown> {
 export function registerLearningRoutes(router: BffRouter, options: LearningRoutesOptions): void {
   const { authenticate, store, recommender, delivery, maxPendingEvents } = options;
   const outbox = createEventOutboxQueries(store);
+  const bound = createOutboxBound(outbox, maxPendingEvents);
 
   async function signedInAccount(c: Context<RouterEnv>, appUserId?: string): Promise<AccountRow> {
     appUserId ??= await requireAppUser(c, authenticate);
@@ -74,7 +79,7 @@ export function registerLearningRoutes(router: BffRouter, options: LearningRoute
       if (!checked.ok) throw new ApiError('bad_request', checked.message);
       const account = await signedInAccount(c, appUserId);
       const events = checked.request.events;
-      if ((await outbox.pendingCount()) + events.length > maxPendingEvents) {
+      if (await bound.wouldOverflow(events.length)) {
         throw new ApiError(
           'knewton_unavailable',
           'Learning events are not being delivered fast enough; try again shortly.',
@@ -84,13 +89,14 @@ export function registerLearningRoutes(router: BffRouter, options: LearningRoute
       // One id twice in a request is one event (the first one).
       const byId = new Map<string, LearningEventInput>();
       for (const event of events) if (!byId.has(event.id)) byId.set(event.id, event);
-      await outbox.accept(
+      const stored = await outbox.accept(
         account.appUserId,
         [...byId.values()].map((event) => ({
           eventId: event.id,
           payload: JSON.stringify(toPlatformEvent(event)),
         })),
       );
+      bound.accepted(stored);
       delivery.nudge();
       return c.json({ accepted: events.length } satisfies EventsResponse, 202);
     },

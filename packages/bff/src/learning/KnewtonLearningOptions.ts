@@ -26,6 +26,12 @@ export interface KnewtonLearningOptions {
    */
   deliveryIntervalMs?: number;
   /**
+   * How long a delivered event's id is remembered, so that the same id sent again (a browser retrying
+   * after a lost 202) is accepted and not stored or delivered twice; delivered events older than this
+   * are pruned from the outbox. At most 30 days. @default 86400000 (24 h)
+   */
+  eventDedupWindowMs?: number;
+  /**
    * Learners registered in one learning instance before the BFF creates the graph's next one (the
    * platform allows at most 500 registrations per instance). Lower only for tests. @default 500
    */
@@ -38,6 +44,7 @@ export interface ResolvedLearningOptions {
   recommendationCacheMs: number;
   maxPendingEvents: number;
   deliveryIntervalMs: number;
+  eventDedupWindowMs: number;
   registrationsPerInstance: number;
 }
 
@@ -52,6 +59,7 @@ export function validateLearningOptions(options: unknown): ResolvedLearningOptio
     recommendationCacheMs = 60_000,
     maxPendingEvents = 100_000,
     deliveryIntervalMs = 1_000,
+    eventDedupWindowMs = 86_400_000,
     registrationsPerInstance = 500,
     ...unknown
   } = options as Record<string, unknown>;
@@ -88,6 +96,13 @@ export function validateLearningOptions(options: unknown): ResolvedLearningOptio
     throw new TypeError('`learning.deliveryIntervalMs` must be an integer from 1 to 60000');
   }
   if (
+    !Number.isInteger(eventDedupWindowMs) ||
+    (eventDedupWindowMs as number) < 1 ||
+    (eventDedupWindowMs as number) > 2_592_000_000
+  ) {
+    throw new TypeError('`learning.eventDedupWindowMs` must be an integer from 1 to 2592000000');
+  }
+  if (
     !Number.isInteger(registrationsPerInstance) ||
     (registrationsPerInstance as number) < 1 ||
     (registrationsPerInstance as number) > 500
@@ -100,6 +115,7 @@ export function validateLearningOptions(options: unknown): ResolvedLearningOptio
     recommendationCacheMs: recommendationCacheMs as number,
     maxPendingEvents: maxPendingEvents as number,
     deliveryIntervalMs: deliveryIntervalMs as number,
+    eventDedupWindowMs: eventDedupWindowMs as number,
     registrationsPerInstance: registrationsPerInstance as number,
   };
 }

@@ -176,3 +176,220 @@ describe.each(storeKinds)('a failing learner on %s', (kind) => {
     60_000,
   );
 });
+
+describe.each(storeKinds)('the dedup window on %s', (kind) => {
+  it.skipIf(kind === 'postgres' && !testDatabaseUrl)(
+    'recognises a delivered id sent again within the window, and prunes delivered events after it',
+    async () => {
+      const sim = createPlatformSim();
+      const { store, dispose } = await createTestStore(kind, { dedicated: true });
+      const platform = {
+        baseUrl: 'http://sim.test',
+        apiKey: sim.apiKey,
+        apiSecret: sim.apiSecret,
+        systemExternalUserId: sim.systemExternalUserId,
+        fetch: (input: Request | string | URL, init?: RequestInit) =>
+          sim.fetch(new Request(input, init)),
+      };
+      const provisioner = await createAccountProvisioner({
+        platform,
+        store,
+        externalIds: { key: testPseudonymKey },
+        closeStore: false,
+      });
+      const windowMs = 1_500;
+      const learning = createLearning(
+        { graphId: graph.id, deliveryIntervalMs: 20, eventDedupWindowMs: windowMs },
+        platform,
+        store,
+        silentLogger,
+      );
+      const rows = async () =>
+        (
+          await store.db
+            .withTables<EventOutboxDatabase>()
+            .selectFrom('knewton_learning_events')
+            .select('event_id')
+            .execute()
+        ).length;
+      try {
+        await provisioner.ensureAccount('ada');
+        const outbox = createEventOutboxQueries(store);
+        const event = {
+          eventId: randomUUID(),
+          payload: JSON.stringify({
+            type: 'ungraded',
+            module_id: graph.moduleIds[0],
+            interaction_end_time: '2026-12-01T09:00:00Z',
+          }),
+        };
+        await outbox.accept('ada', [event]);
+        learning.delivery.start();
+        await vi.waitFor(async () => expect(await outbox.pendingCount()).toBe(0), {
+          timeout: 10_000,
+          interval: 20,
+        });
+        // Within the window the same id (a browser retrying after a lost 202) is neither stored nor sent again.
+        await outbox.accept('ada', [event]);
+        learning.delivery.nudge();
+        expect(await outbox.pendingCount()).toBe(0);
+        expect(await rows()).toBe(1);
+        // After the window the delivered row is gone: the outbox does not grow with what it delivered.
+        await vi.waitFor(async () => expect(await rows()).toBe(0), {
+          timeout: 10_000,
+          interval: 50,
+        });
+        expect(sim.stats().events).toBe(1);
+      } finally {
+        await learning.delivery.close();
+        await provisioner.close();
+        await dispose();
+      }
+    },
+    60_000,
+  );
+});
+
+describe('delivery to many learners', () => {
+  it('has several learners in flight at once, at most 16, each learner one call at a time', async () => {
+    const sim = createPlatformSim();
+    const { store, dispose } = await createTestStore('pglite', { dedicated: true });
+    let inFlight = 0;
+    let most = 0;
+    const inFlightPerRegistration = new Map<string, number>();
+    let mostPerRegistration = 0;
+    const platform = {
+      baseUrl: 'http://sim.test',
+      apiKey: sim.apiKey,
+      apiSecret: sim.apiSecret,
+      systemExternalUserId: sim.systemExternalUserId,
+      // Each batch call takes 100 ms at the platform, long enough for overlapping calls to be seen.
+      async fetch(input: Request | string | URL, init?: RequestInit) {
+        const request = new Request(input, init);
+        if (!request.url.endsWith('/batch-events')) return sim.fetch(request);
+        const registration = new URL(request.url).pathname.split('/')[3] as string;
+        inFlight++;
+        most = Math.max(most, inFlight);
+        const mine = (inFlightPerRegistration.get(registration) ?? 0) + 1;
+        inFlightPerRegistration.set(registration, mine);
+        mostPerRegistration = Math.max(mostPerRegistration, mine);
+        try {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          return await sim.fetch(request);
+        } finally {
+          inFlight--;
+          inFlightPerRegistration.set(registration, mine - 1);
+        }
+      },
+    };
+    const provisioner = await createAccountProvisioner({
+      platform,
+      store,
+      externalIds: { key: testPseudonymKey },
+      closeStore: false,
+    });
+    const learning = createLearning(
+      { graphId: graph.id, deliveryIntervalMs: 20 },
+      platform,
+      store,
+      silentLogger,
+    );
+    try {
+      const outbox = createEventOutboxQueries(store);
+      const learners = Array.from({ length: 40 }, (_, i) => `learner-${i}`);
+      for (const learner of learners) {
+        await provisioner.ensureAccount(learner);
+        await outbox.accept(learner, [
+          {
+            eventId: randomUUID(),
+            payload: JSON.stringify({
+              type: 'ungraded',
+              module_id: graph.moduleIds[0],
+              interaction_end_time: '2026-12-01T09:00:00Z',
+            }),
+          },
+        ]);
+      }
+      learning.delivery.start();
+      await vi.waitFor(async () => expect(await outbox.pendingCount()).toBe(0), {
+        timeout: 30_000,
+        interval: 50,
+      });
+      expect(sim.stats().events).toBe(40);
+      expect(most).toBeGreaterThan(1);
+      expect(most).toBeLessThanOrEqual(16);
+      expect(mostPerRegistration).toBe(1);
+    } finally {
+      await learning.delivery.close();
+      await provisioner.close();
+      await dispose();
+    }
+  }, 60_000);
+});
+
+describe('one learner sending often', () => {
+  it("spreads the learner's batch calls at least 4 s apart (15 a minute, evenly), every event delivered", async () => {
+    const sim = createPlatformSim();
+    const { store, dispose } = await createTestStore('pglite', { dedicated: true });
+    const callTimes: number[] = [];
+    const platform = {
+      baseUrl: 'http://sim.test',
+      apiKey: sim.apiKey,
+      apiSecret: sim.apiSecret,
+      systemExternalUserId: sim.systemExternalUserId,
+      async fetch(input: Request | string | URL, init?: RequestInit) {
+        const request = new Request(input, init);
+        if (request.url.endsWith('/batch-events')) callTimes.push(Date.now());
+        return sim.fetch(request);
+      },
+    };
+    const provisioner = await createAccountProvisioner({
+      platform,
+      store,
+      externalIds: { key: testPseudonymKey },
+      closeStore: false,
+    });
+    const learning = createLearning(
+      { graphId: graph.id, deliveryIntervalMs: 20 },
+      platform,
+      store,
+      silentLogger,
+    );
+    try {
+      await provisioner.ensureAccount('ada');
+      const outbox = createEventOutboxQueries(store);
+      learning.delivery.start();
+      // An event every 250 ms for 5 s: 20 events, which the old burst spent as 15 calls at once.
+      for (let i = 0; i < 20; i++) {
+        await outbox.accept('ada', [
+          {
+            eventId: randomUUID(),
+            payload: JSON.stringify({
+              type: 'ungraded',
+              module_id: graph.moduleIds[0],
+              interaction_end_time: '2026-12-01T09:00:00Z',
+            }),
+          },
+        ]);
+        learning.delivery.nudge();
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      await vi.waitFor(async () => expect(await outbox.pendingCount()).toBe(0), {
+        timeout: 20_000,
+        interval: 50,
+      });
+      expect(sim.stats().events).toBe(20);
+      expect(callTimes.length).toBeGreaterThan(1);
+      expect(callTimes.length).toBeLessThanOrEqual(3);
+      for (let i = 1; i < callTimes.length; i++) {
+        expect((callTimes[i] as number) - (callTimes[i - 1] as number)).toBeGreaterThanOrEqual(
+          4_000,
+        );
+      }
+    } finally {
+      await learning.delivery.close();
+      await provisioner.close();
+      await dispose();
+    }
+  }, 60_000);
+});

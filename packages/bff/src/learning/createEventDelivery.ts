@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pLimit from 'p-limit';
 import { isKnewtonUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { backoffDelayMs } from '../platform/backoff.js';
@@ -13,6 +14,12 @@ const maxBatchEvents = 500;
 const batchCallsPerMinute = 15;
 /** Same slack as the other per-token windows: we count departures, the platform counts arrivals. */
 const batchWindowMs = 60_000 + 2_000;
+/**
+ * A learner's calls are also spread out, one per 1/15 of the window at most: spending the 15 calls as
+ * events come (a learner sending every 2 s) and then waiting out the rest of the minute made the bench's
+ * lag p99 33 s; spread, a learner's events wait at most about 4 s and go out together.
+ */
+const batchSpacingMs = Math.ceil(batchWindowMs / batchCallsPerMinute);
 
 export interface EventDeliveryOptions {
   store: AccountStore;
@@ -21,10 +28,24 @@ export interface EventDeliveryOptions {
   logger: Logger;
   /** Pause between delivery passes when there is nothing to do. @default 1000 */
   intervalMs?: number;
-  /** How long a process owns a learner's delivery; longer than one platform call. @default 30000 */
+  /**
+   * How long a claim owns a learner's delivery (database time). A batch call may use at most half of it
+   * (token, request and a retry after 401 together), the rest is left for the outbox update, so a
+   * holder's call can never still be under way once its lease has run out. @default 30000
+   */
   leaseMs?: number;
-  /** Learners served per pass, which bounds platform calls per pass. @default 20 */
+  /** Learners taken per pass. @default 64 */
   learnersPerPass?: number;
+  /**
+   * Learners delivered at once (each one call at a time, in order, under its own token's 15/min).
+   * @default 16
+   */
+  concurrency?: number;
+  /**
+   * How long delivered events stay in the outbox so that a resent event id is recognised and not stored
+   * again (the dedup window); older ones are pruned. @default 86400000 (24 h)
+   */
+  dedupWindowMs?: number;
 }
 
 export interface EventDelivery {
@@ -32,7 +53,6 @@ export interface EventDelivery {
   start(): void;
   /** New events were accepted: run a pass soon instead of after the interval. */
   nudge(): void;
-  /** Stops the loop after the pass in flight (its lease is released or expires). */
   /**
    * Stops the loop; a pass under way may finish for up to `graceMs` (a hanging platform must not hold a
    * shutdown). Events of a pass cut short stay undelivered and go out later (at least once).
@@ -41,31 +61,50 @@ export interface EventDelivery {
 }
 
 /**
- * The outbox's delivery loop. Each pass takes up to `learnersPerPass` learners with undelivered events;
- * for each it takes the learner's lease (one statement, so one process per learner at a time; a killed
- * process's lease expires after `leaseMs` and another takes over), sends the learner's oldest events (up
- * to 500, in acceptance order) with `batch-events` and the learner's own token, marks them delivered and
- * releases the lease. Delivery is at least once: a crash between the platform's 204 and the update
- * sends those events again.
+ * Below this (or a quarter of the lease, if shorter), a call's budget is too short to be worth sending:
+ * the store was slow since the renewal, and the learner is claimed afresh later.
+ */
+const minCallBudgetMs = 1_000;
+/** How often delivered events past the dedup window are pruned, and at most how many at a time. */
+const pruneEveryMs = 60_000;
+const pruneBatch = 5_000;
+
+/**
+ * The outbox's delivery loop. Each pass takes up to `learnersPerPass` learners with undelivered events
+ * and delivers up to `concurrency` of them at once; for each it takes the learner's lease (one statement,
+ * so one claim per learner at a time; a killed process's lease expires after `leaseMs` and another takes
+ * over), renews it right before the call, sends the learner's oldest events (up to 500, in acceptance
+ * order) with `batch-events` and the learner's own token under a hard budget of half the lease, marks
+ * them delivered and releases the lease.
+ *
+ * Delivery is at least once. A copy is sent again only when the answer of an earlier one never reached
+ * the outbox: a crash between the platform's 204 and the update, or a call abandoned (its budget ran out,
+ * its connection dropped) after the platform had taken the batch: the platform has no idempotency key, so
+ * such a call cannot be told from one that never arrived. No call is ever under way once its lease could
+ * have been taken over (the budget ends before the lease), which is what made copies before (issue 13).
+ * Every call carries `request-label: outbox-<pid>-<claim>` and is logged with it (debug when delivered,
+ * warn when not), so a duplicate at the platform can be traced to the claims that sent it.
  *
  * Bounded against a failing platform: a learner whose per-token budget (15 batch calls a minute) is
  * spent waits for it; a learner whose own delivery fails (their registration refused, 5xx or 429 for
  * their calls) backs off alone with growing backoff (up to 30 intervals, at most 30 s) while the others
  * keep being delivered. When two or more learners fail in a pass and none succeeds, the platform as a
- * whole is taken to be down and the whole loop pauses with the same backoff, so an outage costs about
- * one call per pause however many learners wait. A store failure pauses the loop too.
+ * whole is taken to be down and the whole loop pauses with the same backoff; while paused, passes probe
+ * one learner at a time, so an outage costs about one call per pause however many learners wait. A
+ * store failure pauses the loop too.
  */
 export function createEventDelivery(options: EventDeliveryOptions): EventDelivery {
   const { store, calls, registrar, logger } = options;
   const intervalMs = options.intervalMs ?? 1_000;
   const leaseMs = options.leaseMs ?? 30_000;
-  const learnersPerPass = options.learnersPerPass ?? 20;
+  const learnersPerPass = options.learnersPerPass ?? 64;
+  const concurrency = options.concurrency ?? 16;
+  const dedupWindowMs = options.dedupWindowMs ?? 86_400_000;
   const outbox = createEventOutboxQueries(store);
   const owner = randomUUID();
-  // The platform's logs (and the chaos suite's simulator) can tell which process sent a batch: with
-  // several processes on one outbox, that is what a duplicate's investigation needs first.
-  const label = { requestId: `outbox-${process.pid}` };
+  let claims = 0;
   const budget = new PerTokenCallWindow(batchCallsPerMinute, batchWindowMs);
+  const spacing = new PerTokenCallWindow(1, batchSpacingMs);
   /** Learners waiting for their per-token budget, until when (epoch ms). */
   const waitingUntil = new Map<string, number>();
   /** Learners whose own delivery failed: how often in a row, and until when (epoch ms) they wait. */
@@ -81,80 +120,176 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> | undefined;
   let closed = false;
+  let prunedAt = 0;
 
   async function deliverLearner(appUserId: string): Promise<void> {
-    if (!(await outbox.claimLearner(appUserId, owner, leaseMs))) return;
+    // A fencing token per claim: a lease this process held before and lost is never mistaken for this one.
+    const claimNumber = ++claims;
+    const claim = `${owner}:${claimNumber}`;
+    // The platform's logs (and the chaos suite's simulator) can tell which claim of which process sent a
+    // batch, and ours say what became of it: what a duplicate's investigation needs first.
+    const label = { requestId: `outbox-${process.pid}-${claimNumber}` };
+    if (!(await outbox.claimLearner(appUserId, claim, leaseMs))) return;
+    let delivered = false;
     try {
       const account = await store.findByAppUserId(appUserId);
       if (!account) return;
       const registrationId = await registrar.registrationId(account);
-      // A first registration can wait long for the store's locks (a herd of new learners queues on the
-      // graph's): if the lease ran out meanwhile, another process may be sending these very events, so we
-      // stop; otherwise the events are read only now, under a fresh lease (found by the chaos suite:
-      // events read before a slow registration were sent again by the process that took over).
-      if (!(await outbox.renewLearner(appUserId, owner, leaseMs))) return;
+      // A first registration can wait long for the store's locks: the lease is renewed only now, and the
+      // events read under it (found by the chaos suite: events read before a slow registration were sent
+      // again by the process that took over). `renewedAt` is taken before the statement, so the lease
+      // (database time, set later) lasts at least until `renewedAt + leaseMs`.
+      const renewedAt = Date.now();
+      if (!(await outbox.renewLearner(appUserId, claim, leaseMs))) return;
       const events = await outbox.pendingOf(appUserId, maxBatchEvents);
       if (events.length === 0) return;
-      const waitMs = budget.tryTake(account.externalId);
+      // Half the lease for the call, the other half for the outbox update and the clocks' drift: the
+      // call is abandoned before the lease can run out, so no other claim can be sending these events
+      // while this one still might.
+      const callBudgetMs = Math.floor(leaseMs / 2) - (Date.now() - renewedAt);
+      if (callBudgetMs < Math.min(minCallBudgetMs, leaseMs / 4)) return;
+      // Spacing first: a spacing slot taken when the minute's budget then says no only delays this
+      // learner by one spacing, while the other order would spend one of the 15 calls on nothing.
+      const waitMs = spacing.tryTake(account.externalId) || budget.tryTake(account.externalId);
       if (waitMs > 0) {
         waitingUntil.set(appUserId, Date.now() + waitMs);
         return;
       }
-      const outcome = await calls.sendBatchEvents(
-        account.externalId,
-        registrationId,
-        events.map((event) => JSON.parse(event.payload) as unknown),
-        label,
-      );
+      const sentAt = Date.now();
+      let outcome: Awaited<ReturnType<LearningCalls['sendBatchEvents']>>;
+      try {
+        outcome = await calls.sendBatchEvents(
+          account.externalId,
+          registrationId,
+          events.map((event) => JSON.parse(event.payload) as unknown),
+          label,
+          { ms: callBudgetMs },
+        );
+      } catch (error) {
+        // Evidence for a later duplicate: a call that gave up may have reached the platform.
+        logger.warn(
+          {
+            label: label.requestId,
+            events: events.length,
+            ms: Date.now() - sentAt,
+            reason: error instanceof Error ? error.message : String(error),
+          },
+          'a batch of learning events was not confirmed; it is sent again later',
+        );
+        throw error;
+      }
       if (outcome.kind === 'refused') {
         // The platform will never take these (we validated them, so this is a platform-side rule):
         // kept in the table as delivered so they do not block the learner's later events, and logged.
         logger.error(
           {
+            label: label.requestId,
             status: outcome.status,
             events: events.length,
           },
           'knewton refused learning events; they are not resent',
         );
       }
-      await outbox.markDelivered(events.map((event) => event.seq));
+      await markDelivered(
+        events.map((event) => event.seq),
+        renewedAt + leaseMs,
+        label.requestId,
+      );
+      delivered = true;
+      logger.debug(
+        { label: label.requestId, events: events.length, ms: Date.now() - sentAt },
+        'learning events delivered',
+      );
     } finally {
-      await outbox.releaseLearner(appUserId, owner).catch(() => {});
+      const live = await outbox.releaseLearner(appUserId, claim).catch(() => true);
+      if (delivered && !live) {
+        // Only a store slower than half the lease gets here; said so that the duplicate it may cause
+        // is explained.
+        logger.warn(
+          { label: label.requestId },
+          'the lease ran out before the outbox update; another process may send these events again',
+        );
+      }
     }
+  }
+
+  /**
+   * The outbox update after the platform's 204, tried again on a store failure while the lease lasts:
+   * an update that fails (say, no free pool connection within its timeout on a saturated store) leaves
+   * events the platform has to be sent again, a copy no crash would explain.
+   */
+  async function markDelivered(seqs: string[], leaseEndsAt: number, label: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await outbox.markDelivered(seqs);
+        return;
+      } catch (error) {
+        const pauseMs = 250 * attempt;
+        if (attempt >= 3 || Date.now() + pauseMs >= leaseEndsAt - minCallBudgetMs) {
+          logger.warn(
+            { label, events: seqs.length, reason: (error as Error).name },
+            'the platform took a batch of learning events but the outbox update failed; they may be sent again',
+          );
+          throw error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      }
+    }
+  }
+
+  /** Delivered events past the dedup window go, a bounded batch at most once a minute per process. */
+  async function prune(): Promise<void> {
+    // A window shorter than the prune period (tests) is pruned as often as it is long.
+    if (Date.now() - prunedAt < Math.min(pruneEveryMs, dedupWindowMs)) return;
+    prunedAt = Date.now();
+    await outbox.pruneDelivered(dedupWindowMs, pruneBatch);
   }
 
   async function pass(): Promise<boolean> {
     await leasesReset;
+    await prune();
     const now = Date.now();
     for (const [learner, until] of waitingUntil) if (until <= now) waitingUntil.delete(learner);
     const held = new Set(waitingUntil.keys());
     for (const [learner, { until }] of backingOff) if (until > now) held.add(learner);
-    const learners = (await outbox.learnersWithPending(learnersPerPass + held.size)).filter(
-      (learner) => !held.has(learner),
-    );
+    const learners = (await outbox.learnersWithPending(learnersPerPass + held.size))
+      .filter((learner) => !held.has(learner))
+      .slice(0, learnersPerPass);
     let succeeded = 0;
     let failed = 0;
     let lastFailure: unknown;
-    for (const learner of learners.slice(0, learnersPerPass)) {
-      if (closed) break;
-      try {
-        await deliverLearner(learner);
-        succeeded++;
-        backingOff.delete(learner);
-      } catch (error) {
-        // The store failing is everyone's problem: the pass fails and the loop backs off.
-        if (!isKnewtonUnavailableError(error)) throw error;
-        failed++;
-        lastFailure = error;
-        const failures = (backingOff.get(learner)?.failures ?? 0) + 1;
-        const pauseMs = backoffDelayMs(failures, intervalMs, maxPauseMs);
-        backingOff.set(learner, { failures, until: Date.now() + pauseMs });
-        logger.warn(
-          { reason: 'knewton_unavailable', status: error.status, failures, pauseMs },
-          "a learner's event delivery failed; that learner backs off",
-        );
-      }
-    }
+    let storeFailure: unknown;
+    // While the loop is paused for a failing platform, one learner at a time probes it.
+    const limit = pLimit(failures > 0 ? 1 : concurrency);
+    await Promise.all(
+      learners.map((learner) =>
+        limit(async () => {
+          // The store failing is everyone's problem, and a platform that fails everyone is down: no
+          // further calls in this pass.
+          if (closed || storeFailure !== undefined || (failed >= 2 && succeeded === 0)) return;
+          try {
+            await deliverLearner(learner);
+            succeeded++;
+            backingOff.delete(learner);
+          } catch (error) {
+            if (!isKnewtonUnavailableError(error)) {
+              storeFailure ??= error;
+              return;
+            }
+            failed++;
+            lastFailure = error;
+            const failures = (backingOff.get(learner)?.failures ?? 0) + 1;
+            const pauseMs = backoffDelayMs(failures, intervalMs, maxPauseMs);
+            backingOff.set(learner, { failures, until: Date.now() + pauseMs });
+            logger.warn(
+              { reason: 'knewton_unavailable', status: error.status, failures, pauseMs },
+              "a learner's event delivery failed; that learner backs off",
+            );
+          }
+        }),
+      ),
+    );
+    if (storeFailure !== undefined) throw storeFailure;
     // Several learners failing and none getting through looks like the platform, not the learners.
     if (failed >= 2 && succeeded === 0) throw lastFailure;
     return learners.length > 0;

@@ -42,6 +42,7 @@ export function createLearning(
     registrar,
     logger,
     intervalMs: options.deliveryIntervalMs,
+    dedupWindowMs: options.eventDedupWindowMs,
   });
   return { options, registrar, recommender, delivery };
 }

@@ -78,4 +78,24 @@ describe('createPlatformTransport', () => {
     await expect(inFlight).rejects.toBeDefined();
     await expect(http.get('learning-instances', { headers: {} })).rejects.toBeDefined();
   });
+
+  it("takes a request's own timeout and signal (a caller's deadline) without touching the others", async () => {
+    const http = createPlatformTransport({
+      baseUrl: 'http://k.test',
+      timeoutMs: 60_000,
+      fetch: (request) =>
+        request.url.endsWith('/quick') ? Promise.resolve(new Response(null)) : abortable(request),
+    });
+    const started = Date.now();
+    await expect(
+      http.post('slow', { headers: {}, json: {}, timeoutMs: 50 }),
+    ).rejects.toBeInstanceOf(PlatformTimeoutError);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const deadline = new AbortController();
+    const cut = http.post('slow', { headers: {}, json: {}, signal: deadline.signal });
+    const other = http.post('quick', { headers: {}, json: {} });
+    deadline.abort(new Error('deadline'));
+    await expect(cut).rejects.toThrow('deadline');
+    expect((await other).status).toBe(200);
+  });
 });

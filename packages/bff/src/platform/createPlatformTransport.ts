@@ -23,6 +23,10 @@ export interface PlatformRequestOptions {
   json?: unknown;
   /** Sent as `application/x-www-form-urlencoded` (token requests). */
   form?: URLSearchParams;
+  /** This request's own limit instead of the transport's (a call under a deadline passes what is left). */
+  timeoutMs?: number | undefined;
+  /** Aborts this request alone (a caller's deadline), besides the transport's shutdown signal. */
+  signal?: AbortSignal | undefined;
 }
 
 /** One attempt per call: the answer whatever its status, or a rejection (timeout, network, abort). */
@@ -60,6 +64,11 @@ export function createPlatformTransport(options: PlatformTransportOptions): Plat
   function send(method: string, path: string, request: PlatformRequestOptions): Promise<Response> {
     const controller = new AbortController();
     if (signal?.aborted) controller.abort(signal.reason);
+    const own = request.signal;
+    const abortOwn = () => controller.abort(own?.reason);
+    if (own?.aborted) abortOwn();
+    else own?.addEventListener('abort', abortOwn, { once: true });
+    const limitMs = request.timeoutMs ?? timeoutMs;
     const headers: Record<string, string> = { ...request.headers };
     let body: string | URLSearchParams | undefined;
     if (request.json !== undefined) {
@@ -71,12 +80,13 @@ export function createPlatformTransport(options: PlatformTransportOptions): Plat
       const timer = setTimeout(() => {
         controller.abort();
         reject(
-          new PlatformTimeoutError(`${method} ${prefix}${path} timed out after ${timeoutMs} ms`),
+          new PlatformTimeoutError(`${method} ${prefix}${path} timed out after ${limitMs} ms`),
         );
-      }, timeoutMs);
+      }, limitMs);
       const settle = () => {
         clearTimeout(timer);
         inFlight.delete(controller);
+        own?.removeEventListener('abort', abortOwn);
       };
       let pending: Promise<Response>;
       try {

@@ -15,21 +15,41 @@ export interface OutboxEvent {
 export interface EventOutboxQueries {
   /** Events accepted and not yet delivered, over all learners. */
   pendingCount(): Promise<number>;
-  /** Stores the events in one statement; an event id already stored for the user is skipped. */
-  accept(appUserId: string, events: readonly { eventId: string; payload: string }[]): Promise<void>;
+  /**
+   * Stores the events in one statement; an event id already stored for the user is skipped. Resolves
+   * with how many were stored (new ids).
+   */
+  accept(
+    appUserId: string,
+    events: readonly { eventId: string; payload: string }[],
+  ): Promise<number>;
   /** Some learners with undelivered events, oldest first. */
   learnersWithPending(limit: number): Promise<string[]>;
-  /** Takes the learner's delivery lease for `leaseMs` unless another owner holds a live one. */
-  claimLearner(appUserId: string, owner: string, leaseMs: number): Promise<boolean>;
   /**
-   * Extends the learner's lease by `leaseMs` if `owner` still holds it, live; false when it ran out (and
-   * another process may have taken the learner over).
+   * Takes the learner's delivery lease for `leaseMs` unless another claim holds a live one. `claim` is
+   * the fencing token: unique per claim (not per process), so a holder whose lease ran out and was
+   * taken over, even by a later claim of its own process, can never renew or release the new one.
    */
-  renewLearner(appUserId: string, owner: string, leaseMs: number): Promise<boolean>;
+  claimLearner(appUserId: string, claim: string, leaseMs: number): Promise<boolean>;
+  /**
+   * Extends the learner's lease to `leaseMs` from now if `claim` still holds it, live; false when it ran
+   * out (and another process may have taken the learner over).
+   */
+  renewLearner(appUserId: string, claim: string, leaseMs: number): Promise<boolean>;
   /** The learner's oldest undelivered events, in acceptance order. */
   pendingOf(appUserId: string, limit: number): Promise<OutboxEvent[]>;
+  /** Marks the events delivered, whoever holds the lease now: the platform has them either way. */
   markDelivered(seqs: readonly string[]): Promise<void>;
-  releaseLearner(appUserId: string, owner: string): Promise<void>;
+  /**
+   * Drops `claim`'s lease; true when it was still live (then nobody else can have claimed the learner
+   * since), false when it had run out or been taken over.
+   */
+  releaseLearner(appUserId: string, claim: string): Promise<boolean>;
+  /**
+   * Deletes up to `limit` events delivered more than `olderThanMs` ago (the dedup window: until then a
+   * resent id is recognised); the number deleted.
+   */
+  pruneDelivered(olderThanMs: number, limit: number): Promise<number>;
   /** Drops every lease, whoever holds it: only for a store no other process can be using. */
   releaseAllLeases(): Promise<void>;
 }
@@ -49,7 +69,7 @@ export function createEventOutboxQueries(store: AccountStore): EventOutboxQuerie
       }),
     accept: (appUserId, events) =>
       guardStore('outbox write', async () => {
-        await db
+        const result = await db
           .insertInto('knewton_learning_events')
           .values(
             events.map((event) => ({
@@ -59,7 +79,8 @@ export function createEventOutboxQueries(store: AccountStore): EventOutboxQuerie
             })),
           )
           .onConflict((conflict) => conflict.columns(['app_user_id', 'event_id']).doNothing())
-          .execute();
+          .executeTakeFirst();
+        return Number(result.numInsertedOrUpdatedRows ?? 0);
       }),
     learnersWithPending: (limit) =>
       guardStore('outbox scan', async () => {
@@ -73,31 +94,31 @@ export function createEventOutboxQueries(store: AccountStore): EventOutboxQuerie
           .execute();
         return rows.map((row) => row.app_user_id);
       }),
-    claimLearner: (appUserId, owner, leaseMs) =>
+    claimLearner: (appUserId, claim, leaseMs) =>
       guardStore('outbox lease', async () => {
         // One statement, so two processes racing for a learner cannot both win; lease times are the
         // database's clock, the one all processes share.
         const until = sql<Date>`now() + ${leaseMs} * interval '1 millisecond'`;
         const claimed = await db
           .insertInto('knewton_event_leases')
-          .values({ app_user_id: appUserId, owner, lease_until: until })
+          .values({ app_user_id: appUserId, owner: claim, lease_until: until })
           .onConflict((conflict) =>
             conflict
               .column('app_user_id')
-              .doUpdateSet({ owner, lease_until: until })
+              .doUpdateSet({ owner: claim, lease_until: until })
               .where('knewton_event_leases.lease_until', '<', sql<Date>`now()`),
           )
           .returning('app_user_id')
           .executeTakeFirst();
         return claimed !== undefined;
       }),
-    renewLearner: (appUserId, owner, leaseMs) =>
+    renewLearner: (appUserId, claim, leaseMs) =>
       guardStore('outbox lease', async () => {
         const renewed = await db
           .updateTable('knewton_event_leases')
           .set({ lease_until: sql<Date>`now() + ${leaseMs} * interval '1 millisecond'` })
           .where('app_user_id', '=', appUserId)
-          .where('owner', '=', owner)
+          .where('owner', '=', claim)
           .where('lease_until', '>', sql<Date>`now()`)
           .returning('app_user_id')
           .executeTakeFirst();
@@ -132,13 +153,35 @@ export function createEventOutboxQueries(store: AccountStore): EventOutboxQuerie
       guardStore('outbox lease reset', async () => {
         await db.deleteFrom('knewton_event_leases').execute();
       }),
-    releaseLearner: (appUserId, owner) =>
+    releaseLearner: (appUserId, claim) =>
       guardStore('outbox lease release', async () => {
-        await db
+        const released = await db
           .deleteFrom('knewton_event_leases')
           .where('app_user_id', '=', appUserId)
-          .where('owner', '=', owner)
-          .execute();
+          .where('owner', '=', claim)
+          .returning(sql<boolean>`lease_until > now()`.as('live'))
+          .executeTakeFirst();
+        return released?.live === true;
+      }),
+    pruneDelivered: (olderThanMs, limit) =>
+      guardStore('outbox prune', async () => {
+        // Bounded: a prune that falls behind catches up over several runs instead of one long delete.
+        const deleted = await db
+          .deleteFrom('knewton_learning_events')
+          .where('seq', 'in', (eb) =>
+            eb
+              .selectFrom('knewton_learning_events')
+              .select('seq')
+              .where('delivered_at', 'is not', null)
+              .where(
+                'delivered_at',
+                '<',
+                sql<Date>`now() - ${olderThanMs} * interval '1 millisecond'`,
+              )
+              .limit(limit),
+          )
+          .executeTakeFirst();
+        return Number(deleted.numDeletedRows);
       }),
   };
 }

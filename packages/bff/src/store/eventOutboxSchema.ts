@@ -2,8 +2,9 @@ import type { ColumnType, Generated } from 'kysely';
 
 /**
  * One accepted learning event. `seq` orders a learner's events; `payload` is the platform's batch-event
- * JSON; `delivered_at` is set once the platform accepted it (delivered rows stay, so a resent event id
- * is still recognised). Unique per (app user, event id): accepting an id twice stores it once.
+ * JSON; `delivered_at` is set once the platform accepted it (delivered rows stay for the dedup window, so
+ * a resent event id is still recognised, then the delivery loop prunes them). Unique per (app user,
+ * event id): accepting an id twice within the window stores it once.
  */
 export interface KnewtonLearningEventTable {
   seq: Generated<string>;
@@ -14,7 +15,10 @@ export interface KnewtonLearningEventTable {
   delivered_at: Date | null;
 }
 
-/** Which process delivers a learner's events until `lease_until` (database time); expired leases are taken over. */
+/**
+ * Which claim delivers a learner's events until `lease_until` (database time); expired leases are taken
+ * over. `owner` is the claim's fencing token (`<process uuid>:<claim number>`), new for every claim.
+ */
 export interface KnewtonEventLeaseTable {
   app_user_id: string;
   owner: string;

@@ -126,6 +126,18 @@ export const migrations: Record<string, Migration> = {
       await sql`alter table knewton_learning_instances drop column shard`.execute(db);
     },
   },
+  // Pruning (issue 13): delivered events are deleted once older than the dedup window; this index lets
+  // the prune find them without reading the pending ones (which the partial index above serves).
+  '2026-12-01-004-knewton-learning-events-prune': {
+    async up(db: Kysely<unknown>) {
+      await sql`create index knewton_learning_events_delivered on knewton_learning_events (delivered_at) where delivered_at is not null`.execute(
+        db,
+      );
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`drop index knewton_learning_events_delivered`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { createPlatformSim, seededGraphs } from '@knewton-kit/platform-sim';
+import { describe, expect, it, vi } from 'vitest';
+import { silentLogger } from '../logger.js';
+import { createLearningCalls } from '../platform/createLearningCalls.js';
+import { createAccountProvisioner } from '../provisioning/createAccountProvisioner.js';
+import { createEventOutboxQueries } from '../store/eventOutboxQueries.js';
+import { testPseudonymKey } from '../testSupport/provisioningHarness.js';
+import {
+  createTestStore,
+  testDatabaseUrl,
+  warnIfPostgresSkipped,
+} from '../testSupport/testStores.js';
+import { createEventDelivery } from './createEventDelivery.js';
+import { createRegistrar } from './createRegistrar.js';
+
+warnIfPostgresSkipped('leaseOutlastsCall');
+const graph = seededGraphs[0] as (typeof seededGraphs)[number];
+
+/** Waits `ms`, or rejects as soon as `signal` aborts: a request the client gave up on never arrives. */
+function delay(ms: number, signal: AbortSignal | null | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    });
+  });
+}
+
+// Issue 13's unexplained duplicates: a batch call slower than the sender's lease. The lease ran out while
+// the call was still on its way, another process took the learner over and sent the same events, and
+// then the first call arrived too: two copies, no crash. PostgreSQL only, as there several processes share
+// one outbox (a PGlite folder has one owner, which drops every lease at start-up).
+describe.skipIf(!testDatabaseUrl)(
+  'two delivery loops on one PostgreSQL, platform slower than the lease',
+  () => {
+    it('never sends a batch under a lease that can run out first: each event reaches the platform once', async () => {
+      const sim = createPlatformSim();
+      const { store, dispose } = await createTestStore('postgres', { dedicated: true });
+      // Each batch-events request spends `slowMs` on its way to the platform (a slow network or a loaded
+      // platform); a request its client has given up on by then never arrives.
+      let slowMs = 1_500;
+      const platform = {
+        baseUrl: 'http://sim.test',
+        apiKey: sim.apiKey,
+        apiSecret: sim.apiSecret,
+        systemExternalUserId: sim.systemExternalUserId,
+        async fetch(input: Request | string | URL, init?: RequestInit) {
+          const request = new Request(input, init);
+          if (request.url.endsWith('/batch-events') && slowMs > 0) {
+            await delay(slowMs, request.signal);
+          }
+          return sim.fetch(request);
+        },
+      };
+      const provisioner = await createAccountProvisioner({
+        platform,
+        store,
+        externalIds: { key: testPseudonymKey },
+        closeStore: false,
+      });
+      // Two processes' loops: their own calls, registrar and lease owner, one store. A 1 s lease, so the
+      // 1.5 s call outlasts it (as a 5 s platform timeout could outlast a lease under a stalled process).
+      const loops = [0, 1].map(() => {
+        const calls = createLearningCalls({ ...platform, logger: silentLogger });
+        const registrar = createRegistrar({
+          store,
+          calls,
+          graphId: graph.id,
+          learningInstanceName: 'lease test',
+          logger: silentLogger,
+        });
+        return createEventDelivery({
+          store,
+          calls,
+          registrar,
+          logger: silentLogger,
+          intervalMs: 20,
+          leaseMs: 1_000,
+        });
+      });
+      try {
+        await provisioner.ensureAccount('ada');
+        const outbox = createEventOutboxQueries(store);
+        await outbox.accept(
+          'ada',
+          Array.from({ length: 5 }, (_, i) => ({
+            eventId: randomUUID(),
+            payload: JSON.stringify({
+              type: 'graded',
+              module_id: graph.moduleIds[0],
+              interaction_end_time: '2026-12-01T09:00:00Z',
+              is_correct: i % 2 === 0,
+            }),
+          })),
+        );
+        for (const loop of loops) loop.start();
+        // Long enough for either loop to take over an expired lease and send, twice over.
+        await new Promise((resolve) => setTimeout(resolve, 4_000));
+        // The platform is fast again: the events go out, once.
+        slowMs = 0;
+        await vi.waitFor(async () => expect(await outbox.pendingCount()).toBe(0), {
+          timeout: 20_000,
+          interval: 50,
+        });
+        expect(sim.stats().events).toBe(5);
+      } finally {
+        await Promise.all(loops.map((loop) => loop.close()));
+        await provisioner.close();
+        await dispose();
+      }
+    }, 60_000);
+  },
+);
