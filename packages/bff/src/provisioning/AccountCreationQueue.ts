@@ -28,6 +28,8 @@ interface QueuedJob extends CreationJob {
   seq: number;
   /** Taken from the line for a platform call. */
   sent: boolean;
+  /** Set when it failed because the platform was unavailable (timeouts, 5xx, no connection). */
+  failedUnavailable: boolean;
   resolve(result: CreationResult): void;
   reject(error: unknown): void;
 }
@@ -83,6 +85,7 @@ export class AccountCreationQueue {
   readonly #inFlight = new Set<Promise<void>>();
   #wakeTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
+  #platformFailing = false;
 
   constructor(options: AccountCreationQueueOptions) {
     this.#options = options;
@@ -91,6 +94,15 @@ export class AccountCreationQueue {
   /** Users waiting for their create to be sent. */
   get waiting(): number {
     return this.#line.length - this.#head;
+  }
+
+  /**
+   * Whether the last platform create to end was cut short by the platform being unavailable (timeouts,
+   * 5xx, no connection); the next one to succeed clears it. A held ensure whose create is still at the
+   * platform when its hold is over is then answered 503 rather than `queued`.
+   */
+  get platformFailing(): boolean {
+    return this.#platformFailing;
   }
 
   /** Milliseconds a user joining the line now would wait for its create to start. */
@@ -109,7 +121,7 @@ export class AccountCreationQueue {
     }
     let queued!: QueuedJob;
     const done = new Promise<CreationResult>((resolve, reject) => {
-      queued = { ...job, seq: this.#arrivals++, sent: false, resolve, reject };
+      queued = this.#queuedJob(job, resolve, reject);
     });
     this.#line.push(queued);
     this.#pump();
@@ -121,6 +133,25 @@ export class AccountCreationQueue {
     };
   }
 
+  #queuedJob(
+    job: CreationJob,
+    resolve: (result: CreationResult) => void,
+    reject: (error: unknown) => void,
+  ): QueuedJob {
+    const queued: QueuedJob = {
+      ...job,
+      seq: this.#arrivals++,
+      sent: false,
+      failedUnavailable: false,
+      resolve,
+      reject(error) {
+        queued.failedUnavailable = error instanceof KnewtonUnavailableError;
+        reject(error);
+      },
+    };
+    return queued;
+  }
+
   /** An ensure that was already running when the stop began: sent if a slot is free now, else refused. */
   #submitWhileStopping(job: CreationJob): SubmittedCreation {
     const { creationSlots } = this.#options.platform;
@@ -128,7 +159,7 @@ export class AccountCreationQueue {
       throw shuttingDown();
     let queued!: QueuedJob;
     const done = new Promise<CreationResult>((resolve, reject) => {
-      queued = { ...job, seq: this.#arrivals++, sent: false, resolve, reject };
+      queued = this.#queuedJob(job, resolve, reject);
     });
     this.#dispatched++;
     queued.sent = true;
@@ -210,6 +241,8 @@ export class AccountCreationQueue {
             for (const job of jobs) job.reject(error);
           });
     const tracked = run.finally(() => {
+      // Any other failure (a store error, a refused mapping) says nothing about the platform.
+      this.#platformFailing = jobs.some((job) => job.failedUnavailable);
       this.#inFlight.delete(tracked);
       if (!this.#closed) this.#pump();
     });
