@@ -5,7 +5,7 @@
  * browser kit (a 202 or 503 is asked again after its `Retry-After`). Three processes, so neither the
  * platform nor the BFF shares an event loop with 20,000 clients. Reported, never asserted.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bffEnvironment, generateBffSecrets } from '../chaos/src/bffEnvironment.js';
@@ -25,6 +25,11 @@ export interface HerdResult {
   ceilingMs: number;
   /** The longest single HTTP request the BFF held (from when it was written to its answer). */
   longestRequestMs: number;
+  /**
+   * The longest `PUT /account` by the BFF's own request log (from its handler's start), when the run
+   * logged requests (`logRequests`); the gap to `longestRequestMs` is time before the handler ran.
+   */
+  longestHandlerMs: number | undefined;
   /** Single requests held longer than 5 s, and longer than 10 s (the browser kit's ky timeout). */
   requestsOver5s: number;
   requestsOver10s: number;
@@ -42,6 +47,11 @@ export interface HerdResult {
   singleCalls: number;
   /** The BFF process's peak resident memory (VmHWM), MiB. */
   peakRssMiB: number;
+  /**
+   * CPU seconds the BFF process used while the herd ensured (user + system, /proc/<pid>/stat): the cost
+   * of the herd, far steadier on a shared machine than its wall-clock figures.
+   */
+  bffCpuSeconds: number;
   /** 1-minute load average before and after the run. */
   load: { before: number; after: number };
 }
@@ -53,6 +63,18 @@ async function peakRssMiB(pid: number): Promise<number> {
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
     const kib = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
     return kib / 1024;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** User + system CPU seconds of a process so far (`/proc/<pid>/stat` fields 14 and 15, in clock ticks). */
+async function cpuSeconds(pid: number): Promise<number> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may contain spaces; the fields after its closing parenthesis do not.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return Number.NaN;
   }
@@ -70,13 +92,20 @@ function percentile(sorted: number[], p: number): number {
 async function ensureLikeTheKit(
   client: HerdClient,
   cookie: string,
-  record: (status: string, heldMs: number) => void,
+  user: number,
+  record: (status: string, heldMs: number, requestId: string) => void,
   giveUpAt: number,
 ): Promise<{ accountId: string; waitMs: number } | undefined> {
   const startedAt = performance.now();
-  while (Date.now() < giveUpAt) {
-    const answer = await client.send('PUT', '/api/knewton/account', { cookie, 'x-csrf': '1' });
-    record(answer.status, answer.heldMs);
+  for (let attempt = 0; Date.now() < giveUpAt; attempt++) {
+    // Sent as X-Request-Id: the BFF's request log names it, so a hold can be paired with its handler's.
+    const requestId = `herd-${user}-${attempt}`;
+    const answer = await client.send('PUT', '/api/knewton/account', {
+      cookie,
+      'x-csrf': '1',
+      'x-request-id': requestId,
+    });
+    record(answer.status, answer.heldMs, requestId);
     if (answer.status === '200' || answer.status === '201') {
       const { accountId } = JSON.parse(answer.body) as { accountId?: string };
       if (accountId) return { accountId, waitMs: performance.now() - startedAt };
@@ -94,6 +123,13 @@ export async function runHerdBenchmark(options: {
   connections?: number;
   /** Give up on users still without an account after this long. @default 15 minutes */
   timeoutMs?: number;
+  /** Run the BFF with `LOG_LEVEL=info` and read its request log (costs the BFF a log line per request). */
+  logRequests?: boolean;
+  /**
+   * Writes every PUT as a JSON line `{answeredAtMs, heldMs, status, requestId, handlerMs}` to this file,
+   * for a closer look (`handlerMs` with `logRequests`).
+   */
+  timelineFile?: string;
 }): Promise<HerdResult> {
   const log = options.log ?? (() => {});
   const connections = options.connections ?? 512;
@@ -104,9 +140,26 @@ export async function runHerdBenchmark(options: {
   let bff: Awaited<ReturnType<typeof spawnBff>> | undefined;
   let client: HerdClient | undefined;
   try {
+    let longestHandlerMs: number | undefined;
+    const handlerMs = new Map<string, number>();
     bff = await spawnBff(
-      { ...bffEnvironment({ url: sim.url, sim }, secrets, { dataDir }), LOG_LEVEL: 'warn' },
-      { label: 'herd' },
+      {
+        ...bffEnvironment({ url: sim.url, sim }, secrets, { dataDir }),
+        LOG_LEVEL: options.logRequests ? 'info' : 'warn',
+      },
+      {
+        label: 'herd',
+        onLine(line) {
+          if (!options.logRequests || !line.includes('"route":"/api/knewton/account"')) return;
+          const { latencyMs, requestId } = JSON.parse(line) as {
+            latencyMs?: number;
+            requestId?: string;
+          };
+          if (latencyMs === undefined) return;
+          longestHandlerMs = Math.max(longestHandlerMs ?? 0, latencyMs);
+          if (options.timelineFile !== undefined && requestId) handlerMs.set(requestId, latencyMs);
+        },
+      },
     );
     client = createHerdClient(bff.url, { connections });
     const herdClient = client;
@@ -130,14 +183,26 @@ export async function runHerdBenchmark(options: {
     let longestRequestMs = 0;
     let requestsOver5s = 0;
     let requestsOver10s = 0;
-    const record = (status: string, heldMs: number) => {
+    const timeline: Array<{
+      answeredAtMs: number;
+      heldMs: number;
+      status: string;
+      requestId: string;
+    }> = [];
+    let startedAt = performance.now();
+    const record = (status: string, heldMs: number, requestId: string) => {
+      if (options.timelineFile !== undefined) {
+        const answeredAtMs = Math.round(performance.now() - startedAt);
+        timeline.push({ answeredAtMs, heldMs: Math.round(heldMs), status, requestId });
+      }
       answers[status] = (answers[status] ?? 0) + 1;
       longestRequestMs = Math.max(longestRequestMs, heldMs);
       if (heldMs > 5_000) requestsOver5s++;
       if (heldMs > 10_000) requestsOver10s++;
     };
     log(`herd: ${users.length} users ensure at once...`);
-    const startedAt = performance.now();
+    const cpuBefore = await cpuSeconds(bff.pid);
+    startedAt = performance.now();
     const giveUpAt = Date.now() + (options.timeoutMs ?? 900_000);
     // The platform's side: when it held an account for every user (the clients learn it up to one
     // Retry-After later).
@@ -157,7 +222,7 @@ export async function runHerdBenchmark(options: {
     let lastAnswered = 0;
     const outcomes = await Promise.all(
       cookies.map((cookie, index) =>
-        ensureLikeTheKit(herdClient, cookie, record, giveUpAt).then((outcome) => {
+        ensureLikeTheKit(herdClient, cookie, index, record, giveUpAt).then((outcome) => {
           if (outcome) lastAnswered = performance.now() - startedAt;
           if (index % 1000 === 999) log(`herd: user ${index + 1} answered...`);
           return outcome;
@@ -166,6 +231,17 @@ export async function runHerdBenchmark(options: {
     );
     watching = false;
     await watcher;
+    const bffCpuSeconds = (await cpuSeconds(bff.pid)) - cpuBefore;
+    if (options.timelineFile !== undefined)
+      await writeFile(
+        options.timelineFile,
+        timeline
+          .map(
+            (entry) =>
+              `${JSON.stringify({ ...entry, handlerMs: handlerMs.get(entry.requestId) })}\n`,
+          )
+          .join(''),
+      );
     const rss = await peakRssMiB(bff.pid);
     const stats = await sim.stats();
     const externalIds = await sim.externalUserIds();
@@ -178,6 +254,7 @@ export async function runHerdBenchmark(options: {
       allProvisionedMs: lastAnswered,
       ceilingMs: (users.length / ceilingPerMinute) * 60_000,
       longestRequestMs,
+      longestHandlerMs,
       requestsOver5s,
       requestsOver10s,
       userWaitMs: {
@@ -192,6 +269,7 @@ export async function runHerdBenchmark(options: {
       batchCalls: stats.calls['POST /v0/batch'] ?? 0,
       singleCalls: stats.calls['POST /v0/accounts'] ?? 0,
       peakRssMiB: rss,
+      bffCpuSeconds,
       load: { before: loadBefore, after: loadavg()[0] ?? 0 },
     };
   } finally {
@@ -206,15 +284,15 @@ export async function runHerdBenchmark(options: {
 export function renderHerdRows(results: HerdResult[]): string {
   const s = (ms: number) => (ms / 1000).toFixed(1);
   const lines = [
-    '| herd | platform held every account | every user answered with it | ceiling (5,250/min) | longest request held | requests > 5 s / > 10 s | user wait p50 / p99 / max | answers | BFF-provoked 429s | duplicates | without account | platform calls | BFF peak RSS | load avg before / after |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| herd | platform held every account | every user answered with it | ceiling (5,250/min) | longest request held | requests > 5 s / > 10 s | user wait p50 / p99 / max | answers | BFF-provoked 429s | duplicates | without account | platform calls | BFF peak RSS | BFF CPU | load avg before / after |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
     const answers = Object.entries(r.answers)
       .map(([status, count]) => `${status}×${count}`)
       .join(' ');
     lines.push(
-      `| ${r.users.toLocaleString('en-US')} new users | ${s(r.allCreatedMs)} s | ${s(r.allProvisionedMs)} s | ${s(r.ceilingMs)} s | ${s(r.longestRequestMs)} s (goal ≤ ~5 s) | ${r.requestsOver5s} / ${r.requestsOver10s} | ${s(r.userWaitMs.p50)} / ${s(r.userWaitMs.p99)} / ${s(r.userWaitMs.max)} s | ${answers} | ${r.provoked429} (goal 0) | ${r.duplicates} (goal 0) | ${r.unprovisioned} | ${r.batchCalls} batch + ${r.singleCalls} single | ${r.peakRssMiB.toFixed(0)} MiB | ${r.load.before.toFixed(2)} / ${r.load.after.toFixed(2)} |`,
+      `| ${r.users.toLocaleString('en-US')} new users | ${s(r.allCreatedMs)} s | ${s(r.allProvisionedMs)} s | ${s(r.ceilingMs)} s | ${s(r.longestRequestMs)} s (goal ≤ ~5 s)${r.longestHandlerMs === undefined ? '' : `, in the handler ${s(r.longestHandlerMs)} s`} | ${r.requestsOver5s} / ${r.requestsOver10s} | ${s(r.userWaitMs.p50)} / ${s(r.userWaitMs.p99)} / ${s(r.userWaitMs.max)} s | ${answers} | ${r.provoked429} (goal 0) | ${r.duplicates} (goal 0) | ${r.unprovisioned} | ${r.batchCalls} batch + ${r.singleCalls} single | ${r.peakRssMiB.toFixed(0)} MiB | ${r.bffCpuSeconds.toFixed(1)} s | ${r.load.before.toFixed(2)} / ${r.load.after.toFixed(2)} |`,
     );
   }
   return lines.join('\n');

@@ -29,7 +29,13 @@ export interface HerdClient {
  */
 export function createHerdClient(baseUrl: string, options: { connections: number }): HerdClient {
   const url = new URL(baseUrl);
-  const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
+  // Every connection stays open while idle (the default keeps 256 and closes the rest), as a proxy's
+  // pool would: a herd then meets the BFF over warm connections, not a wave of new ones.
+  const agent = new Agent({
+    keepAlive: true,
+    maxSockets: options.connections,
+    maxFreeSockets: options.connections,
+  });
   return {
     send(method, path, headers, body) {
       return new Promise<HeldAnswer>((resolve) => {

@@ -10,7 +10,18 @@ const sizes = process.argv
   .filter((n) => Number.isInteger(n) && n > 0);
 const results = [];
 for (const users of sizes.length > 0 ? sizes : [2000]) {
-  results.push(await runHerdBenchmark({ users, log: (line) => process.stderr.write(`${line}\n`) }));
+  results.push(
+    await runHerdBenchmark({
+      users,
+      log: (line) => process.stderr.write(`${line}\n`),
+      // HERD_LOG_REQUESTS=1: also read the BFF's request log (how long its handler held each PUT).
+      logRequests: process.env.HERD_LOG_REQUESTS === '1',
+      // HERD_TIMELINE=<file>: every PUT's answer time, hold and status as JSON lines.
+      ...(process.env.HERD_TIMELINE
+        ? { timelineFile: `${process.env.HERD_TIMELINE}.${users}` }
+        : {}),
+    }),
+  );
 }
 process.stdout.write(`${renderHerdRows(results)}\n`);
 process.exit(0);

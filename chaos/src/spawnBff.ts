@@ -48,6 +48,8 @@ export async function spawnBff(
     root?: string;
     /** A lower open-file limit (`ulimit -n`) for the BFF, to reach it in a bounded test. @default inherited */
     openFileLimit?: number;
+    /** Sees every line the BFF writes to stdout (its JSON log), e.g. to read request latencies. */
+    onLine?: (line: string) => void;
   } = {},
 ): Promise<BffProcess> {
   if (!exitHookInstalled) {
@@ -108,6 +110,7 @@ export async function spawnBff(
       reject(new Error(`BFF ${options.label ?? pid} did not start in ${startTimeoutMs} ms`));
     }, startTimeoutMs);
     lines.on('line', (line) => {
+      options.onLine?.(line);
       const match = /listening on (http:\/\/\S+)/.exec(line);
       if (match?.[1]) {
         clearTimeout(timer);
