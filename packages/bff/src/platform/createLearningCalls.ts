@@ -175,13 +175,14 @@ export function createLearningCalls(options: PlatformClientOptions): LearningCal
     if (current && current !== stale) return current;
     const what = 'POST /v0/oauth/token';
     const pending = (async () => {
-      await tokenPacer.take();
+      const slot = await tokenPacer.take();
+      // Counted until answered and a window beyond (see `SlidingWindowPacer`).
       const response = await attempt(what, () =>
         http.post('oauth/token', {
           headers: { authorization: basicAuth, ...labelHeaders(context) },
           body: new URLSearchParams({ grant_type: 'client_credentials', scope }),
         }),
-      );
+      ).finally(() => slot.answered());
       if (!response.ok) {
         await response.body?.cancel();
         throw refused(what, response.status);
