@@ -45,8 +45,16 @@ export interface HerdResult {
   unprovisioned: number;
   batchCalls: number;
   singleCalls: number;
-  /** The BFF process's peak resident memory (VmHWM), MiB. */
+  /** The BFF process's peak resident memory (VmHWM), MiB: start-up included. */
   peakRssMiB: number;
+  /**
+   * The BFF's resident memory (VmRSS, MiB) when the herd began, and the most sampled (every 250 ms)
+   * while it ensured: what the herd itself costs. On a fresh PGlite folder the peak is set at start-up
+   * by PGlite's initdb (about 800 MiB with Node), not by the herd; on an existing folder the same BFF
+   * idles at about 430 MiB.
+   */
+  rssAtStartMiB: number;
+  herdPeakRssMiB: number;
   /**
    * CPU seconds the BFF process used while the herd ensured (user + system, /proc/<pid>/stat): the cost
    * of the herd, far steadier on a shared machine than its wall-clock figures.
@@ -58,10 +66,11 @@ export interface HerdResult {
 
 const ceilingPerMinute = 5_250;
 
-async function peakRssMiB(pid: number): Promise<number> {
+/** A memory figure of `/proc/<pid>/status` (`VmHWM` peak, `VmRSS` now), MiB. */
+async function memoryMiB(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number> {
   try {
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const kib = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+    const kib = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
     return kib / 1024;
   } catch {
     return Number.NaN;
@@ -121,10 +130,14 @@ export async function runHerdBenchmark(options: {
   log?: (line: string) => void;
   /** Keep-alive connections to the BFF. @default 512 */
   connections?: number;
-  /** Give up on users still without an account after this long. @default 15 minutes */
+  /** Give up on users still without an account after this long. @default twice the ceiling's time + 2 min */
   timeoutMs?: number;
   /** Run the BFF with `LOG_LEVEL=info` and read its request log (costs the BFF a log line per request). */
   logRequests?: boolean;
+  /** Writes the BFF's warn and error log lines (at most 5,000) to this file. */
+  bffLogFile?: string;
+  /** Runs the BFF with `--cpu-prof`, its profile written to this folder when it stops. */
+  cpuProfileDir?: string;
   /**
    * Writes every PUT as a JSON line `{answeredAtMs, heldMs, status, requestId, handlerMs}` to this file,
    * for a closer look (`handlerMs` with `logRequests`).
@@ -142,6 +155,7 @@ export async function runHerdBenchmark(options: {
   try {
     let longestHandlerMs: number | undefined;
     const handlerMs = new Map<string, number>();
+    const warnings: string[] = [];
     bff = await spawnBff(
       {
         ...bffEnvironment({ url: sim.url, sim }, secrets, { dataDir }),
@@ -149,7 +163,16 @@ export async function runHerdBenchmark(options: {
       },
       {
         label: 'herd',
+        ...(options.cpuProfileDir
+          ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] }
+          : {}),
         onLine(line) {
+          if (
+            options.bffLogFile !== undefined &&
+            warnings.length < 5_000 &&
+            /"level":"(warn|error)"/.test(line)
+          )
+            warnings.push(line);
           if (!options.logRequests || !line.includes('"route":"/api/knewton/account"')) return;
           const { latencyMs, requestId } = JSON.parse(line) as {
             latencyMs?: number;
@@ -202,8 +225,12 @@ export async function runHerdBenchmark(options: {
     };
     log(`herd: ${users.length} users ensure at once...`);
     const cpuBefore = await cpuSeconds(bff.pid);
+    const rssAtStartMiB = await memoryMiB(bff.pid, 'VmRSS');
+    let herdPeakRssMiB = rssAtStartMiB;
+    const bffPid = bff.pid;
     startedAt = performance.now();
-    const giveUpAt = Date.now() + (options.timeoutMs ?? 900_000);
+    const ceilingMs = (users.length / ceilingPerMinute) * 60_000;
+    const giveUpAt = Date.now() + (options.timeoutMs ?? 2 * ceilingMs + 120_000);
     // The platform's side: when it held an account for every user (the clients learn it up to one
     // Retry-After later).
     let allCreatedMs = Number.NaN;
@@ -211,6 +238,7 @@ export async function runHerdBenchmark(options: {
     const watcher = (async () => {
       while (watching) {
         await new Promise((resolve) => setTimeout(resolve, 250));
+        herdPeakRssMiB = Math.max(herdPeakRssMiB, await memoryMiB(bffPid, 'VmRSS'));
         const { accounts } = await sim.stats().catch(() => ({ accounts: 0 }));
         if (accounts >= users.length) {
           allCreatedMs = performance.now() - startedAt;
@@ -232,6 +260,8 @@ export async function runHerdBenchmark(options: {
     watching = false;
     await watcher;
     const bffCpuSeconds = (await cpuSeconds(bff.pid)) - cpuBefore;
+    if (options.bffLogFile !== undefined)
+      await writeFile(options.bffLogFile, warnings.map((line) => `${line}\n`).join(''));
     if (options.timelineFile !== undefined)
       await writeFile(
         options.timelineFile,
@@ -242,7 +272,7 @@ export async function runHerdBenchmark(options: {
           )
           .join(''),
       );
-    const rss = await peakRssMiB(bff.pid);
+    const rss = await memoryMiB(bff.pid, 'VmHWM');
     const stats = await sim.stats();
     const externalIds = await sim.externalUserIds();
     const provisioned = outcomes.filter((outcome) => outcome !== undefined);
@@ -252,7 +282,7 @@ export async function runHerdBenchmark(options: {
       connections,
       allCreatedMs,
       allProvisionedMs: lastAnswered,
-      ceilingMs: (users.length / ceilingPerMinute) * 60_000,
+      ceilingMs,
       longestRequestMs,
       longestHandlerMs,
       requestsOver5s,
@@ -269,6 +299,8 @@ export async function runHerdBenchmark(options: {
       batchCalls: stats.calls['POST /v0/batch'] ?? 0,
       singleCalls: stats.calls['POST /v0/accounts'] ?? 0,
       peakRssMiB: rss,
+      rssAtStartMiB,
+      herdPeakRssMiB,
       bffCpuSeconds,
       load: { before: loadBefore, after: loadavg()[0] ?? 0 },
     };
@@ -284,7 +316,7 @@ export async function runHerdBenchmark(options: {
 export function renderHerdRows(results: HerdResult[]): string {
   const s = (ms: number) => (ms / 1000).toFixed(1);
   const lines = [
-    '| herd | platform held every account | every user answered with it | ceiling (5,250/min) | longest request held | requests > 5 s / > 10 s | user wait p50 / p99 / max | answers | BFF-provoked 429s | duplicates | without account | platform calls | BFF peak RSS | BFF CPU | load avg before / after |',
+    '| herd | platform held every account | every user answered with it | ceiling (5,250/min) | longest request held | requests > 5 s / > 10 s | user wait p50 / p99 / max | answers | BFF-provoked 429s | duplicates | without account | platform calls | BFF RSS: peak (start-up included) / at the herd's start / most during it | BFF CPU | load avg before / after |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
@@ -292,7 +324,7 @@ export function renderHerdRows(results: HerdResult[]): string {
       .map(([status, count]) => `${status}×${count}`)
       .join(' ');
     lines.push(
-      `| ${r.users.toLocaleString('en-US')} new users | ${s(r.allCreatedMs)} s | ${s(r.allProvisionedMs)} s | ${s(r.ceilingMs)} s | ${s(r.longestRequestMs)} s (goal ≤ ~5 s)${r.longestHandlerMs === undefined ? '' : `, in the handler ${s(r.longestHandlerMs)} s`} | ${r.requestsOver5s} / ${r.requestsOver10s} | ${s(r.userWaitMs.p50)} / ${s(r.userWaitMs.p99)} / ${s(r.userWaitMs.max)} s | ${answers} | ${r.provoked429} (goal 0) | ${r.duplicates} (goal 0) | ${r.unprovisioned} | ${r.batchCalls} batch + ${r.singleCalls} single | ${r.peakRssMiB.toFixed(0)} MiB | ${r.bffCpuSeconds.toFixed(1)} s | ${r.load.before.toFixed(2)} / ${r.load.after.toFixed(2)} |`,
+      `| ${r.users.toLocaleString('en-US')} new users | ${s(r.allCreatedMs)} s | ${s(r.allProvisionedMs)} s | ${s(r.ceilingMs)} s | ${s(r.longestRequestMs)} s (goal ≤ ~5 s)${r.longestHandlerMs === undefined ? '' : `, in the handler ${s(r.longestHandlerMs)} s`} | ${r.requestsOver5s} / ${r.requestsOver10s} | ${s(r.userWaitMs.p50)} / ${s(r.userWaitMs.p99)} / ${s(r.userWaitMs.max)} s | ${answers} | ${r.provoked429} (goal 0) | ${r.duplicates} (goal 0) | ${r.unprovisioned} | ${r.batchCalls} batch + ${r.singleCalls} single | ${r.peakRssMiB.toFixed(0)} / ${r.rssAtStartMiB.toFixed(0)} / ${r.herdPeakRssMiB.toFixed(0)} MiB | ${r.bffCpuSeconds.toFixed(1)} s | ${r.load.before.toFixed(2)} / ${r.load.after.toFixed(2)} |`,
     );
   }
   return lines.join('\n');

@@ -48,6 +48,8 @@ export async function spawnBff(
     root?: string;
     /** A lower open-file limit (`ulimit -n`) for the BFF, to reach it in a bounded test. @default inherited */
     openFileLimit?: number;
+    /** Extra Node flags for the BFF process (e.g. `--cpu-prof`). @default none */
+    nodeArgs?: string[];
     /** Sees every line the BFF writes to stdout (its JSON log), e.g. to read request latencies. */
     onLine?: (line: string) => void;
   } = {},
@@ -57,7 +59,13 @@ export async function spawnBff(
     process.once('exit', killAllBffs);
   }
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
-  const nodeArgs = ['--import', 'tsx', '--conditions=source', 'apps/bff/src/main.ts'];
+  const nodeArgs = [
+    ...(options.nodeArgs ?? []),
+    '--import',
+    'tsx',
+    '--conditions=source',
+    'apps/bff/src/main.ts',
+  ];
   // `exec` keeps the pid (and process group) the shell's, so kill9/stop reach the Node process itself.
   const [command, args] =
     options.openFileLimit === undefined
