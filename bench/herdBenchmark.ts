@@ -316,7 +316,7 @@ export async function runHerdBenchmark(options: {
 export function renderHerdRows(results: HerdResult[]): string {
   const s = (ms: number) => (ms / 1000).toFixed(1);
   const lines = [
-    '| herd | platform held every account | every user answered with it | ceiling (5,250/min) | longest request held | requests > 5 s / > 10 s | user wait p50 / p99 / max | answers | BFF-provoked 429s | duplicates | without account | platform calls | BFF RSS: peak (start-up included) / at the herd's start / most during it | BFF CPU | load avg before / after |',
+    '| herd | platform held every account | every user answered with it | ceiling (5,250/min) | longest request held | requests > 5 s / > 10 s | user wait p50 / p99 / max | answers | BFF-provoked 429s | duplicates | without account | platform calls | BFF RSS: peak (start-up included) / at the herd start / most during it | BFF CPU | load avg before / after |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
