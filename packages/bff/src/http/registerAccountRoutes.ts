@@ -56,9 +56,11 @@ export function registerAccountRoutes(router: BffRouter, options: AccountRoutesO
     async PUT(c) {
       refuseBodyFields(readJsonBody(c));
       const appUserId = await signedInUser(c);
+      // The hold counts from the request's arrival: a session check slowed by a busy store comes off it.
+      const heldSoFarMs = performance.now() - (c.get('receivedAt') ?? performance.now());
       const result = await provisioner.ensureAccount(appUserId, {
         requestId: c.get('requestId'),
-        holdMs: createHoldMs,
+        holdMs: Math.max(0, createHoldMs - heldSoFarMs),
       });
       if (result.outcome === 'queued') {
         // Not held behind the platform's rate limits: the create goes on, the client asks again.
