@@ -28,6 +28,8 @@ export interface BackfillResult {
   users: number;
   runs: BackfillRun[];
   provoked429: number;
+  /** The provoked 429s by route and limit, e.g. `{"POST /v0/oauth/token ip-limited": 1}`. */
+  provokedBy: Record<string, number>;
   duplicates: number;
   /** Users of both runs left without a platform account (a `failed` user the last rerun did not retry). */
   withoutAccount: number;
@@ -146,6 +148,7 @@ export async function runBackfillBenchmark(options: {
       users: options.users,
       runs,
       provoked429: sim.tally.provoked429,
+      provokedBy: Object.fromEntries(sim.tally.provokedBy),
       // By external id, so a user left without an account does not hide a duplicate of another one.
       duplicates: accounts() - distinctExternalIds(),
       withoutAccount: 2 * options.users - distinctExternalIds(),
@@ -168,7 +171,14 @@ export function renderBackfillRows(result: BackfillResult): string {
     );
   }
   lines.push(
-    `| all runs | | BFF-provoked 429s: ${result.provoked429} (goal 0) | | platform accounts beyond one per user: ${result.duplicates} (goal 0); users without one: ${result.withoutAccount} |`,
+    `| all runs | | BFF-provoked 429s: ${result.provoked429} (goal 0)${describeProvoked(result.provokedBy)} | | platform accounts beyond one per user: ${result.duplicates} (goal 0); users without one: ${result.withoutAccount} |`,
   );
   return lines.join('\n');
+}
+
+/** Which limit the provoked 429s hit, e.g. ` (POST /v0/oauth/token ip-limited ×1)`; empty when none. */
+export function describeProvoked(provokedBy: Record<string, number>): string {
+  const entries = Object.entries(provokedBy);
+  if (entries.length === 0) return '';
+  return ` (${entries.map(([limit, count]) => `${limit} ×${count}`).join(', ')})`;
 }

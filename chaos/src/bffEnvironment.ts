@@ -17,9 +17,15 @@ export function generateBffSecrets(): BffSecrets {
   };
 }
 
+/** Where a simulator listens and its credentials: a `CountingSim`, or one running as its own process. */
+export interface PlatformEndpoint {
+  url: string;
+  sim: Pick<CountingSim['sim'], 'apiKey' | 'apiSecret' | 'systemExternalUserId'>;
+}
+
 /** The DESIGN.md environment of the example BFF pointed at the harness's simulator. */
 export function bffEnvironment(
-  sim: CountingSim,
+  sim: PlatformEndpoint,
   secrets: BffSecrets,
   store: { databaseUrl: string } | { dataDir: string },
 ): Record<string, string> {

@@ -53,6 +53,10 @@ export async function spawnBff(
     root?: string;
     /** A lower open-file limit (`ulimit -n`) for the BFF, to reach it in a bounded test. @default inherited */
     openFileLimit?: number;
+    /** Extra Node flags for the BFF process (e.g. `--cpu-prof`). @default none */
+    nodeArgs?: string[];
+    /** Sees every line the BFF writes to stdout (its JSON log), e.g. to read request latencies. */
+    onLine?: (line: string) => void;
   } = {},
 ): Promise<BffProcess> {
   if (!exitHookInstalled) {
@@ -60,7 +64,13 @@ export async function spawnBff(
     process.once('exit', killAllBffs);
   }
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
-  const nodeArgs = ['--import', 'tsx', '--conditions=source', 'apps/bff/src/main.ts'];
+  const nodeArgs = [
+    ...(options.nodeArgs ?? []),
+    '--import',
+    'tsx',
+    '--conditions=source',
+    'apps/bff/src/main.ts',
+  ];
   // `exec` keeps the pid (and process group) the shell's, so kill9/stop reach the Node process itself.
   const [command, args] =
     options.openFileLimit === undefined
@@ -114,6 +124,7 @@ export async function spawnBff(
       reject(new Error(`BFF ${options.label ?? pid} did not start in ${startTimeoutMs} ms`));
     }, startTimeoutMs);
     lines.on('line', (line) => {
+      options.onLine?.(line);
       const match = /listening on (http:\/\/\S+)/.exec(line);
       if (match?.[1]) {
         clearTimeout(timer);

@@ -137,10 +137,14 @@ describe('pnpm bff: bounded shutdown on SIGTERM', () => {
 
     const created = all.filter((a) => a.status === 201);
     const refused = all.filter((a) => a.status === 503);
+    // A create sent but not finished within the ~5 s hold (a loaded machine) is answered 202 queued and
+    // finishes in the background, within the grace period.
+    const queued = all.filter((a) => a.status === 202);
     expect(created.length).toBeGreaterThan(0);
     expect(refused.length).toBeGreaterThan(0);
-    expect(created.length + refused.length).toBe(all.length);
-    for (const answer of refused) expect(Number(answer.retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(created.length + refused.length + queued.length).toBe(all.length);
+    for (const answer of [...refused, ...queued])
+      expect(Number(answer.retryAfter)).toBeGreaterThanOrEqual(1);
 
     // Nothing half written: every 201 has its row, and no user refused got one.
     const store = await createPgliteStore({ dataDir: join(running.dataDir, 'pglite') });
@@ -175,11 +179,14 @@ describe('pnpm bff: bounded shutdown on SIGTERM', () => {
     expect(exitMs).toBeLessThan(shutdownGraceMs + 1_000);
     expect(code).toBe(0);
     const all = await answers;
-    // Every request got an answer (no dropped connection), each a 503 with Retry-After.
+    // Every request got an answer (no dropped connection) with Retry-After: 503 for users still in line
+    // and for creates cut at the grace period; 202 queued for a create still hanging when its ~5 s hold
+    // was over (it was then cut too: nothing is stored).
     for (const answer of all) {
-      expect(answer.status).toBe(503);
+      expect([202, 503]).toContain(answer.status);
       expect(Number(answer.retryAfter)).toBeGreaterThanOrEqual(1);
     }
+    expect(all.some((answer) => answer.status === 503)).toBe(true);
     const store = await createPgliteStore({ dataDir: join(running.dataDir, 'pglite') });
     try {
       for (const user of cookies.keys()) expect(await store.findByAppUserId(user)).toBeUndefined();

@@ -12,6 +12,8 @@ export interface RouterEnv {
   Variables: {
     /** Accepted from a sane incoming `X-Request-Id`, else generated; echoed and logged. */
     requestId: string;
+    /** `performance.now()` when the router began this request: holds count from here. */
+    receivedAt: number;
     /** Every convention header of this request's answer (security, `X-Request-Id`, CORS), lower-case names. */
     conventionHeaders: Record<string, string>;
     /** The request body read under the size limit; `undefined` for safe methods and empty bodies. */

@@ -27,6 +27,7 @@ export function applyConventions(options: ConventionsOptions): MiddlewareHandler
     const started = performance.now();
     const requestId = acceptRequestId(c.req.header('X-Request-Id'));
     c.set('requestId', requestId);
+    c.set('receivedAt', started);
     const answer = cors?.(c);
     // One plain object per request: `respondJson` hands it to the Response in one go.
     const headers: Record<string, string> = {

@@ -7,7 +7,7 @@ import {
   PlatformTimeoutError,
   type PlatformTransport,
 } from './createPlatformTransport.js';
-import { SlidingWindowPacer } from './slidingWindowPacer.js';
+import { type PacerSlot, SlidingWindowPacer } from './slidingWindowPacer.js';
 
 export interface PlatformClientOptions {
   /** Base URL of the Knewton Platform, e.g. `https://api.knewton.com` (the `/v0` is added). */
@@ -61,8 +61,11 @@ export type BatchItemOutcome =
 
 /** Per-call options of the account creates. */
 export interface CreateCallOptions {
-  /** The caller already took this call's first pacing slot (see `PlatformClient.creationSlots`). */
-  slotReserved?: boolean;
+  /**
+   * The pacing slot the caller already took for this call's first attempt (`PlatformClient.creationSlots`);
+   * the client answers or releases it. Without one the call waits for its own.
+   */
+  slot?: PacerSlot;
 }
 
 /**
@@ -72,8 +75,10 @@ export interface CreateCallOptions {
 export interface CreationSlots {
   /** `false` once the platform refused `/batch` (404/405/410): creates go one at a time from then on. */
   readonly batchAvailable: boolean;
-  tryTakeSingle(): boolean;
-  tryTakeBatch(): boolean;
+  /** A slot of the single-create window, or `undefined` when it is spent; pass it to `createAccount`. */
+  tryTakeSingle(): PacerSlot | undefined;
+  /** A slot of the batch window, or `undefined`; pass it to `createAccounts`. */
+  tryTakeBatch(): PacerSlot | undefined;
   /** Accounts the two windows can start within `horizonMs` (single creates + 50 per batch). */
   accountsStartableWithin(horizonMs: number): number;
   /** Milliseconds until either window has a free slot. */
@@ -135,11 +140,12 @@ const batchCallsPerMinute = 90;
 export const maxBatchSize = 50;
 const tokenRequestsPerSecond = 100;
 /**
- * We pace by when a request leaves; the platform counts when it arrives. Two requests one window apart
- * here can land in one window there when the first is delayed more than the second (the chaos soak saw
- * 38 such 429s without this), so our windows are this much longer than the documented ones.
+ * The pacers hold a call's slot until its answer and a whole window after it (`SlidingWindowPacer`), so a
+ * call delayed on its way cannot land in the platform's next window; this slack only covers the two
+ * clocks' rounding. (When slots were counted from when a call left, 2 s a minute was not enough on a
+ * loaded machine.)
  */
-const pacingSlackMs = { accountCreates: 2_000, batches: 2_000, tokenRequests: 100 };
+const pacingSlackMs = { accountCreates: 250, batches: 250, tokenRequests: 20 };
 
 /** The platform has no `POST /v0/batch` (it answered 404, 405 or 410): create accounts one at a time. */
 export class BatchUnavailableError extends KnewtonUnavailableError {
@@ -280,84 +286,97 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
     pacer: SlidingWindowPacer,
     auth: boolean,
     attempt: Attempt,
-    slotReserved = false,
+    reservedSlot?: PacerSlot,
   ): Promise<Response> {
     let failures = 0;
     let rateLimited = 0;
     let refreshed = false;
-    let reserved = slotReserved;
-    for (;;) {
-      throwIfAborted(what);
-      const token = auth ? (await systemToken()).accessToken : undefined;
-      // The caller's reserved slot covers the first attempt only (counted from now, when it leaves);
-      // every resend takes its own.
-      if (reserved) pacer.renew();
-      else await pacer.take(signal).catch(() => throwIfAborted(what));
-      reserved = false;
-      let response: Response;
-      try {
-        response = await attempt(token);
-      } catch (error) {
-        throwIfAborted(what, error);
-        const reason =
-          error instanceof PlatformTimeoutError
-            ? `timed out after ${config.timeoutMs} ms`
-            : 'failed to connect';
-        if (failures >= config.maxRetries) {
-          throw new KnewtonUnavailableError(`Knewton ${what} ${reason}`, {
-            cause: error,
-            retryAfterSeconds: 2,
-          });
-        }
-        failures++;
-        logger.warn({ call: what, reason, attempt: failures }, 'knewton request failed, retrying');
-        await sleep(backoffDelayMs(failures, config.retryBaseDelayMs, capDelayMs), signal);
-        continue;
-      }
-      const { status } = response;
-      if (status === 401 && auth && !refreshed && token !== undefined) {
-        refreshed = true;
-        await response.body?.cancel();
-        // Drop only the token that failed: another caller may already have fetched a fresh one.
-        if (cachedToken?.accessToken === token) cachedToken = undefined;
-        logger.info({ call: what }, 'knewton token rejected, refreshing');
-        continue;
-      }
-      if (status === 429) {
-        await response.body?.cancel();
-        const delayHeader = Number(response.headers.get('x-knewton-rate-delay'));
-        const waitMs =
-          Number.isFinite(delayHeader) && delayHeader > 0
-            ? Math.min(delayHeader, 60_000)
-            : backoffDelayMs(rateLimited + 1, config.retryBaseDelayMs * 2, capDelayMs);
-        if (rateLimited >= config.maxRateLimitRetries) {
-          throw new KnewtonUnavailableError(
-            `Knewton ${what} stayed rate limited after ${rateLimited} resends`,
-            {
-              status,
-              retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
-            },
+    // The caller's slot covers the first attempt only; every resend takes its own.
+    let reserved = reservedSlot;
+    try {
+      for (;;) {
+        throwIfAborted(what);
+        const token = auth ? (await systemToken()).accessToken : undefined;
+        const slot = reserved ?? (await pacer.take(signal).catch(() => throwIfAborted(what)));
+        reserved = undefined;
+        let response: Response;
+        try {
+          response = await attempt(token);
+        } catch (error) {
+          // Timed out or cut: it may still have arrived, so it counts like an answered call.
+          slot?.answered();
+          throwIfAborted(what, error);
+          const reason =
+            error instanceof PlatformTimeoutError
+              ? `timed out after ${config.timeoutMs} ms`
+              : 'failed to connect';
+          if (failures >= config.maxRetries) {
+            throw new KnewtonUnavailableError(`Knewton ${what} ${reason}`, {
+              cause: error,
+              retryAfterSeconds: 2,
+            });
+          }
+          failures++;
+          logger.warn(
+            { call: what, reason, attempt: failures },
+            'knewton request failed, retrying',
           );
+          await sleep(backoffDelayMs(failures, config.retryBaseDelayMs, capDelayMs), signal);
+          continue;
         }
-        rateLimited++;
-        logger.warn({ call: what, waitMs, attempt: rateLimited }, 'knewton rate limited, waiting');
-        await sleep(waitMs, signal);
-        continue;
-      }
-      if (status >= 500) {
-        await response.body?.cancel();
-        if (failures >= config.maxRetries) {
-          throw new KnewtonUnavailableError(`Knewton ${what} answered ${status}`, {
-            status,
-            retryAfterSeconds: 2,
-          });
+        // It arrived before this answer: from now its slot counts one more window.
+        slot?.answered();
+        const { status } = response;
+        if (status === 401 && auth && !refreshed && token !== undefined) {
+          refreshed = true;
+          await response.body?.cancel();
+          // Drop only the token that failed: another caller may already have fetched a fresh one.
+          if (cachedToken?.accessToken === token) cachedToken = undefined;
+          logger.info({ call: what }, 'knewton token rejected, refreshing');
+          continue;
         }
-        failures++;
-        logger.warn({ call: what, status, attempt: failures }, 'knewton server error, retrying');
-        await sleep(backoffDelayMs(failures, config.retryBaseDelayMs, capDelayMs), signal);
-        continue;
+        if (status === 429) {
+          await response.body?.cancel();
+          const delayHeader = Number(response.headers.get('x-knewton-rate-delay'));
+          const waitMs =
+            Number.isFinite(delayHeader) && delayHeader > 0
+              ? Math.min(delayHeader, 60_000)
+              : backoffDelayMs(rateLimited + 1, config.retryBaseDelayMs * 2, capDelayMs);
+          if (rateLimited >= config.maxRateLimitRetries) {
+            throw new KnewtonUnavailableError(
+              `Knewton ${what} stayed rate limited after ${rateLimited} resends`,
+              {
+                status,
+                retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
+              },
+            );
+          }
+          rateLimited++;
+          logger.warn(
+            { call: what, waitMs, attempt: rateLimited },
+            'knewton rate limited, waiting',
+          );
+          await sleep(waitMs, signal);
+          continue;
+        }
+        if (status >= 500) {
+          await response.body?.cancel();
+          if (failures >= config.maxRetries) {
+            throw new KnewtonUnavailableError(`Knewton ${what} answered ${status}`, {
+              status,
+              retryAfterSeconds: 2,
+            });
+          }
+          failures++;
+          logger.warn({ call: what, status, attempt: failures }, 'knewton server error, retrying');
+          await sleep(backoffDelayMs(failures, config.retryBaseDelayMs, capDelayMs), signal);
+          continue;
+        }
+        return response;
       }
-      return response;
+    } finally {
+      // Never sent (cut short before its first attempt): the caller's slot is free again.
+      reserved?.release();
     }
   }
 
@@ -454,7 +473,7 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
         (batchAvailable ? rateLimits.batchCallsPerMinute * maxBatchSize : 0)) *
       rateLimits.timeScale,
     tryTakeSingle: () => createPacer.tryTake(),
-    tryTakeBatch: () => batchAvailable && batchPacer.tryTake(),
+    tryTakeBatch: () => (batchAvailable ? batchPacer.tryTake() : undefined),
     accountsStartableWithin: (horizonMs) =>
       createPacer.freeWithin(horizonMs) +
       (batchAvailable ? batchPacer.freeWithin(horizonMs) * maxBatchSize : 0),
@@ -477,7 +496,7 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
             headers: { authorization: `Bearer ${token}`, ...labelHeaders(context) },
             json: { external_user_id: externalId },
           }),
-        callOptions?.slotReserved,
+        callOptions?.slot,
       );
       if (response.status === 422) {
         const body = await readJson(response, what).catch(() => ({}) as Record<string, unknown>);
@@ -508,6 +527,10 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
 
     async createAccounts(externalIds, context, callOptions) {
       const what = 'POST /v0/batch';
+      if (externalIds.length === 0 || externalIds.length > maxBatchSize || !batchAvailable) {
+        // Nothing will be sent: a slot the caller took for it is free again.
+        callOptions?.slot?.release();
+      }
       if (externalIds.length === 0 || externalIds.length > maxBatchSize) {
         throw new RangeError(`A batch holds 1 to ${maxBatchSize} accounts`);
       }
@@ -531,7 +554,7 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
               })),
             },
           }),
-        callOptions?.slotReserved,
+        callOptions?.slot,
       );
       if (response.status === 404 || response.status === 405 || response.status === 410) {
         await response.body?.cancel();

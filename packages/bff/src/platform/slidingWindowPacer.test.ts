@@ -14,7 +14,10 @@ describe('SlidingWindowPacer', () => {
     const pacer = new SlidingWindowPacer(3, 1000);
     const startedAt: number[] = [];
     const takes = Array.from({ length: 7 }, () =>
-      pacer.take().then(() => startedAt.push(Date.now())),
+      pacer.take().then((slot) => {
+        startedAt.push(Date.now());
+        slot.answered();
+      }),
     );
     await vi.advanceTimersByTimeAsync(5000);
     await Promise.all(takes);
@@ -24,49 +27,51 @@ describe('SlidingWindowPacer', () => {
       expect(startedAt.filter((t) => t >= start && t < start + 1000).length).toBeLessThanOrEqual(3);
     }
   });
-});
 
-describe('SlidingWindowPacer reservations', () => {
-  beforeEach(() => {
-    vi.useFakeTimers({ now: 0 });
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
-  it('counts a reserved slot from when the request actually leaves (renew), never earlier', () => {
+  it('holds a slot while its call is out and for a whole window after its answer', () => {
     const pacer = new SlidingWindowPacer(2, 1000);
-    expect(pacer.tryTake()).toBe(true);
-    expect(pacer.tryTake()).toBe(true);
-    expect(pacer.tryTake()).toBe(false);
+    const a = pacer.tryTake();
+    const b = pacer.tryTake();
+    expect(a && b).toBeTruthy();
+    expect(pacer.tryTake()).toBeUndefined();
+    // Both out: nothing frees within a window, whatever the answers' timing.
     expect(pacer.freeWithin(999)).toBe(0);
-    expect(pacer.freeWithin(1000)).toBe(2);
-    // The second reservation only leaves at 600 ms: the window frees one slot at 1000, the other at 1600.
-    vi.setSystemTime(600);
-    pacer.renew();
-    vi.setSystemTime(1000);
-    expect(pacer.tryTake()).toBe(true);
-    expect(pacer.tryTake()).toBe(false);
-    expect(pacer.nextFreeInMs()).toBe(600);
+    expect(pacer.nextFreeInMs()).toBe(1000);
+    // `a` answered at 100 (it arrived some time before), `b` still out at 2000 (a slow connection).
+    vi.setSystemTime(100);
+    a?.answered();
+    vi.setSystemTime(1099);
+    expect(pacer.tryTake()).toBeUndefined();
+    expect(pacer.nextFreeInMs()).toBe(1);
+    vi.setSystemTime(1100);
+    const c = pacer.tryTake();
+    expect(c).toBeDefined();
+    vi.setSystemTime(2000);
+    // `b` may arrive any moment: its slot is still taken; `c` is still out too.
+    expect(pacer.tryTake()).toBeUndefined();
+    b?.answered();
+    c?.answered();
+    vi.setSystemTime(2999);
+    expect(pacer.freeWithin(0)).toBe(0);
+    expect(pacer.freeWithin(1)).toBe(2);
+    vi.setSystemTime(3000);
+    expect(pacer.tryTake()).toBeDefined();
   });
 
-  it('a renewed reservation moves its own start, not an older one: in a later window one call costs one start', () => {
-    const pacer = new SlidingWindowPacer(2, 1000);
-    pacer.tryTake();
-    pacer.renew(); // A leaves at 0
-    vi.setSystemTime(500);
-    pacer.tryTake();
-    pacer.renew(); // B leaves at 500
-    vi.setSystemTime(1000); // A has left the window
-    expect(pacer.tryTake()).toBe(true); // C reserved at 1000...
-    vi.setSystemTime(1010);
-    pacer.renew(); // ...leaves at 1010; B still counts until 1500
-    vi.setSystemTime(1499);
-    expect(pacer.tryTake()).toBe(false);
-    vi.setSystemTime(1500);
-    // B left the window: one start is free (moving B instead of C's own start would hold it until 2000).
-    expect(pacer.tryTake()).toBe(true);
-    expect(pacer.tryTake()).toBe(false);
+  it('frees a slot at once when its call was never sent, and counts each slot once', () => {
+    const pacer = new SlidingWindowPacer(1, 1000);
+    const unsent = pacer.tryTake();
+    expect(pacer.tryTake()).toBeUndefined();
+    unsent?.release();
+    // A second word on the same slot changes nothing.
+    unsent?.answered();
+    const sent = pacer.tryTake();
+    expect(sent).toBeDefined();
+    sent?.answered();
+    sent?.release();
+    expect(pacer.tryTake()).toBeUndefined();
+    vi.setSystemTime(1000);
+    expect(pacer.tryTake()).toBeDefined();
   });
 });
 

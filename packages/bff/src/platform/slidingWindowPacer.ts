@@ -1,16 +1,37 @@
 /**
- * Client-side pacing: at most `limit` starts in any `windowMs`. A sliding window (not a token bucket) so
- * bursts up to the limit go out at once, yet no window of the platform's length ever sees more than the
- * limit, whichever way the platform aligns its own windows.
+ * One call's place in a {@link SlidingWindowPacer}: taken before the call leaves, `answered()` once the
+ * platform answered it (or it failed or timed out), `release()` if it was never sent. Both are idempotent;
+ * the first one called decides.
+ */
+export interface PacerSlot {
+  /** The call is over: its slot stays counted for one more window, from now. */
+  answered(): void;
+  /** The call was never sent: its slot is free at once. */
+  release(): void;
+}
+
+/**
+ * Client-side pacing: at most `limit` calls in any `windowMs`, counted the way the platform counts them.
+ * The platform counts a call when it *arrives*, which the client never sees: it only knows the call left
+ * after it took its slot and arrived before it was answered. So a slot is held while its call is out and
+ * for a whole window after its answer. However long a busy event loop, a connection waiting to be read or
+ * a starved platform process delays a call between leaving and arriving, no window of the platform's
+ * length (however aligned) then sees more than `limit` arrivals. Counting from when a call left, as this
+ * pacer once did, needed the delay to stay under a fixed slack (2 s a minute); on a loaded machine it did
+ * not, and the platform answered 429 (1 in a backfill of 50,000 on a quiet machine, 14 on a loaded one).
  *
- * Written here rather than taken from a library (p-throttle, bottleneck) because the creation scheduler
- * needs to ask it questions those do not answer: may one start *now* without waiting (`tryTake`), and how
- * many starts will the window allow within the next few seconds (`freeWithin`, for the 202 decision).
+ * A sliding window, not a token bucket, so bursts up to the limit go out at once. Written here rather
+ * than taken from a library (p-throttle, bottleneck) because those count starts, and because the creation
+ * scheduler needs to ask it questions they do not answer: may one start *now* without waiting
+ * (`tryTake`), and how many will the window allow within the next few seconds (`freeWithin`, for the 202
+ * decision).
  */
 export class SlidingWindowPacer {
-  readonly #starts: number[] = [];
-  /** Starts counted by `tryTake` that `renew` has not moved yet, oldest first. */
-  readonly #reserved: number[] = [];
+  /** Calls out (taken, neither answered nor released). */
+  #out = 0;
+  /** When each answered call was answered, oldest first (pushed at `now`, so always in order). */
+  readonly #answeredAt: number[] = [];
+  #head = 0;
 
   constructor(
     private readonly limit: number,
@@ -19,68 +40,81 @@ export class SlidingWindowPacer {
   ) {}
 
   #expire(now: number): void {
-    while (this.#starts.length > 0 && (this.#starts[0] as number) <= now - this.windowMs)
-      this.#starts.shift();
-    while (this.#reserved.length > 0 && (this.#reserved[0] as number) <= now - this.windowMs)
-      this.#reserved.shift();
+    const answeredAt = this.#answeredAt;
+    while (
+      this.#head < answeredAt.length &&
+      (answeredAt[this.#head] as number) <= now - this.windowMs
+    )
+      this.#head++;
+    // Compact now and then: a pacer lives as long as the process.
+    if (this.#head > 1024 && this.#head * 2 > answeredAt.length) {
+      answeredAt.splice(0, this.#head);
+      this.#head = 0;
+    }
   }
 
-  /** Counts one start if the window allows it right now; never waits. */
-  tryTake(): boolean {
-    const now = this.now();
-    this.#expire(now);
-    if (this.#starts.length >= this.limit) return false;
-    this.#starts.push(now);
-    this.#reserved.push(now);
-    return true;
+  #counted(): number {
+    return this.#out + this.#answeredAt.length - this.#head;
+  }
+
+  #slot(): PacerSlot {
+    let open = true;
+    return {
+      answered: () => {
+        if (!open) return;
+        open = false;
+        this.#out--;
+        this.#answeredAt.push(this.now());
+      },
+      release: () => {
+        if (!open) return;
+        open = false;
+        this.#out--;
+      },
+    };
+  }
+
+  /** A slot if the window allows one more call right now; never waits. */
+  tryTake(): PacerSlot | undefined {
+    this.#expire(this.now());
+    if (this.#counted() >= this.limit) return undefined;
+    this.#out++;
+    return this.#slot();
   }
 
   /**
-   * Moves one counted start (taken earlier with `tryTake`) to now: a scheduler reserves its slot when it
-   * decides, but the request leaves later (after the store lock); the platform counts its arrival, so the
-   * window must count from when it actually leaves. Only ever later, so never more starts per window.
+   * Calls the window will allow from now until `horizonMs` from now (without counting any): calls still
+   * out free their slots a whole window after their answer, so none within a horizon shorter than that.
    */
-  renew(): void {
-    const now = this.now();
-    this.#expire(now);
-    // The reservation itself moves (the oldest still pending: all reservations count alike). Moving the
-    // window's oldest start instead, as this once did, removed a start of the previous minute early and
-    // kept the reservation counted as well: after the first minute a call could cost two starts of the
-    // next one, and a backfill of 20,000 used only 72-73 of each later minute's 90 batch calls.
-    const reservedAt = this.#reserved.shift();
-    const index = reservedAt === undefined ? -1 : this.#starts.lastIndexOf(reservedAt);
-    if (index >= 0) this.#starts.splice(index, 1);
-    // A reservation that already left the window: count this start, still never above the limit.
-    else if (this.#starts.length >= this.limit) this.#starts.shift();
-    this.#starts.push(now);
-  }
-
-  /** Starts the window will allow from now until `horizonMs` from now (without counting any). */
   freeWithin(horizonMs: number): number {
     const now = this.now();
     this.#expire(now);
-    const stillCounted = this.#starts.filter((start) => start > now + horizonMs - this.windowMs);
-    return Math.max(0, this.limit - stillCounted.length);
+    let stillCounted = this.#out;
+    for (let i = this.#head; i < this.#answeredAt.length; i++)
+      if ((this.#answeredAt[i] as number) > now + horizonMs - this.windowMs) stillCounted++;
+    return Math.max(0, this.limit - stillCounted);
   }
 
-  /** Milliseconds until one more start is allowed (0 when one is allowed now). */
+  /**
+   * Milliseconds until one more call is allowed (0 when one is allowed now). With every slot held by a
+   * call still out, a whole window: none frees sooner than that after its answer.
+   */
   nextFreeInMs(): number {
     const now = this.now();
     this.#expire(now);
-    if (this.#starts.length < this.limit) return 0;
-    return Math.max(1, (this.#starts[0] as number) + this.windowMs - now);
+    if (this.#counted() < this.limit) return 0;
+    const oldest = this.#answeredAt[this.#head];
+    if (oldest === undefined) return this.windowMs;
+    return Math.max(1, oldest + this.windowMs - now);
   }
 
-  /** Resolves when one more request may start (and counts it). */
-  async take(signal?: AbortSignal): Promise<void> {
-    // Bounded: each pass either returns or sleeps until the oldest start leaves the window.
+  /** Resolves with a slot when one more call may start. */
+  async take(signal?: AbortSignal): Promise<PacerSlot> {
+    // Bounded: each pass either returns or sleeps until the oldest answered call leaves the window.
     for (let pass = 0; pass < 10_000; pass++) {
       signal?.throwIfAborted();
-      if (this.tryTake()) {
-        // Sent at once: not a reservation for `renew` to move.
-        this.#reserved.pop();
-        return;
-      }
+      const slot = this.tryTake();
+      if (slot) return slot;
       await new Promise((resolve) => setTimeout(resolve, this.nextFreeInMs()));
     }
     throw new Error('Pacer gave up waiting for a slot');

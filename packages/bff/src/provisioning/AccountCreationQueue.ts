@@ -6,6 +6,7 @@ import {
   maxBatchSize,
   type PlatformClient,
 } from '../platform/createPlatformClient.js';
+import type { PacerSlot } from '../platform/slidingWindowPacer.js';
 import type { AccountRow, AccountStore, AccountStoreTransaction } from '../store/AccountStore.js';
 import type { ProvisionedAccount, ProvisioningContext } from './types.js';
 
@@ -28,6 +29,8 @@ interface QueuedJob extends CreationJob {
   seq: number;
   /** Taken from the line for a platform call. */
   sent: boolean;
+  /** Set when it failed because the platform was unavailable (timeouts, 5xx, no connection). */
+  failedUnavailable: boolean;
   resolve(result: CreationResult): void;
   reject(error: unknown): void;
 }
@@ -83,6 +86,7 @@ export class AccountCreationQueue {
   readonly #inFlight = new Set<Promise<void>>();
   #wakeTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
+  #platformFailing = false;
 
   constructor(options: AccountCreationQueueOptions) {
     this.#options = options;
@@ -91,6 +95,15 @@ export class AccountCreationQueue {
   /** Users waiting for their create to be sent. */
   get waiting(): number {
     return this.#line.length - this.#head;
+  }
+
+  /**
+   * Whether the last platform create to end was cut short by the platform being unavailable (timeouts,
+   * 5xx, no connection); the next one to succeed clears it. A held ensure whose create is still at the
+   * platform when its hold is over is then answered 503 rather than `queued`.
+   */
+  get platformFailing(): boolean {
+    return this.#platformFailing;
   }
 
   /** Milliseconds a user joining the line now would wait for its create to start. */
@@ -109,7 +122,7 @@ export class AccountCreationQueue {
     }
     let queued!: QueuedJob;
     const done = new Promise<CreationResult>((resolve, reject) => {
-      queued = { ...job, seq: this.#arrivals++, sent: false, resolve, reject };
+      queued = this.#queuedJob(job, resolve, reject);
     });
     this.#line.push(queued);
     this.#pump();
@@ -121,18 +134,38 @@ export class AccountCreationQueue {
     };
   }
 
+  #queuedJob(
+    job: CreationJob,
+    resolve: (result: CreationResult) => void,
+    reject: (error: unknown) => void,
+  ): QueuedJob {
+    const queued: QueuedJob = {
+      ...job,
+      seq: this.#arrivals++,
+      sent: false,
+      failedUnavailable: false,
+      resolve,
+      reject(error) {
+        queued.failedUnavailable = error instanceof KnewtonUnavailableError;
+        reject(error);
+      },
+    };
+    return queued;
+  }
+
   /** An ensure that was already running when the stop began: sent if a slot is free now, else refused. */
   #submitWhileStopping(job: CreationJob): SubmittedCreation {
     const { creationSlots } = this.#options.platform;
-    if (this.#inFlight.size >= this.#options.maxConcurrent || !creationSlots.tryTakeSingle())
-      throw shuttingDown();
+    if (this.#inFlight.size >= this.#options.maxConcurrent) throw shuttingDown();
+    const slot = creationSlots.tryTakeSingle();
+    if (!slot) throw shuttingDown();
     let queued!: QueuedJob;
     const done = new Promise<CreationResult>((resolve, reject) => {
-      queued = { ...job, seq: this.#arrivals++, sent: false, resolve, reject };
+      queued = this.#queuedJob(job, resolve, reject);
     });
     this.#dispatched++;
     queued.sent = true;
-    this.#dispatch([queued], 'single');
+    this.#dispatch([queued], 'single', slot);
     return { done, expectedStartMs: () => 0, sent: () => true };
   }
 
@@ -157,16 +190,23 @@ export class AccountCreationQueue {
       // Batch calls are the scarce budget (90 a minute against 750 singles) and carry 50 accounts each,
       // so a batch goes out full, or when the singles of this window are spent; a herd arriving over a
       // few seconds otherwise burns the batch window on batches of two or three.
-      if (waiting >= maxBatchSize && creationSlots.tryTakeBatch()) {
-        this.#dispatch(this.#take(maxBatchSize), 'batch');
-      } else if (creationSlots.tryTakeSingle()) {
-        this.#dispatch(this.#take(1), 'single');
-      } else if (creationSlots.tryTakeBatch()) {
-        this.#dispatch(this.#take(Math.min(maxBatchSize, waiting)), 'batch');
-      } else {
-        this.#wakeAfter(creationSlots.nextFreeInMs());
-        return;
+      const fullBatch = waiting >= maxBatchSize ? creationSlots.tryTakeBatch() : undefined;
+      if (fullBatch) {
+        this.#dispatch(this.#take(maxBatchSize), 'batch', fullBatch);
+        continue;
       }
+      const single = creationSlots.tryTakeSingle();
+      if (single) {
+        this.#dispatch(this.#take(1), 'single', single);
+        continue;
+      }
+      const batch = creationSlots.tryTakeBatch();
+      if (batch) {
+        this.#dispatch(this.#take(Math.min(maxBatchSize, waiting)), 'batch', batch);
+        continue;
+      }
+      this.#wakeAfter(creationSlots.nextFreeInMs());
+      return;
     }
   }
 
@@ -202,39 +242,50 @@ export class AccountCreationQueue {
     this.#dispatched -= jobs.length;
   }
 
-  #dispatch(jobs: QueuedJob[], how: 'single' | 'batch'): void {
+  /** Runs one platform call for `jobs` with the pacing `slot` taken for it. */
+  #dispatch(jobs: QueuedJob[], how: 'single' | 'batch', slot: PacerSlot): void {
     const run =
       how === 'single'
-        ? this.#runSingle(jobs[0] as QueuedJob, true)
-        : this.#runBatch(jobs).catch((error: unknown) => {
+        ? this.#runSingle(jobs[0] as QueuedJob, slot)
+        : this.#runBatch(jobs, slot).catch((error: unknown) => {
             for (const job of jobs) job.reject(error);
           });
     const tracked = run.finally(() => {
+      // Any other failure (a store error, a refused mapping) says nothing about the platform.
+      this.#platformFailing = jobs.some((job) => job.failedUnavailable);
       this.#inFlight.delete(tracked);
       if (!this.#closed) this.#pump();
     });
     this.#inFlight.add(tracked);
   }
 
-  /** One user through `POST /v0/accounts` under its lock (waiting for it if another process holds it). */
-  async #runSingle(job: QueuedJob, slotReserved: boolean): Promise<void> {
+  /**
+   * One user through `POST /v0/accounts` under its lock (waiting for it if another process holds it),
+   * with `slot` if the line took one for it (the platform client answers it), else one of its own.
+   */
+  async #runSingle(job: QueuedJob, slot: PacerSlot | undefined): Promise<void> {
     try {
       const result = await this.#options.store.withUserLock(job.appUserId, async (tx) => {
         const raced = await tx.findByAppUserId(job.appUserId);
         if (raced) return { account: toAccount(raced), outcome: 'existed' as const };
-        const created = await this.#options.platform.createAccount(job.externalId, job.context, {
-          slotReserved,
-        });
+        const created = await this.#options.platform.createAccount(
+          job.externalId,
+          job.context,
+          slot ? { slot } : undefined,
+        );
         return this.#write(tx, job, created);
       });
       job.resolve(result);
     } catch (error) {
       job.reject(error);
+    } finally {
+      // Not sent (the row was there, the store failed first): free at once, not held a window.
+      slot?.release();
     }
   }
 
   /** Up to 50 users through `POST /v0/batch` in one lock transaction. */
-  async #runBatch(jobs: QueuedJob[]): Promise<void> {
+  async #runBatch(jobs: QueuedJob[], slot: PacerSlot): Promise<void> {
     const { store, platform } = this.#options;
     let busy: QueuedJob[] = [];
     const settled: Array<() => void> = [];
@@ -262,7 +313,7 @@ export class AccountCreationQueue {
           const outcomes = await platform.createAccounts(
             toCreate.map((job) => job.externalId),
             toCreate[0]?.context,
-            { slotReserved: true },
+            { slot },
           );
           // Repairs (scoped token requests) run side by side; the rows are then written in one statement
           // (one round trip on PostgreSQL, one commit on PGlite, whose statements run synchronously in
@@ -306,6 +357,7 @@ export class AccountCreationQueue {
         },
       );
     } catch (error) {
+      slot.release();
       if (error instanceof BatchUnavailableError) {
         // Nothing was created; the client logged the switch once. Same users, same order, one at a time.
         this.#putBack(jobs);
@@ -313,10 +365,12 @@ export class AccountCreationQueue {
       }
       throw error;
     }
+    // Unsent when every user was stored already (after an answer, a no-op).
+    slot.release();
     // Answers only after the transaction committed: an answered account is a stored one.
     for (const answer of settled) answer();
     // Locked by another process: wait for its lock, then (almost always) find its row.
-    await Promise.all(busy.map((job) => this.#runSingle(job, false)));
+    await Promise.all(busy.map((job) => this.#runSingle(job, undefined)));
   }
 
   async #recoverItem(

@@ -1,5 +1,5 @@
 import { normalizeAppUserId } from '@knewton-kit/contract';
-import { StoreUnavailableError } from '../errors.js';
+import { KnewtonUnavailableError, StoreUnavailableError } from '../errors.js';
 import { createExternalIdMapper } from '../externalId/createExternalIdMapper.js';
 import { isLogger, silentLogger } from '../logger.js';
 import {
@@ -194,11 +194,19 @@ export async function createAccountProvisioner(
       const { creation } = first;
       const leftMs = holdMs - (Date.now() - arrivedAt);
       if (creation.expectedStartMs(leftMs) > leftMs) return queued(creation);
-      // The windows said "soon", but the line may still move slower (store, connections): a user whose
-      // create has not left the line when the hold is over is answered `queued` all the same.
+      // The hold bounds the whole ensure, not only the wait in line: a create that started but has not
+      // finished when it is over (a slow store lock, a slow platform) goes on in the background like a
+      // queued one (it is tracked, so `close` gives it the grace period), and the next ensure returns it.
       const waited = await Promise.race([entry.done, holdOver]);
       if (waited !== 'hold over') return ensured(waited, leader);
-      if (creation.sent()) return ensured(await entry.done, leader);
+      // Unless the platform is failing: then "ask again soon" would hide an outage (DESIGN.md: a platform
+      // that hangs or fails is answered 503 with Retry-After).
+      if (creation.sent() && queue.platformFailing) {
+        throw new KnewtonUnavailableError(
+          'Knewton is not completing account creates; try again later',
+          { retryAfterSeconds: 5 },
+        );
+      }
       return queued(creation);
     } finally {
       clearTimeout(timer);

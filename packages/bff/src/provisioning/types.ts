@@ -36,9 +36,11 @@ export interface ProvisioningContext {
 /** Options of one ensure. */
 export interface EnsureAccountContext extends ProvisioningContext {
   /**
-   * Longest the caller will wait for a create to *start* (the platform's own latency comes on top); when
-   * the rate-limit line is longer, the ensure resolves `queued` at once and the create goes on in the
-   * background. `undefined`: wait as long as it takes (scripts, eager sign-up). @default undefined
+   * Longest the caller will wait for the account, from the call: when the rate-limit line is longer the
+   * ensure resolves `queued` at once; when the create has not finished by then (a slow store or platform)
+   * it resolves `queued` at the end of the hold (or throws `KnewtonUnavailableError` while the platform's
+   * creates are failing); either way the create goes on in the background. `undefined`: wait as long as
+   * it takes (scripts, eager sign-up). @default undefined
    */
   holdMs?: number;
 }
