@@ -6,8 +6,8 @@ import type { BffRouter } from './createBffRouter.js';
 import type { RateLimiter } from './createRateLimiter.js';
 import type { RouterEnv } from './RouterEnv.js';
 import { readJsonBody } from './readJsonBody.js';
-import { type Authenticate, requireAppUser } from './requireAppUser.js';
-import { respondJson } from './respondJson.js';
+import { type Authenticate, appUserOf } from './requireAppUser.js';
+import { respondJson, respondJsonText } from './respondJson.js';
 
 export interface AccountRoutesOptions {
   provisioner: AccountProvisioner;
@@ -30,8 +30,13 @@ const createHoldMs = 4_000;
 export function registerAccountRoutes(router: BffRouter, options: AccountRoutesOptions): void {
   const { provisioner, authenticate, rateLimiter } = options;
 
-  async function signedInUser(c: Context<RouterEnv>): Promise<string> {
-    const appUserId = await requireAppUser(c, authenticate);
+  /** The signed-in user, rate limit spent; synchronous when `authenticate` is. */
+  function signedInUser(c: Context<RouterEnv>): string | Promise<string> {
+    const appUserId = appUserOf(c, authenticate);
+    return typeof appUserId === 'string' ? spendBudget(appUserId) : appUserId.then(spendBudget);
+  }
+
+  function spendBudget(appUserId: string): string {
     const retryAfterSeconds = rateLimiter?.take(appUserId) ?? 0;
     if (retryAfterSeconds > 0) {
       throw new ApiError('rate_limited', 'Too many account requests; try again later.', {
@@ -41,6 +46,20 @@ export function registerAccountRoutes(router: BffRouter, options: AccountRoutesO
     return appUserId;
   }
 
+  async function ensure(c: Context<RouterEnv>, appUserId: string): Promise<Response> {
+    const result = await provisioner.ensureAccount(appUserId, {
+      requestId: c.get('requestId'),
+      holdMs: createHoldMs,
+    });
+    if (result.outcome === 'queued') {
+      // Not held behind the platform's rate limits: the create goes on, the client asks again.
+      return respondJson(c, { status: 'queued' } satisfies AccountQueuedResponse, 202, {
+        'retry-after': String(result.retryAfterSeconds),
+      });
+    }
+    return respondAccount(c, result.account, result.created ? 201 : 200);
+  }
+
   router.route(bffPaths.account, {
     async GET(c) {
       const appUserId = await signedInUser(c);
@@ -48,24 +67,32 @@ export function registerAccountRoutes(router: BffRouter, options: AccountRoutesO
       if (account === undefined) {
         throw new ApiError('account_not_found', 'The signed-in user has no Knewton account yet.');
       }
-      return respondJson(c, toAccountResponse(account), 200);
+      return respondAccount(c, account, 200);
     },
-    async PUT(c) {
+    PUT(c) {
       refuseBodyFields(readJsonBody(c));
-      const appUserId = await signedInUser(c);
-      const result = await provisioner.ensureAccount(appUserId, {
-        requestId: c.get('requestId'),
-        holdMs: createHoldMs,
-      });
-      if (result.outcome === 'queued') {
-        // Not held behind the platform's rate limits: the create goes on, the client asks again.
-        return respondJson(c, { status: 'queued' } satisfies AccountQueuedResponse, 202, {
-          'retry-after': String(result.retryAfterSeconds),
-        });
-      }
-      return respondJson(c, toAccountResponse(result.account), result.created ? 201 : 200);
+      const appUserId = signedInUser(c);
+      return typeof appUserId === 'string'
+        ? ensure(c, appUserId)
+        : appUserId.then((id) => ensure(c, id));
     },
   });
+}
+
+/**
+ * The answer's JSON per account, made once: the provisioner's cache hands back the same account object
+ * for every warm request, and `toISOString` plus `JSON.stringify` were a few per cent of the warm path.
+ * Weakly held, so it lives exactly as long as the cache keeps the account.
+ */
+const accountJson = new WeakMap<ProvisionedAccount, string>();
+
+function respondAccount(c: Context<RouterEnv>, account: ProvisionedAccount, status: number) {
+  let json = accountJson.get(account);
+  if (json === undefined) {
+    json = JSON.stringify(toAccountResponse(account));
+    accountJson.set(account, json);
+  }
+  return respondJsonText(c, json, status);
 }
 
 /**
