@@ -46,7 +46,15 @@ export function registerAccountRoutes(router: BffRouter, options: AccountRoutesO
     return appUserId;
   }
 
-  async function ensure(c: Context<RouterEnv>, appUserId: string): Promise<Response> {
+  /** Synchronous when the provisioner already knows the account: the warm path. */
+  function ensure(c: Context<RouterEnv>, appUserId: string): Response | Promise<Response> {
+    const known = provisioner.knownAccount?.(appUserId, { requestId: c.get('requestId') });
+    return known === undefined
+      ? ensureThroughProvisioner(c, appUserId)
+      : respondAccount(c, known, 200);
+  }
+
+  async function ensureThroughProvisioner(c: Context<RouterEnv>, appUserId: string) {
     const result = await provisioner.ensureAccount(appUserId, {
       requestId: c.get('requestId'),
       holdMs: createHoldMs,

@@ -4,8 +4,12 @@ import type {
   EnsureAccountContext,
   EnsureAccountResult,
   EnsureOutcome,
+  ProvisionedAccount,
+  ProvisioningContext,
 } from '../provisioning/types.js';
 import type { EnsureSpanOutcome, KnewtonTelemetry } from './knewtonTelemetry.js';
+
+const existedAttributes = Object.freeze({ 'knewton.outcome': 'existed' });
 
 /** The outcome the provisioner reports, or the one its `created` flag implies. */
 function outcomeOf(result: EnsureAccountResult): EnsureOutcome {
@@ -80,10 +84,30 @@ export function instrumentProvisioner(
       measured(appUserId, context, span),
     );
   }) as AccountProvisioner['ensureAccount'];
+  const knownUntyped = provisioner.knownAccount;
+  // An ensure answered from memory is still an ensure that found the account: the same span (started and
+  // ended at once, nothing runs inside it) and the same metrics, outcome `existed`.
+  const knownAccount =
+    knownUntyped === undefined
+      ? undefined
+      : (appUserId: string, context?: ProvisioningContext): ProvisionedAccount | undefined => {
+          const started = performance.now();
+          const account = knownUntyped.call(provisioner, appUserId, context);
+          if (account === undefined) return undefined;
+          const span = telemetry.tracer.startSpan('knewton.ensure_account');
+          if (span.isRecording()) {
+            if (context?.requestId) span.setAttribute('knewton.request_id', context.requestId);
+            span.setAttribute('knewton.outcome', 'existed');
+          }
+          span.end();
+          telemetry.ensureDuration.record((performance.now() - started) / 1000, existedAttributes);
+          return account;
+        };
   // A proxy, not a copy: every other method (and any added later) stays the provisioner's own.
   return new Proxy(provisioner, {
     get(target, property) {
       if (property === 'ensureAccount') return ensureAccount;
+      if (property === 'knownAccount') return knownAccount;
       const value = Reflect.get(target, property, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },
