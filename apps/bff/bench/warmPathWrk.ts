@@ -49,6 +49,8 @@ export interface WrkRound {
    * time from the server's requests. `undefined` where /proc is not readable.
    */
   cpuUsPerRequest: number | undefined;
+  /** The same for the process's main (JavaScript) thread alone: no GC helpers, compilers, thread pool. */
+  mainThreadCpuUsPerRequest: number | undefined;
 }
 
 export interface WarmSide {
@@ -195,10 +197,13 @@ async function signIn(url: string, users: string[]): Promise<string[]> {
 }
 
 /** The CPU time (user + system) process `pid` has used, in µs, from /proc; `undefined` elsewhere. */
-function cpuUs(pid: number | undefined): number | undefined {
+function cpuUs(pid: number | undefined, mainThreadOnly = false): number | undefined {
   if (pid === undefined) return undefined;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(
+      mainThreadOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`,
+      'utf8',
+    );
     // Fields after the `(comm)`, which may itself hold spaces: utime and stime are the 12th and 13th.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]);
@@ -220,6 +225,7 @@ function runWrk(
   serverPid?: number,
 ): WrkRound {
   const cpuBefore = cpuUs(serverPid);
+  const mainBefore = cpuUs(serverPid, true);
   const run = spawnSync(
     'wrk',
     [
@@ -237,6 +243,7 @@ function runWrk(
     { encoding: 'utf8', timeout: (seconds + 30) * 1000 },
   );
   const cpuAfter = cpuUs(serverPid);
+  const mainAfter = cpuUs(serverPid, true);
   const line = /WRK_RESULT (\{.*\})/.exec(run.stdout ?? '')?.[1];
   if (line === undefined) throw new Error(`wrk gave no result:\n${run.stdout}\n${run.stderr}`);
   const r = JSON.parse(line) as Record<string, number>;
@@ -252,6 +259,10 @@ function runWrk(
       cpuBefore === undefined || cpuAfter === undefined || n('requests') === 0
         ? undefined
         : (cpuAfter - cpuBefore) / n('requests'),
+    mainThreadCpuUsPerRequest:
+      mainBefore === undefined || mainAfter === undefined || n('requests') === 0
+        ? undefined
+        : (mainAfter - mainBefore) / n('requests'),
   };
 }
 
@@ -414,7 +425,7 @@ export async function warmPathWrk(options: WarmPathOptions): Promise<WarmPathWrk
         );
         side.rounds.push(result);
         log(
-          `  round ${round} ${side.name}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, ${result.cpuUsPerRequest?.toFixed(1) ?? '?'} µs CPU/request, non-2xx ${result.non2xx}, socket errors ${result.socketErrors}`,
+          `  round ${round} ${side.name}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, ${result.cpuUsPerRequest?.toFixed(1) ?? '?'} µs CPU/request (main thread ${result.mainThreadCpuUsPerRequest?.toFixed(1) ?? '?'}), non-2xx ${result.non2xx}, socket errors ${result.socketErrors}`,
         );
       }
     }
