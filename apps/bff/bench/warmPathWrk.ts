@@ -11,6 +11,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -30,7 +31,7 @@ export interface WarmPathOptions {
   roundSeconds: number;
   rounds: number;
   log: (line: string) => void;
-  /** Directory for `node --cpu-prof` profiles of the example BFF and library processes (written when they stop). */
+  /** Directory for `node --cpu-prof` profiles of the three server processes (written when they stop). */
   cpuProfileDir?: string | undefined;
 }
 
@@ -42,6 +43,14 @@ export interface WrkRound {
   socketErrors: number;
   p50Ms: number;
   p99Ms: number;
+  /**
+   * CPU time the server process spent per answered request (user + system, from /proc), in µs. Far
+   * steadier than req/s on a loaded machine: other processes take wall-clock time from a round, not CPU
+   * time from the server's requests. `undefined` where /proc is not readable.
+   */
+  cpuUsPerRequest: number | undefined;
+  /** The same for the process's main (JavaScript) thread alone: no GC helpers, compilers, thread pool. */
+  mainThreadCpuUsPerRequest: number | undefined;
 }
 
 export interface WarmSide {
@@ -187,7 +196,36 @@ async function signIn(url: string, users: string[]): Promise<string[]> {
   return cookies;
 }
 
-function runWrk(url: string, cookieFile: string, connections: number, seconds: number): WrkRound {
+/** The CPU time (user + system) process `pid` has used, in µs, from /proc; `undefined` elsewhere. */
+function cpuUs(pid: number | undefined, mainThreadOnly = false): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(
+      mainThreadOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`,
+      'utf8',
+    );
+    // Fields after the `(comm)`, which may itself hold spaces: utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? (ticks * 1e6) / clockTicksPerSecond : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** USER_HZ: 100 on every Linux that matters here; asked once rather than assumed. */
+const clockTicksPerSecond =
+  Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
+
+function runWrk(
+  url: string,
+  cookieFile: string,
+  connections: number,
+  seconds: number,
+  serverPid?: number,
+): WrkRound {
+  const cpuBefore = cpuUs(serverPid);
+  const mainBefore = cpuUs(serverPid, true);
   const run = spawnSync(
     'wrk',
     [
@@ -204,6 +242,8 @@ function runWrk(url: string, cookieFile: string, connections: number, seconds: n
     ],
     { encoding: 'utf8', timeout: (seconds + 30) * 1000 },
   );
+  const cpuAfter = cpuUs(serverPid);
+  const mainAfter = cpuUs(serverPid, true);
   const line = /WRK_RESULT (\{.*\})/.exec(run.stdout ?? '')?.[1];
   if (line === undefined) throw new Error(`wrk gave no result:\n${run.stdout}\n${run.stderr}`);
   const r = JSON.parse(line) as Record<string, number>;
@@ -215,6 +255,14 @@ function runWrk(url: string, cookieFile: string, connections: number, seconds: n
     socketErrors: n('connectErrors') + n('readErrors') + n('writeErrors') + n('timeouts'),
     p50Ms: n('p50Us') / 1000,
     p99Ms: n('p99Us') / 1000,
+    cpuUsPerRequest:
+      cpuBefore === undefined || cpuAfter === undefined || n('requests') === 0
+        ? undefined
+        : (cpuAfter - cpuBefore) / n('requests'),
+    mainThreadCpuUsPerRequest:
+      mainBefore === undefined || mainAfter === undefined || n('requests') === 0
+        ? undefined
+        : (mainAfter - mainBefore) / n('requests'),
   };
 }
 
@@ -322,6 +370,7 @@ export async function warmPathWrk(options: WarmPathOptions): Promise<WarmPathWrk
       join(here, 'bareServer.ts'),
       { BENCH_ACCOUNT_JSON: JSON.stringify(account) },
       /listening (http:\S+)/,
+      { nodeArgs: cpuProfileArgs(options.cpuProfileDir, 'bare') },
     );
     children.push(bare.child);
     const bareUrl = bare.match[1] ?? '';
@@ -335,11 +384,24 @@ export async function warmPathWrk(options: WarmPathOptions): Promise<WarmPathWrk
       {
         name: 'example BFF',
         url: exampleUrl,
+        pid: example.child.process.pid,
         cookies: exampleCookieFile,
         rounds: [] as WrkRound[],
       },
-      { name: 'library', url: libraryUrl, cookies: libraryCookieFile, rounds: [] as WrkRound[] },
-      { name: 'bare', url: bareUrl, cookies: libraryCookieFile, rounds: [] as WrkRound[] },
+      {
+        name: 'library',
+        url: libraryUrl,
+        pid: library.child.process.pid,
+        cookies: libraryCookieFile,
+        rounds: [] as WrkRound[],
+      },
+      {
+        name: 'bare',
+        url: bareUrl,
+        pid: bare.child.process.pid,
+        cookies: libraryCookieFile,
+        rounds: [] as WrkRound[],
+      },
     ];
     // Every user once on each server first, so the measured rounds find every account in the caches.
     log('  warm-up: every user once per server, then 3 s of wrk per side...');
@@ -354,10 +416,16 @@ export async function warmPathWrk(options: WarmPathOptions): Promise<WarmPathWrk
     const logLinesBefore = countLines(await readFile(logFile, 'utf8'));
     for (let round = 1; round <= options.rounds; round++) {
       for (const side of sides) {
-        const result = runWrk(side.url, side.cookies, options.connections, options.roundSeconds);
+        const result = runWrk(
+          side.url,
+          side.cookies,
+          options.connections,
+          options.roundSeconds,
+          side.pid,
+        );
         side.rounds.push(result);
         log(
-          `  round ${round} ${side.name}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, non-2xx ${result.non2xx}, socket errors ${result.socketErrors}`,
+          `  round ${round} ${side.name}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, ${result.cpuUsPerRequest?.toFixed(1) ?? '?'} µs CPU/request (main thread ${result.mainThreadCpuUsPerRequest?.toFixed(1) ?? '?'}), non-2xx ${result.non2xx}, socket errors ${result.socketErrors}`,
         );
       }
     }

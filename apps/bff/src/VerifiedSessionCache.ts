@@ -53,6 +53,12 @@ export class VerifiedSessionCache {
   /** Token hashes revoked through this process recently: an in-flight lookup must not re-add them. */
   readonly #revokedHere: LRUCache<string, true>;
   readonly #timer: ReturnType<typeof setInterval> | undefined;
+  /**
+   * The cached sessions in the order they were last checked, oldest first (a Map keeps insertion order),
+   * for the background re-check. Entries evicted from or dropped by `#entries` linger here until the
+   * re-check reaches them and finds them gone.
+   */
+  readonly #byCheckedAt = new Map<string, VerifiedSession>();
   #rechecking = false;
 
   constructor(options: VerifiedSessionCacheOptions) {
@@ -99,7 +105,11 @@ export class VerifiedSessionCache {
     session: { tokenHash: string; userId: string; expiresAt: number; checkedAt: number },
   ): void {
     if (this.#entries === undefined || this.#revokedHere.has(session.tokenHash)) return;
-    this.#entries.set(cookieValue, { ...session, usedAt: session.checkedAt });
+    const entry = { ...session, usedAt: session.checkedAt };
+    this.#entries.set(cookieValue, entry);
+    // To the end of the re-check order (deleted first: a Map keeps a key where it was first set).
+    this.#byCheckedAt.delete(cookieValue);
+    this.#byCheckedAt.set(cookieValue, entry);
   }
 
   /** Drops a session revoked (or found gone) through this process; effective for this process at once. */
@@ -121,15 +131,25 @@ export class VerifiedSessionCache {
     const entries = this.#entries;
     if (entries === undefined || this.#rechecking) return;
     this.#rechecking = true;
+    const due: Array<[string, VerifiedSession]> = [];
+    let done = 0;
     try {
       const t = this.#options.now();
-      const due: Array<[string, VerifiedSession]> = [];
-      for (const [key, entry] of entries.entries()) {
+      const dueAfterMs = this.#options.revalidateMs * 0.6;
+      // Oldest check first: the pass stops at the first session not yet due instead of visiting every
+      // cached one each fifth of the bound (with 6,000 sessions that full pass was about 7% of a busy
+      // example BFF's CPU time).
+      for (const [key, entry] of this.#byCheckedAt) {
+        if (t - entry.checkedAt < dueAfterMs) break;
+        this.#byCheckedAt.delete(key);
+        // Evicted, dropped or replaced since: nothing to re-check (a replacement is queued on its own).
+        if (entries.peek(key) !== entry) continue;
+        // Idle: not re-checked; its next use finds it stale and looks it up (and queues it again).
         if (t - entry.usedAt >= activeSessionMs) continue;
-        if (t - entry.checkedAt >= this.#options.revalidateMs * 0.6) due.push([key, entry]);
+        due.push([key, entry]);
       }
-      for (let i = 0; i < due.length; i += recheckChunk) {
-        const chunk = due.slice(i, i + recheckChunk);
+      for (; done < due.length; done += recheckChunk) {
+        const chunk = due.slice(done, done + recheckChunk);
         const startedAt = this.#options.now();
         const live = await this.#options.findLive(chunk.map(([, entry]) => entry.tokenHash));
         for (const [key, entry] of chunk) {
@@ -138,17 +158,24 @@ export class VerifiedSessionCache {
           const expiresAt = live.get(entry.tokenHash);
           if (expiresAt === undefined || this.#revokedHere.has(entry.tokenHash))
             entries.delete(key);
-          else Object.assign(entry, { checkedAt: startedAt, expiresAt });
+          else {
+            Object.assign(entry, { checkedAt: startedAt, expiresAt });
+            this.#byCheckedAt.set(key, entry);
+          }
         }
       }
     } catch (error) {
+      // The sessions not re-checked stay due: the next pass tries them again.
+      for (const [key, entry] of due.slice(done)) {
+        if (entries.peek(key) === entry && !this.#byCheckedAt.has(key))
+          this.#byCheckedAt.set(key, entry);
+      }
       this.#options.onRecheckError(error);
     } finally {
       this.#rechecking = false;
     }
   }
 
-  /** Stops the background re-check. */
   close(): void {
     clearInterval(this.#timer);
   }

@@ -50,7 +50,7 @@ export interface ExampleBff {
    * body-less PUT without reading a body, and whose socket's peer address is what the per-address
    * sign-in limit counts (without it that limit does not apply).
    */
-  fetch(request: Request, env?: ExampleBffBindings): Promise<Response>;
+  fetch(request: Request, env?: ExampleBffBindings): Response | Promise<Response>;
   /** The library instance behind `/api/knewton`. */
   bff: KnewtonBff;
   /** The account store (for inspection in tests and tools). */
@@ -211,7 +211,8 @@ export async function createExampleBff(
 
     const knewtonPrefix = `${KNEWTON_BFF_BASE_PATH}/`;
     return {
-      async fetch(request, env) {
+      // Not `async`: the library's warm `PUT` answers synchronously, and @hono/node-server then writes it at once.
+      fetch(request, env) {
         const remoteAddress = env?.incoming?.socket?.remoteAddress;
         if (remoteAddress !== undefined) remoteAddresses.set(request, remoteAddress);
         // The Node request's target when it is a plain path (parsing `request.url` into a URL was a few per

@@ -103,3 +103,24 @@ describe('the example BFF logs through pino', () => {
     expect(JSON.parse(own[0] as string)).toMatchObject({ level: 'warn', msg: 'careless' });
   });
 });
+
+describe('the example logger time field', () => {
+  it('is the ISO 8601 time of each line, also for lines written in different milliseconds', async () => {
+    const written: string[] = [];
+    const logger = createExampleLogger({ destination: { write: (l) => written.push(l) } });
+    const before = Date.now();
+    logger.info('first');
+    logger.info('second');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    logger.info('third');
+    const after = Date.now();
+    const times = written.map((line) => String((JSON.parse(line) as { time: unknown }).time));
+    for (const time of times) {
+      expect(time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(Date.parse(time)).toBeGreaterThanOrEqual(before);
+      expect(Date.parse(time)).toBeLessThanOrEqual(after);
+    }
+    // The line written after the pause carries its own time, not the one formatted for the first lines.
+    expect(Date.parse(times[2] as string)).toBeGreaterThan(Date.parse(times[0] as string));
+  });
+});

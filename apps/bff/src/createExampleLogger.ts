@@ -24,10 +24,28 @@ export function createExampleLogger(options: ExampleLoggerOptions = {}): PinoLog
       level: options.level ?? 'info',
       // No hostname or pid: they say nothing a log shipper does not already add.
       base: undefined,
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: isoTimeOncePerMillisecond(),
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: [...logRedactPaths], censor: '[redacted]' },
     },
     options.destination ?? pino.destination({ dest: 1, sync: false }),
   );
+}
+
+/**
+ * pino's `isoTime` (`,"time":"<ISO 8601>"`), formatted once per millisecond rather than once per line:
+ * `toISOString` was about 2% of the example BFF's warm path, and under load several lines share a
+ * millisecond. The same text as `pino.stdTimeFunctions.isoTime` gives.
+ */
+function isoTimeOncePerMillisecond(): () => string {
+  let lastMs = Number.NaN;
+  let lastField = '';
+  return function isoTime() {
+    const ms = Date.now();
+    if (ms !== lastMs) {
+      lastMs = ms;
+      lastField = `,"time":"${new Date(ms).toISOString()}"`;
+    }
+    return lastField;
+  };
 }

@@ -58,8 +58,11 @@ export interface DemoSessions {
   signOut(c: Context): Promise<void>;
   /** Clears the session cookie without touching the server (for a cookie that no longer works). */
   forget(c: Context): void;
-  /** The signed-in user of a request, or `undefined` when the cookie is missing, tampered, expired or revoked. */
-  authenticate(request: Request): Promise<string | undefined>;
+  /**
+   * The signed-in user of a request, or `undefined` when the cookie is missing, tampered, expired or
+   * revoked; synchronous for a session verified lately (the library's `authenticate` accepts either).
+   */
+  authenticate(request: Request): string | undefined | Promise<string | undefined>;
   /** Whether the request carries a session cookie at all, valid or not. */
   hasCookie(request: Request): boolean;
   /** Stops the background re-check of cached sessions. */
@@ -157,6 +160,37 @@ export async function createDemoSessions(options: DemoSessionsOptions): Promise<
     );
   }
 
+  /** A session not verified lately: its row is asked for (and its signature checked, if never seen). */
+  async function lookUp(request: Request, cookieValue: string): Promise<string | undefined> {
+    // Stale (not re-checked lately): the same value was verified before, only the row is asked for.
+    let tokenHash = verified.verifiedTokenHash(cookieValue);
+    if (tokenHash === undefined) {
+      const token = await tokenOf(request);
+      if (token === undefined) return undefined;
+      tokenHash = hashOf(token);
+    }
+    const checkedAt = now();
+    const row = await guard('lookup', () =>
+      db
+        .selectFrom(table)
+        .select(['user_id', 'expires_at'])
+        .where('token_hash', '=', tokenHash as string)
+        .where('expires_at', '>', new Date(checkedAt))
+        .executeTakeFirst(),
+    );
+    if (row === undefined) {
+      verified.drop(cookieValue);
+      return undefined;
+    }
+    verified.set(cookieValue, {
+      tokenHash,
+      userId: row.user_id,
+      expiresAt: new Date(row.expires_at).getTime(),
+      checkedAt,
+    });
+    return row.user_id;
+  }
+
   return {
     async signIn(c, userId) {
       await revoke(c.req.raw);
@@ -186,39 +220,14 @@ export async function createDemoSessions(options: DemoSessionsOptions): Promise<
     forget(c) {
       deleteCookie(c, sessionCookieName, cookieOptions);
     },
-    async authenticate(request) {
+    authenticate(request) {
       const cookieValue = cookieValueOf(request);
       if (cookieValue === undefined) return undefined;
-      // The hot path: a session verified less than `revalidateMs` ago, no crypto and no database.
+      // The hot path: a session verified less than `revalidateMs` ago, no crypto and no database, and
+      // answered synchronously (a promise here cost the warm path an async step per request).
       const cached = verified.get(cookieValue);
       if (cached !== undefined) return cached;
-      // Stale (not re-checked lately): the same value was verified before, only the row is asked for.
-      let tokenHash = verified.verifiedTokenHash(cookieValue);
-      if (tokenHash === undefined) {
-        const token = await tokenOf(request);
-        if (token === undefined) return undefined;
-        tokenHash = hashOf(token);
-      }
-      const checkedAt = now();
-      const row = await guard('lookup', () =>
-        db
-          .selectFrom(table)
-          .select(['user_id', 'expires_at'])
-          .where('token_hash', '=', tokenHash as string)
-          .where('expires_at', '>', new Date(checkedAt))
-          .executeTakeFirst(),
-      );
-      if (row === undefined) {
-        verified.drop(cookieValue);
-        return undefined;
-      }
-      verified.set(cookieValue, {
-        tokenHash,
-        userId: row.user_id,
-        expiresAt: new Date(row.expires_at).getTime(),
-        checkedAt,
-      });
-      return row.user_id;
+      return lookUp(request, cookieValue);
     },
     hasCookie(request) {
       return request.headers.get('Cookie')?.includes(`${sessionCookieName}=`) === true;

@@ -63,8 +63,10 @@ export interface KnewtonBff {
   /**
    * `env` is what @hono/node-server passes as the second argument (its Node request): with it a body-less
    * HTTP/1 request is answered without its body being looked at. Pass it on when you wrap `fetch`.
+   * Like Hono's own `fetch`, it may answer synchronously (the warm `PUT`, answered from memory): `await`
+   * it, or wrap it in `Promise.resolve`, rather than calling `.then` on it.
    */
-  fetch(request: Request, env?: unknown): Promise<Response>;
+  fetch(request: Request, env?: unknown): Response | Promise<Response>;
   /** The provisioner behind the routes, for eager creation in your own server code. */
   provisioner: AccountProvisioner;
   /**

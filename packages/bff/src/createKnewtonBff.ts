@@ -81,7 +81,8 @@ export async function createKnewtonBff(options: KnewtonBffOptions): Promise<Knew
   let closed: Promise<void> | undefined;
   return {
     // `env` is only read as @hono/node-server's bindings, defensively (any host may pass anything).
-    fetch: async (request, env) => router.app.fetch(request, env as NodeServerBindings | undefined),
+    // Not wrapped in a promise: a warm `PUT` answered synchronously lets @hono/node-server write it at once.
+    fetch: (request, env) => router.app.fetch(request, env as NodeServerBindings | undefined),
     provisioner,
     close(closeOptions) {
       // The delivery loop first: it uses the store the provisioner closes.

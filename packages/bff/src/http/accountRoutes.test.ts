@@ -103,12 +103,16 @@ describe('errors for everything else, in the one JSON shape', () => {
     ['POST', '/api/knewton/account', 'GET, HEAD, PUT'],
     ['DELETE', '/api/knewton/account', 'GET, HEAD, PUT'],
     ['PATCH', '/api/knewton/account', 'GET, HEAD, PUT'],
+    // A method no route names at all is still a 405 on a known path, not a 404.
+    ['PROPFIND', '/api/knewton/account', 'GET, HEAD, PUT'],
     ['PUT', '/api/knewton/healthz', 'GET, HEAD'],
     ['POST', '/api/knewton/readyz', 'GET, HEAD'],
   ])('405 method_not_allowed for %s %s, with Allow', async (method, path, allow) => {
     const response = await h.request(path, { method, user: 'ada' });
     expect(response.status).toBe(405);
     expect(response.headers.get('Allow')).toBe(allow);
+    expect(response.headers.get('X-Request-Id')).toMatch(/^[\w-]+$/);
+    expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff');
     expect(await errorOf(response)).toMatchObject({ code: 'method_not_allowed' });
   });
 

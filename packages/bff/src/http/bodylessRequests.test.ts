@@ -129,6 +129,32 @@ describe('body-less PUT over HTTP/1 (@hono/node-server)', () => {
   });
 });
 
+describe('the warm path', () => {
+  it('answers a known user synchronously, with every convention header, and counts the request', async () => {
+    const init = () => ({
+      method: 'PUT',
+      headers: { Cookie: `${testSessionCookie}=sync-user`, 'X-CSRF': '1', Origin: appOrigin },
+    });
+    const first = await h.bff.fetch(new Request('http://bff.test/api/knewton/account', init()));
+    expect(first.status).toBe(201);
+    // A Response, not a promise of one: @hono/node-server then writes it without an async step.
+    const warm = h.bff.fetch(new Request('http://bff.test/api/knewton/account', init()));
+    expect(warm).toBeInstanceOf(Response);
+    const answer = warm as Response;
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual(await first.json());
+    expect(answer.headers.get('X-Request-Id')).toMatch(/^[\w-]+$/);
+    expect(answer.headers.get('Cache-Control')).toBe('no-store');
+    expect(answer.headers.get('Access-Control-Allow-Origin')).toBe(appOrigin);
+    // Still under the per-user budget: the synchronous answer spent one request of it.
+    let status = 200;
+    for (let i = 0; i < 40 && status === 200; i++)
+      status = (await h.bff.fetch(new Request('http://bff.test/api/knewton/account', init())))
+        .status;
+    expect(status).toBe(429);
+  });
+});
+
 describe('in-process requests (no node-server bindings)', () => {
   it('reads a body given without Content-Length', async () => {
     const request = new Request('http://bff.test/api/knewton/account', {

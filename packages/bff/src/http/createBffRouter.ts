@@ -1,4 +1,6 @@
 import { type Handler, Hono } from 'hono';
+import { METHOD_NAME_ALL } from 'hono/router';
+import { TrieRouter } from 'hono/router/trie-router';
 import { isLogger, type Logger } from '../logger.js';
 import { ApiError } from './ApiError.js';
 import { applyConventions } from './applyConventions.js';
@@ -22,7 +24,11 @@ export interface BffRouterOptions {
 export type RouteMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';
 
 export interface BffRouter {
-  /** The Hono app; its `fetch` is the Web-standard handler. */
+  /**
+   * The Hono app; its `fetch` is the Web-standard handler. Register routes with {@link BffRouter.route}:
+   * the conventions are applied to each route's handler (and to the 404/405 answers), so a handler added
+   * to `app` directly would answer without them.
+   */
   app: Hono<RouterEnv>;
   /**
    * Registers one path with a handler per method, behind the CSRF check and the body limit. Any other
@@ -41,12 +47,30 @@ export interface BffRouter {
 export function createBffRouter(options: BffRouterOptions): BffRouter {
   checkRouterOptions(options);
   const app = new Hono<RouterEnv>({ strict: true }).basePath(options.basePath || '/');
-  app.use(applyConventions({ logger: options.logger, allowedOrigins: options.allowedOrigins }));
   const handleError = createErrorHandler(options.logger);
+  const conventional = applyConventions({
+    logger: options.logger,
+    allowedOrigins: options.allowedOrigins,
+    handleError,
+  });
+  // Only reached by something thrown outside a route's handler (the conventions catch the rest).
   app.onError(handleError);
-  app.notFound((c) => handleError(new ApiError('not_found', 'There is no such route.'), c));
+  // The `Allow` list of every registered path, for a request whose method has no handler there. Kept out
+  // of `app`: an `app.all` beside the method handlers made Hono match two handlers per request and
+  // compose them, for every request, to serve the rare 405.
+  const allowByPath = new TrieRouter<string>();
+  const answerUnrouted = conventional(function notFound(c) {
+    const allow = allowByPath.match(c.req.method, c.req.path)[0][0]?.[0];
+    if (allow === undefined) throw new ApiError('not_found', 'There is no such route.');
+    throw new ApiError('method_not_allowed', `This route accepts ${allow}.`, {
+      headers: { Allow: allow },
+    });
+  });
+  // The wrapped handler answers with a Response (or a promise of one): it never calls `next`.
+  app.notFound((c) => answerUnrouted(c, async () => {}) as Response | Promise<Response>);
 
   const allowedOrigins = new Set(options.allowedOrigins);
+  const prefix = options.basePath;
 
   return {
     app,
@@ -55,20 +79,20 @@ export function createBffRouter(options: BffRouterOptions): BffRouter {
       for (const method of methods) {
         const handler = handlers[method];
         if (!handler) continue;
-        // The guards run inside one handler rather than as two more middleware: same order, less dispatch.
-        app.on(method, path, async function guarded(c, next) {
-          checkCsrf(c, allowedOrigins);
-          const reading = readBodyUnderLimit(c, options.maxBodyBytes);
-          if (reading) await reading;
-          return handler(c, next);
-        });
+        // The guards run inside the one handler rather than as two more middleware: same order, no
+        // `compose`, and no extra async step when there is no body to read.
+        app.on(
+          method,
+          path,
+          conventional(function guarded(c, next) {
+            checkCsrf(c, allowedOrigins);
+            const reading = readBodyUnderLimit(c, options.maxBodyBytes);
+            return reading ? reading.then(() => handler(c, next)) : handler(c, next);
+          }),
+        );
       }
       const allow = methods.flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m])).join(', ');
-      app.all(path, function methodNotAllowed() {
-        throw new ApiError('method_not_allowed', `This route accepts ${allow}.`, {
-          headers: { Allow: allow },
-        });
-      });
+      allowByPath.add(METHOD_NAME_ALL, `${prefix}${path}`, allow);
     },
   };
 }

@@ -11,7 +11,7 @@ export function logRequest(logger: Logger, c: Context, requestId: string, starte
     {
       requestId,
       method: c.req.method,
-      route: routeTemplate(matchedRoutes(c).map((route) => route.path)),
+      route: routeTemplate(matchedRoutes(c)),
       status: c.res.status,
       latencyMs: Math.round((performance.now() - started) * 100) / 100,
     },
@@ -20,9 +20,9 @@ export function logRequest(logger: Logger, c: Context, requestId: string, starte
 }
 
 /** The route the request matched, ignoring the `*` paths of middleware; `(unmatched)` for a 404. */
-function routeTemplate(paths: readonly string[]): string {
-  for (let i = paths.length - 1; i >= 0; i--) {
-    const path = paths[i];
+function routeTemplate(routes: readonly { path: string }[]): string {
+  for (let i = routes.length - 1; i >= 0; i--) {
+    const path = routes[i]?.path;
     if (path !== undefined && !path.endsWith('*')) return path;
   }
   return '(unmatched)';

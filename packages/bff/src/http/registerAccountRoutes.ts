@@ -6,8 +6,8 @@ import type { BffRouter } from './createBffRouter.js';
 import type { RateLimiter } from './createRateLimiter.js';
 import type { RouterEnv } from './RouterEnv.js';
 import { readJsonBody } from './readJsonBody.js';
-import { type Authenticate, requireAppUser } from './requireAppUser.js';
-import { respondJson } from './respondJson.js';
+import { type Authenticate, appUserOf } from './requireAppUser.js';
+import { respondJson, respondJsonText } from './respondJson.js';
 
 export interface AccountRoutesOptions {
   provisioner: AccountProvisioner;
@@ -33,8 +33,13 @@ const createHoldMs = 4_500;
 export function registerAccountRoutes(router: BffRouter, options: AccountRoutesOptions): void {
   const { provisioner, authenticate, rateLimiter } = options;
 
-  async function signedInUser(c: Context<RouterEnv>): Promise<string> {
-    const appUserId = await requireAppUser(c, authenticate);
+  /** The signed-in user, rate limit spent; synchronous when `authenticate` is. */
+  function signedInUser(c: Context<RouterEnv>): string | Promise<string> {
+    const appUserId = appUserOf(c, authenticate);
+    return typeof appUserId === 'string' ? spendBudget(appUserId) : appUserId.then(spendBudget);
+  }
+
+  function spendBudget(appUserId: string): string {
     const retryAfterSeconds = rateLimiter?.take(appUserId) ?? 0;
     if (retryAfterSeconds > 0) {
       throw new ApiError('rate_limited', 'Too many account requests; try again later.', {
@@ -44,6 +49,30 @@ export function registerAccountRoutes(router: BffRouter, options: AccountRoutesO
     return appUserId;
   }
 
+  /** Synchronous when the provisioner already knows the account: the warm path. */
+  function ensure(c: Context<RouterEnv>, appUserId: string): Response | Promise<Response> {
+    const known = provisioner.knownAccount?.(appUserId, { requestId: c.get('requestId') });
+    return known === undefined
+      ? ensureThroughProvisioner(c, appUserId)
+      : respondAccount(c, known, 200);
+  }
+
+  async function ensureThroughProvisioner(c: Context<RouterEnv>, appUserId: string) {
+    // The hold counts from the request's arrival: a session check slowed by a busy store comes off it.
+    const heldSoFarMs = performance.now() - (c.get('receivedAt') ?? performance.now());
+    const result = await provisioner.ensureAccount(appUserId, {
+      requestId: c.get('requestId'),
+      holdMs: Math.max(0, createHoldMs - heldSoFarMs),
+    });
+    if (result.outcome === 'queued') {
+      // Not held behind the platform's rate limits: the create goes on, the client asks again.
+      return respondJson(c, { status: 'queued' } satisfies AccountQueuedResponse, 202, {
+        'retry-after': String(result.retryAfterSeconds),
+      });
+    }
+    return respondAccount(c, result.account, result.created ? 201 : 200);
+  }
+
   router.route(bffPaths.account, {
     async GET(c) {
       const appUserId = await signedInUser(c);
@@ -51,26 +80,32 @@ export function registerAccountRoutes(router: BffRouter, options: AccountRoutesO
       if (account === undefined) {
         throw new ApiError('account_not_found', 'The signed-in user has no Knewton account yet.');
       }
-      return respondJson(c, toAccountResponse(account), 200);
+      return respondAccount(c, account, 200);
     },
-    async PUT(c) {
+    PUT(c) {
       refuseBodyFields(readJsonBody(c));
-      const appUserId = await signedInUser(c);
-      // The hold counts from the request's arrival: a session check slowed by a busy store comes off it.
-      const heldSoFarMs = performance.now() - (c.get('receivedAt') ?? performance.now());
-      const result = await provisioner.ensureAccount(appUserId, {
-        requestId: c.get('requestId'),
-        holdMs: Math.max(0, createHoldMs - heldSoFarMs),
-      });
-      if (result.outcome === 'queued') {
-        // Not held behind the platform's rate limits: the create goes on, the client asks again.
-        return respondJson(c, { status: 'queued' } satisfies AccountQueuedResponse, 202, {
-          'retry-after': String(result.retryAfterSeconds),
-        });
-      }
-      return respondJson(c, toAccountResponse(result.account), result.created ? 201 : 200);
+      const appUserId = signedInUser(c);
+      return typeof appUserId === 'string'
+        ? ensure(c, appUserId)
+        : appUserId.then((id) => ensure(c, id));
     },
   });
+}
+
+/**
+ * The answer's JSON per account, made once: the provisioner's cache hands back the same account object
+ * for every warm request, and `toISOString` plus `JSON.stringify` were a few per cent of the warm path.
+ * Weakly held, so it lives exactly as long as the cache keeps the account.
+ */
+const accountJson = new WeakMap<ProvisionedAccount, string>();
+
+function respondAccount(c: Context<RouterEnv>, account: ProvisionedAccount, status: number) {
+  let json = accountJson.get(account);
+  if (json === undefined) {
+    json = JSON.stringify(toAccountResponse(account));
+    accountJson.set(account, json);
+  }
+  return respondJsonText(c, json, status);
 }
 
 /**

@@ -16,7 +16,25 @@ export async function requireAppUser(
   c: Context<RouterEnv>,
   authenticate: Authenticate,
 ): Promise<string> {
-  const appUserId: unknown = await authenticate(c.req.raw);
+  return appUserOf(c, authenticate);
+}
+
+/**
+ * {@link requireAppUser} without the extra async step when `authenticate` answers synchronously (the
+ * library's own routes on the warm path); a host's handler uses `requireAppUser`.
+ */
+export function appUserOf(
+  c: Context<RouterEnv>,
+  authenticate: Authenticate,
+): string | Promise<string> {
+  const answer: unknown = authenticate(c.req.raw);
+  // Anything but a plain answer is awaited as before (a promise, another thenable, or a wrong value,
+  // which `checkedAppUser` then refuses).
+  if (typeof answer === 'string' || answer === undefined) return checkedAppUser(answer);
+  return Promise.resolve(answer).then(checkedAppUser);
+}
+
+function checkedAppUser(appUserId: unknown): string {
   if (appUserId === undefined) throw new ApiError('unauthenticated', 'Sign in first.');
   if (typeof appUserId !== 'string' || appUserId === '') {
     throw new TypeError(

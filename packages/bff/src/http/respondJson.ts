@@ -16,7 +16,17 @@ export function respondJson(
   status: number,
   headers?: Record<string, string>,
 ): Response {
-  const response = new Response(JSON.stringify(body), {
+  return respondJsonText(c, JSON.stringify(body), status, headers);
+}
+
+/** {@link respondJson} for a body already serialized (an answer the caller keeps, such as an account's). */
+export function respondJsonText(
+  c: Context<RouterEnv>,
+  json: string,
+  status: number,
+  headers?: Record<string, string>,
+): Response {
+  const response = new Response(json, {
     status,
     headers: {
       'content-type': 'application/json',

@@ -235,6 +235,12 @@ export async function createAccountProvisioner(
 
     ensureAccount: ensure as AccountProvisioner['ensureAccount'],
 
+    knownAccount(givenAppUserId, _context) {
+      // Closed: `undefined`, so the caller's `ensureAccount` gives the refusal (503 with Retry-After).
+      if (closed) return undefined;
+      return cache.get(normalizeAppUserId(givenAppUserId));
+    },
+
     async checkReadiness() {
       checkOpen();
       await store.ping();

@@ -59,6 +59,13 @@ export interface AccountProvisioner {
   /** With `holdMs`: resolves `queued` instead of holding the caller behind the platform's rate limits. */
   ensureAccount(appUserId: string, context: EnsureAccountContext): Promise<EnsureAccountResult>;
   /**
+   * The user's account when this process already resolved it (answered from memory, synchronously), or
+   * `undefined`: then ask `ensureAccount`. Optional; the BFF's `PUT /account` uses it so that the warm
+   * path answers without an async step, and counts it as an ensure that found the account (span and
+   * metrics). `createAccountProvisioner`'s answers from its cache of resolved accounts.
+   */
+  knownAccount?(appUserId: string, context?: ProvisioningContext): ProvisionedAccount | undefined;
+  /**
    * Resolves when the store answers and a platform token is at hand (a cached, unexpired one counts, so a
    * platform blip does not take every replica out of rotation); throws the unavailable errors otherwise.
    */

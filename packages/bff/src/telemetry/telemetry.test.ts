@@ -1,4 +1,13 @@
-import { metrics, SpanStatusCode, trace } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import {
+  type Context,
+  type ContextManager,
+  context,
+  metrics,
+  ROOT_CONTEXT,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 import {
   AggregationTemporality,
   type DataPoint,
@@ -7,6 +16,7 @@ import {
   MetricReader,
 } from '@opentelemetry/sdk-metrics';
 import {
+  AlwaysOffSampler,
   BasicTracerProvider,
   InMemorySpanExporter,
   SimpleSpanProcessor,
@@ -19,6 +29,35 @@ import {
   harnessTimeoutMs,
 } from '../http/testSupport/createBffHarness.js';
 import type { AccountProvisioner, EnsureAccountResult } from '../provisioning/types.js';
+
+/**
+ * The few lines of `@opentelemetry/context-async-hooks`' manager these tests need (an SDK brings its own):
+ * the active context follows async work through AsyncLocalStorage.
+ */
+class AsyncLocalStorageContextManager implements ContextManager {
+  readonly #storage = new AsyncLocalStorage<Context>();
+  active(): Context {
+    return this.#storage.getStore() ?? ROOT_CONTEXT;
+  }
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+    activeContext: Context,
+    fn: F,
+    thisArg?: ThisParameterType<F>,
+    ...args: A
+  ): ReturnType<F> {
+    return this.#storage.run(activeContext, () => fn.apply(thisArg, args));
+  }
+  bind<T>(_context: Context, target: T): T {
+    return target;
+  }
+  enable(): this {
+    return this;
+  }
+  disable(): this {
+    this.#storage.disable();
+    return this;
+  }
+}
 
 /** Collects on demand, as a host's exporter would on its interval. */
 class TestReader extends MetricReader {
@@ -160,4 +199,62 @@ describe('OpenTelemetry through @opentelemetry/api', () => {
     expect(await total('knewton.provisioning.queue_depth')).toBe(0);
     expect(await durationCounts()).toEqual({ repaired: 1, queued: 1 });
   });
+
+  it('makes the ensure span the active one while the ensure runs: work inside it nests under it', async () => {
+    const account = {
+      accountId: 'acc-2',
+      createdAt: new Date(0),
+    } as EnsureAccountResult['account'];
+    const provisioner = {
+      // A host's provisioner whose own work is traced, as a platform call under an HTTP instrumentation is.
+      ensureAccount: async () =>
+        trace.getTracer('host').startActiveSpan('host.lookup', async (span) => {
+          span.end();
+          return { account, created: false, outcome: 'existed' } as EnsureAccountResult;
+        }),
+      getAccount: async () => undefined,
+      checkReadiness: async () => {},
+      close: async () => {},
+    } as unknown as AccountProvisioner;
+    const bff = await createKnewtonBff({ provisioner, authenticate: () => 'ada' });
+    // A host's SDK registers a context manager; without one nothing is ever "active" in OpenTelemetry.
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager());
+    try {
+      await bff.provisioner.ensureAccount('ada', { requestId: 'req-1' });
+    } finally {
+      context.disable();
+    }
+
+    const [ensure] = ensureSpans();
+    const inner = spans.getFinishedSpans().find((span) => span.name === 'host.lookup');
+    expect(ensure?.attributes['knewton.request_id']).toBe('req-1');
+    expect(inner?.parentSpanContext?.spanId).toBe(ensure?.spanContext().spanId);
+    expect(inner?.spanContext().traceId).toBe(ensure?.spanContext().traceId);
+  });
+
+  it(
+    'still records the metrics when the SDK samples the ensure span out',
+    async () => {
+      trace.disable();
+      trace.setGlobalTracerProvider(
+        new BasicTracerProvider({
+          sampler: new AlwaysOffSampler(),
+          spanProcessors: [new SimpleSpanProcessor(spans)],
+        }),
+      );
+      harness = await createBffHarness();
+      expect(
+        (await harness.request('/api/knewton/account', { method: 'PUT', user: 'lin' })).status,
+      ).toBe(201);
+      expect(
+        (await harness.request('/api/knewton/account', { method: 'PUT', user: 'lin' })).status,
+      ).toBe(200);
+
+      expect(ensureSpans()).toEqual([]);
+      expect(await total('knewton.accounts.created')).toBe(1);
+      expect(await durationCounts()).toEqual({ created: 1, existed: 1 });
+      expect(await total('knewton.provisioning.queue_depth')).toBe(0);
+    },
+    harnessTimeoutMs,
+  );
 });

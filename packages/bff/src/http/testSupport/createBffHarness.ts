@@ -110,7 +110,10 @@ export async function createBffHarness(options: BffHarnessOptions = {}): Promise
       }
       if (user !== undefined)
         headers.append('Cookie', `${testSessionCookie}=${encodeURIComponent(user)}`);
-      return bff.fetch(new Request(new URL(path, 'http://bff.test'), { ...init, headers }));
+      // `bff.fetch` may answer synchronously (the warm path); the harness always gives a promise.
+      return Promise.resolve(
+        bff.fetch(new Request(new URL(path, 'http://bff.test'), { ...init, headers })),
+      );
     },
     async dispose() {
       await bff.close();
