@@ -12,8 +12,12 @@ import type { ScenarioResult } from '../ScenarioResult.js';
 interface Phase {
   name: string;
   faults: SimFaults;
-  /** What first visits must get while the fault lasts. */
-  expectNew: 'accounts' | 'unavailable' | 'either';
+  /**
+   * What first visits must get while the fault lasts: `held-back` is 202 `queued` or 503
+   * `knewton_unavailable`, never an account and never a request held past the ~5 s hold (a create that
+   * hangs is answered 202 while the BFF cannot know yet that the platform is failing, 503 once it does).
+   */
+  expectNew: 'accounts' | 'unavailable' | 'held-back' | 'either';
   users?: number;
 }
 
@@ -63,7 +67,7 @@ export async function runPlatformFaults(profile: ChaosProfile): Promise<Scenario
       {
         name: 'hung requests (no answer at all)',
         faults: { hang: true },
-        expectNew: 'unavailable',
+        expectNew: 'held-back',
         users: hangUsers,
       },
       {
@@ -120,6 +124,12 @@ export async function runPlatformFaults(profile: ChaosProfile): Promise<Scenario
       const unavailable = seen.get('new 503 knewton_unavailable') ?? 0;
       if (phase.expectNew === 'accounts' && created !== fresh.length) {
         failures.push(`${phase.name}: ${created} of ${fresh.length} first visits got an account`);
+      }
+      const queued = seen.get('new 202 queued') ?? 0;
+      if (phase.expectNew === 'held-back' && queued + unavailable !== fresh.length) {
+        failures.push(
+          `${phase.name}: ${queued + unavailable} of ${fresh.length} first visits got 202 queued or 503 knewton_unavailable`,
+        );
       }
       if (phase.expectNew === 'unavailable' && unavailable !== fresh.length) {
         failures.push(
