@@ -12,7 +12,8 @@ export interface KnewtonLearningOptions {
   learningInstanceName?: string;
   /**
    * How old a learner's last recommendation may be and still be served when asking the platform again
-   * would exceed its limit of 15 recommendation calls a minute per learner token. @default 60000
+   * would exceed its limit of 15 recommendation calls a minute per learner token; `0` serves none (429
+   * `rate_limited` instead). @default 60000
    */
   recommendationCacheMs?: number;
   /**

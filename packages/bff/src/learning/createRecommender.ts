@@ -21,7 +21,7 @@ const windowMs = 60_000 + 2_000;
 export interface RecommenderOptions {
   calls: LearningCalls;
   registrar: Registrar;
-  /** How old a cached answer may be when the limit is reached. */
+  /** How old a cached answer may be when the limit is reached; `0` serves none. */
   cacheMs: number;
   /** @default Date.now */
   now?: () => number;
@@ -54,7 +54,8 @@ export function createRecommender(options: RecommenderOptions): Recommender {
 
   function cached(appUserId: string): PlatformRecommendation | undefined {
     const entry = cache.get(appUserId);
-    return entry && now() - entry.at <= cacheMs ? entry.recommendation : undefined;
+    // `cacheMs: 0` is no cache at all, not "an answer from this same millisecond".
+    return entry && cacheMs > 0 && now() - entry.at <= cacheMs ? entry.recommendation : undefined;
   }
 
   async function ask(
