@@ -1,22 +1,20 @@
-import { randomUUID } from 'node:crypto';
-import { createPlatformSim, seededGraphs } from '@knewton-kit/platform-sim';
+import { createPlatformSim } from '@knewton-kit/platform-sim';
 import { sql } from 'kysely';
 import { describe, expect, it, vi } from 'vitest';
-import { silentLogger } from '../logger.js';
-import { createAccountProvisioner } from '../provisioning/createAccountProvisioner.js';
-import { createEventOutboxQueries } from '../store/eventOutboxQueries.js';
 import type { EventOutboxDatabase } from '../store/eventOutboxSchema.js';
-import { testPseudonymKey } from '../testSupport/provisioningHarness.js';
+import {
+  createDeliveryHarness,
+  simPlatform,
+  ungradedEvent,
+} from '../testSupport/deliveryHarness.js';
 import {
   createTestStore,
   storeKinds,
   testDatabaseUrl,
   warnIfPostgresSkipped,
 } from '../testSupport/testStores.js';
-import { createLearning } from './createLearning.js';
 
 warnIfPostgresSkipped('createEventDelivery');
-const graph = seededGraphs[0] as (typeof seededGraphs)[number];
 
 describe.each(storeKinds)('the delivery loop starting on %s', (kind) => {
   it.skipIf(kind === 'postgres' && !testDatabaseUrl)(
@@ -27,37 +25,11 @@ describe.each(storeKinds)('the delivery loop starting on %s', (kind) => {
       const sim = createPlatformSim();
       const server = await sim.listen({ port: 0 });
       const { store, dispose } = await createTestStore(kind, { dedicated: true });
-      const platform = {
-        baseUrl: server.url,
-        apiKey: sim.apiKey,
-        apiSecret: sim.apiSecret,
-        systemExternalUserId: sim.systemExternalUserId,
-      };
-      const provisioner = await createAccountProvisioner({
-        platform,
-        store,
-        externalIds: { key: testPseudonymKey },
-        closeStore: false,
-      });
-      const learning = createLearning(
-        { graphId: graph.id, deliveryIntervalMs: 20 },
-        platform,
-        store,
-        silentLogger,
-      );
+      const h = await createDeliveryHarness(store, simPlatform(sim, { baseUrl: server.url }));
+      const { provisioner, learning, outbox } = h;
       try {
         await provisioner.ensureAccount('ada');
-        const outbox = createEventOutboxQueries(store);
-        await outbox.accept('ada', [
-          {
-            eventId: randomUUID(),
-            payload: JSON.stringify({
-              type: 'ungraded',
-              module_id: graph.moduleIds[0],
-              interaction_end_time: '2026-12-01T09:00:00Z',
-            }),
-          },
-        ]);
+        await outbox.accept('ada', [ungradedEvent()]);
         // The lease of the process that was delivering ada's events, an hour long.
         await store.db
           .withTables<EventOutboxDatabase>()
@@ -80,8 +52,7 @@ describe.each(storeKinds)('the delivery loop starting on %s', (kind) => {
           expect(await outbox.pendingCount()).toBe(1);
         }
       } finally {
-        await learning.delivery.close();
-        await provisioner.close();
+        await h.close();
         await dispose();
         await server.close();
       }
@@ -98,15 +69,10 @@ describe.each(storeKinds)('a failing learner on %s', (kind) => {
       const { store, dispose } = await createTestStore(kind, { dedicated: true });
       let refusedAccount: string | undefined;
       let refusals = 0;
-      const platform = {
-        baseUrl: 'http://sim.test',
-        apiKey: sim.apiKey,
-        apiSecret: sim.apiSecret,
-        systemExternalUserId: sim.systemExternalUserId,
-        // The platform refuses ada's registration for a rule of its own (her account's limit), as it
-        // would for a learner registered elsewhere 500 times; everything else is the real simulator.
-        async fetch(input: Request | string | URL, init?: RequestInit) {
-          const request = new Request(input, init);
+      // The platform refuses ada's registration for a rule of its own (her account's limit), as it
+      // would for a learner registered elsewhere 500 times; everything else is the real simulator.
+      const platform = simPlatform(sim, {
+        async intercept(request, next) {
           if (request.method === 'POST' && request.url.endsWith('/v0/registrations')) {
             const body = (await request.clone().json()) as { account_id?: string };
             if (body.account_id === refusedAccount) {
@@ -117,34 +83,16 @@ describe.each(storeKinds)('a failing learner on %s', (kind) => {
               );
             }
           }
-          return sim.fetch(request);
+          return next(request);
         },
-      };
-      const provisioner = await createAccountProvisioner({
-        platform,
-        store,
-        externalIds: { key: testPseudonymKey },
-        closeStore: false,
       });
-      const learning = createLearning(
-        { graphId: graph.id, deliveryIntervalMs: 20 },
-        platform,
-        store,
-        silentLogger,
-      );
-      const event = () => ({
-        eventId: randomUUID(),
-        payload: JSON.stringify({
-          type: 'ungraded',
-          module_id: graph.moduleIds[0],
-          interaction_end_time: '2026-12-01T09:00:00Z',
-        }),
-      });
+      const h = await createDeliveryHarness(store, platform);
+      const { provisioner, learning, outbox } = h;
+      const event = ungradedEvent;
       try {
         await provisioner.ensureAccount('ada');
         await provisioner.ensureAccount('bob');
         refusedAccount = (await store.findByAppUserId('ada'))?.accountId;
-        const outbox = createEventOutboxQueries(store);
         // Ada's event is the oldest, so every pass meets her first.
         await outbox.accept('ada', [event()]);
         learning.delivery.start();
@@ -168,8 +116,7 @@ describe.each(storeKinds)('a failing learner on %s', (kind) => {
         });
         expect((await outbox.pendingOf('ada', 10)).length).toBe(1);
       } finally {
-        await learning.delivery.close();
-        await provisioner.close();
+        await h.close();
         await dispose();
       }
     },
@@ -183,27 +130,10 @@ describe.each(storeKinds)('the dedup window on %s', (kind) => {
     async () => {
       const sim = createPlatformSim();
       const { store, dispose } = await createTestStore(kind, { dedicated: true });
-      const platform = {
-        baseUrl: 'http://sim.test',
-        apiKey: sim.apiKey,
-        apiSecret: sim.apiSecret,
-        systemExternalUserId: sim.systemExternalUserId,
-        fetch: (input: Request | string | URL, init?: RequestInit) =>
-          sim.fetch(new Request(input, init)),
-      };
-      const provisioner = await createAccountProvisioner({
-        platform,
-        store,
-        externalIds: { key: testPseudonymKey },
-        closeStore: false,
+      const h = await createDeliveryHarness(store, simPlatform(sim), {
+        eventDedupWindowMs: 1_500,
       });
-      const windowMs = 1_500;
-      const learning = createLearning(
-        { graphId: graph.id, deliveryIntervalMs: 20, eventDedupWindowMs: windowMs },
-        platform,
-        store,
-        silentLogger,
-      );
+      const { provisioner, learning, outbox } = h;
       const rows = async () =>
         (
           await store.db
@@ -214,15 +144,7 @@ describe.each(storeKinds)('the dedup window on %s', (kind) => {
         ).length;
       try {
         await provisioner.ensureAccount('ada');
-        const outbox = createEventOutboxQueries(store);
-        const event = {
-          eventId: randomUUID(),
-          payload: JSON.stringify({
-            type: 'ungraded',
-            module_id: graph.moduleIds[0],
-            interaction_end_time: '2026-12-01T09:00:00Z',
-          }),
-        };
+        const event = ungradedEvent();
         await outbox.accept('ada', [event]);
         learning.delivery.start();
         await vi.waitFor(async () => expect(await outbox.pendingCount()).toBe(0), {
@@ -241,8 +163,7 @@ describe.each(storeKinds)('the dedup window on %s', (kind) => {
         });
         expect(sim.stats().events).toBe(1);
       } finally {
-        await learning.delivery.close();
-        await provisioner.close();
+        await h.close();
         await dispose();
       }
     },
@@ -258,15 +179,10 @@ describe('delivery to many learners', () => {
     let most = 0;
     const inFlightPerRegistration = new Map<string, number>();
     let mostPerRegistration = 0;
-    const platform = {
-      baseUrl: 'http://sim.test',
-      apiKey: sim.apiKey,
-      apiSecret: sim.apiSecret,
-      systemExternalUserId: sim.systemExternalUserId,
-      // Each batch call takes 100 ms at the platform, long enough for overlapping calls to be seen.
-      async fetch(input: Request | string | URL, init?: RequestInit) {
-        const request = new Request(input, init);
-        if (!request.url.endsWith('/batch-events')) return sim.fetch(request);
+    // Each batch call takes 100 ms at the platform, long enough for overlapping calls to be seen.
+    const platform = simPlatform(sim, {
+      async intercept(request, next) {
+        if (!request.url.endsWith('/batch-events')) return next(request);
         const registration = new URL(request.url).pathname.split('/')[3] as string;
         inFlight++;
         most = Math.max(most, inFlight);
@@ -275,40 +191,20 @@ describe('delivery to many learners', () => {
         mostPerRegistration = Math.max(mostPerRegistration, mine);
         try {
           await new Promise((resolve) => setTimeout(resolve, 100));
-          return await sim.fetch(request);
+          return await next(request);
         } finally {
           inFlight--;
           inFlightPerRegistration.set(registration, mine - 1);
         }
       },
-    };
-    const provisioner = await createAccountProvisioner({
-      platform,
-      store,
-      externalIds: { key: testPseudonymKey },
-      closeStore: false,
     });
-    const learning = createLearning(
-      { graphId: graph.id, deliveryIntervalMs: 20 },
-      platform,
-      store,
-      silentLogger,
-    );
+    const h = await createDeliveryHarness(store, platform);
+    const { provisioner, learning, outbox } = h;
     try {
-      const outbox = createEventOutboxQueries(store);
       const learners = Array.from({ length: 40 }, (_, i) => `learner-${i}`);
       for (const learner of learners) {
         await provisioner.ensureAccount(learner);
-        await outbox.accept(learner, [
-          {
-            eventId: randomUUID(),
-            payload: JSON.stringify({
-              type: 'ungraded',
-              module_id: graph.moduleIds[0],
-              interaction_end_time: '2026-12-01T09:00:00Z',
-            }),
-          },
-        ]);
+        await outbox.accept(learner, [ungradedEvent()]);
       }
       learning.delivery.start();
       await vi.waitFor(async () => expect(await outbox.pendingCount()).toBe(0), {
@@ -320,8 +216,7 @@ describe('delivery to many learners', () => {
       expect(most).toBeLessThanOrEqual(16);
       expect(mostPerRegistration).toBe(1);
     } finally {
-      await learning.delivery.close();
-      await provisioner.close();
+      await h.close();
       await dispose();
     }
   }, 60_000);
@@ -332,45 +227,20 @@ describe('one learner sending often', () => {
     const sim = createPlatformSim();
     const { store, dispose } = await createTestStore('pglite', { dedicated: true });
     const callTimes: number[] = [];
-    const platform = {
-      baseUrl: 'http://sim.test',
-      apiKey: sim.apiKey,
-      apiSecret: sim.apiSecret,
-      systemExternalUserId: sim.systemExternalUserId,
-      async fetch(input: Request | string | URL, init?: RequestInit) {
-        const request = new Request(input, init);
+    const platform = simPlatform(sim, {
+      intercept(request, next) {
         if (request.url.endsWith('/batch-events')) callTimes.push(Date.now());
-        return sim.fetch(request);
+        return next(request);
       },
-    };
-    const provisioner = await createAccountProvisioner({
-      platform,
-      store,
-      externalIds: { key: testPseudonymKey },
-      closeStore: false,
     });
-    const learning = createLearning(
-      { graphId: graph.id, deliveryIntervalMs: 20 },
-      platform,
-      store,
-      silentLogger,
-    );
+    const h = await createDeliveryHarness(store, platform);
+    const { provisioner, learning, outbox } = h;
     try {
       await provisioner.ensureAccount('ada');
-      const outbox = createEventOutboxQueries(store);
       learning.delivery.start();
       // An event every 250 ms for 5 s: 20 events, which the old burst spent as 15 calls at once.
       for (let i = 0; i < 20; i++) {
-        await outbox.accept('ada', [
-          {
-            eventId: randomUUID(),
-            payload: JSON.stringify({
-              type: 'ungraded',
-              module_id: graph.moduleIds[0],
-              interaction_end_time: '2026-12-01T09:00:00Z',
-            }),
-          },
-        ]);
+        await outbox.accept('ada', [ungradedEvent()]);
         learning.delivery.nudge();
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
@@ -387,8 +257,7 @@ describe('one learner sending often', () => {
         );
       }
     } finally {
-      await learning.delivery.close();
-      await provisioner.close();
+      await h.close();
       await dispose();
     }
   }, 60_000);
