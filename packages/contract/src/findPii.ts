@@ -29,8 +29,11 @@ export function looksLikePii(value: string): boolean {
  * national ids (US SSN, UK NINO, Canadian SIN, Spanish DNI/NIE, French NIR, Italian codice fiscale,
  * Brazilian CPF); IPv4 addresses.
  *
- * Built to pass what real opaque ids look like: UUIDs, HMAC-SHA256 digests in base64url or hex (a digest
- * decodes to random bytes, so only decoded text that is itself printable and holds an email counts),
+ * Built to pass what real opaque ids look like: UUIDs, digests in hex, and base64 or base64url tokens of
+ * a SHA-256/384/512 digest's exact length (43, 64 or 86 characters, padded or not) mixing capitals,
+ * small letters and digits (a digest decodes to random bytes, so only decoded text that is itself
+ * printable and holds an email counts; the cost: a phone number hidden in a custom mapper's value of
+ * exactly that shape passes),
  * counters and database ids with digits (`u12345678`, `partner-000001234567`, millisecond timestamps).
  * It cannot see everything: a name, an address or a birth date written out in an id passes.
  */
@@ -41,7 +44,9 @@ export function findPii(value: string): PiiKind | undefined {
   // (Hex runs stay only for the IBAN check: `DE89…` is an IBAN and hex-shaped. National ids are short
   // or carry letters beyond F, so a 64-character digest's `…60299148a…` is not read as a Spanish DNI.)
   const withoutUuids = text.replace(uuidPattern, ' ');
-  const withoutOpaque = withoutUuids.replace(hexRunWithLetter, ' ');
+  const withoutOpaque = withoutUuids
+    .replace(base64Token, (token) => (isDigestShaped(token) ? ' ' : token))
+    .replace(hexRunWithLetter, ' ');
   if (ipv4Pattern.test(withoutOpaque)) return 'ip_address';
   if (containsNationalId(withoutOpaque)) return 'national_id';
   if (containsIban(withoutUuids)) return 'iban';
@@ -126,6 +131,29 @@ function decodeBase64(encoded: string): string | undefined {
 const uuidPattern = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 // Hex runs of 16 or more with at least one letter: digests, object ids. All-digit runs stay (cards).
 const hexRunWithLetter = /(?<![0-9a-z])(?=[0-9a-f]*[a-f])[0-9a-f]{16,}(?![0-9a-z])/gi;
+// A standalone token of base64 or base64url characters (with its padding), to test with `isDigestShaped`.
+const base64Token = /(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]+=*(?![A-Za-z0-9+/_=-])/g;
+/** Unpadded base64 lengths of 32-, 48- and 64-byte digests (SHA-256, -384, -512), with their padding. */
+const digestPadding: ReadonlyMap<number, string> = new Map([
+  [43, '='],
+  [64, ''],
+  [86, '=='],
+]);
+
+/**
+ * Whether a token is shaped like a digest in base64 or base64url: the HMAC mapper's 43 characters, or a
+ * SHA-384/512 one, mixing capitals, small letters and digits as random bytes do. Random bytes put a digit
+ * run that reads as a phone number (`…77-35345C0Q`, `Z+1056100`) into about 1 in 100,000 such tokens,
+ * and the platform would refuse that user's id forever, so their digit stretches are noise. An email
+ * encoded in one is still found: that check reads the raw value.
+ */
+function isDigestShaped(token: string): boolean {
+  const body = token.replace(/=+$/, '');
+  const padding = digestPadding.get(body.length);
+  if (padding === undefined || (body.length < token.length && token.slice(body.length) !== padding))
+    return false;
+  return /[A-Z]/.test(body) && /[a-z]/.test(body) && /\d/.test(body);
+}
 
 const ipv4Pattern =
   /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])/;

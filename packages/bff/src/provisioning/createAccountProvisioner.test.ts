@@ -104,6 +104,17 @@ describe.each(storeKinds)('provisioning on %s', (kind: StoreKind) => {
       });
     });
 
+    // With the test key, `user-129201` maps to `8GuHRa2-1zi0lRrYBMC0fGvKjt9-605094F7T9hnHfw`, whose
+    // `…Kjt9-605094F7` the PII check once took for a phone number: the simulator refused it and that
+    // user got 503 on every ensure.
+    it('provisions a user whose default external id has a phone-like digit run', async () => {
+      const h = await start({ externalIds: { key: 'k'.repeat(32) } });
+      const { account, created } = await h.provisioner.ensureAccount('user-129201');
+      expect(created).toBe(true);
+      const [simAccount] = h.sim.accounts().accounts.filter((a) => a.id === account.accountId);
+      expect(simAccount?.externalUserId).toBe('8GuHRa2-1zi0lRrYBMC0fGvKjt9-605094F7T9hnHfw');
+    });
+
     it('repairs a create whose answer was lost on the next ensure, without a second account', async () => {
       const h = await start({ platform: { maxRetries: 0 } });
       h.sim.setFaults({ dropAfterCreate: true });
