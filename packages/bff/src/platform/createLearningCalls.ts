@@ -6,6 +6,7 @@ import {
   PlatformTimeoutError,
   type PlatformTransport,
 } from './createPlatformTransport.js';
+import { ipTokenPacer } from './ipTokenPacer.js';
 import { SlidingWindowPacer } from './slidingWindowPacer.js';
 
 export interface LearningCallContext {
@@ -107,9 +108,6 @@ interface CachedToken {
   refreshAt: number;
 }
 
-/** Documented per-IP limit for token requests (per second), with the same slack as account calls. */
-const tokenRequestsPerSecond = 100;
-const tokenWindowMs = 1_100;
 /**
  * Documented: 375 `POST /registrations` a minute per token (here the partner-admin token, one per
  * process); the pacer holds each slot until its call is answered, so 2 s of slack is generous. Found by the chaos suite: with 16
@@ -128,7 +126,8 @@ export function createLearningCalls(options: PlatformClientOptions): LearningCal
     fetch: config.fetch,
   });
   const basicAuth = `Basic ${Buffer.from(`${config.apiKey}:${config.apiSecret}`, 'utf8').toString('base64')}`;
-  const tokenPacer = new SlidingWindowPacer(tokenRequestsPerSecond, tokenWindowMs);
+  // Shared with the provisioner's token requests: the platform limits them per IP.
+  const tokenPacer = ipTokenPacer(config.baseUrl);
   const registrationPacer = new SlidingWindowPacer(registrationsPerMinute, registrationWindowMs);
   // One entry per scope (the system id or a learner's external id); an in-flight request is shared.
   const tokens = new LRUCache<string, Promise<CachedToken>>({ max: learnerTokenCacheSize });

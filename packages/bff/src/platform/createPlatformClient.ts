@@ -7,6 +7,7 @@ import {
   PlatformTimeoutError,
   type PlatformTransport,
 } from './createPlatformTransport.js';
+import { ipTokenPacer } from './ipTokenPacer.js';
 import { type PacerSlot, SlidingWindowPacer } from './slidingWindowPacer.js';
 
 export interface PlatformClientOptions {
@@ -133,19 +134,18 @@ interface TokenAnswer {
   account_id?: unknown;
 }
 
-/** Documented per-token limit for `POST /accounts` (per minute) and per-IP limit for token requests (per second). */
+/** Documented per-token limit for `POST /accounts` (per minute). */
 const accountCreatesPerMinute = 750;
 /** Documented per-token limit for `POST /batch` (per minute) and its size. */
 const batchCallsPerMinute = 90;
 export const maxBatchSize = 50;
-const tokenRequestsPerSecond = 100;
 /**
  * The pacers hold a call's slot until its answer and a whole window after it (`SlidingWindowPacer`), so a
  * call delayed on its way cannot land in the platform's next window; this slack only covers the two
  * clocks' rounding. (When slots were counted from when a call left, 2 s a minute was not enough on a
  * loaded machine.)
  */
-const pacingSlackMs = { accountCreates: 250, batches: 250, tokenRequests: 20 };
+const pacingSlackMs = { accountCreates: 250, batches: 250 };
 
 /** The platform has no `POST /v0/batch` (it answered 404, 405 or 410): create accounts one at a time. */
 export class BatchUnavailableError extends KnewtonUnavailableError {
@@ -266,10 +266,8 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
     (60_000 + pacingSlackMs.batches) / rateLimits.timeScale,
   );
   let batchAvailable = rateLimits.batchCallsPerMinute > 0;
-  const tokenPacer = new SlidingWindowPacer(
-    tokenRequestsPerSecond,
-    1_000 + pacingSlackMs.tokenRequests,
-  );
+  // Shared with learning's token requests: the platform limits them per IP.
+  const tokenPacer = ipTokenPacer(config.baseUrl);
   const capDelayMs = config.retryBaseDelayMs * 20;
 
   let cachedToken: CachedToken | undefined;
