@@ -71,6 +71,8 @@ const backfillMarkdown = skip.has('backfill')
 const cpu = cpus();
 const machine = `${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} GiB free), Linux ${release()}, Node ${process.version}; 1-minute load average ${loadBefore.toFixed(2)} at start (the machine is shared)`;
 
+const cpuPerRequest = (side: { rounds: Array<{ cpuUsPerRequest?: number }> }) =>
+  side.rounds.map((round) => round.cpuUsPerRequest?.toFixed(1) ?? '?').join(' / ');
 const best = (side: { rounds: Array<{ requestsPerSecond: number }> }, i: number) =>
   side.rounds[i]?.requestsPerSecond ?? Number.NaN;
 const exampleRatio = warm.exampleBff.best / warm.bare.best;
@@ -119,6 +121,22 @@ ${sideRow('bare Hono route', warm.bare, undefined, undefined, undefined)}
 
 Before the warm-path work (issue 9, measured the same way with 1,200 users): the example BFF answered
 2,200–2,600 req/s against 16,000–21,000 for the bare route, 12–14% of it.
+
+CPU per request in this run (each server's process, all threads, per round): example BFF ${cpuPerRequest(warm.exampleBff)} µs,
+library ${cpuPerRequest(warm.library)} µs, bare ${cpuPerRequest(warm.bare)} µs. Each server is busy all the time under wrk, so the
+ratios are these costs' inverse ratios.
+
+**Why the goals are missed** (CPU profiles of the measured rounds, \`BENCH_CPU_PROF=<dir> pnpm bench:warm\`, on
+2026-12-01): about 12 µs of the bare route's ~14 µs is the kernel's \`writev\` of the answer (loopback TCP),
+which every server pays, so a server at 70% may spend only ~6 µs of its own. The library spends ~8 µs of
+JavaScript: the conventions (request id, CORS, the security headers, the error and log wrapper), the
+session callback, the per-user rate limiter, the account cache and the \`Response\`, each a few tenths of
+a µs; none dominates. The contract's 12 headers are not the lever: a bare route answering with them
+measured 5% below one without. The example BFF adds ~6–9 µs: its JSON log line through pino (~2.5 µs;
+\`LOG_LEVEL=warn\` measured 48–53%), its demo session check (cookie read and LRU lookup, ~2 µs) and more
+GC; switching off the sessions' background re-check (\`SESSION_REVALIDATE_MS=600000\`) changed nothing.
+Repeated runs of \`pnpm bench:warm\` on the same machine moved the library between 55% and 69% and the
+example BFF between 44% and 53%.
 
 Why ${int(warm.users)} users: every user has the default per-user budget (30 requests, refilled at 3 per second), so
 the users are as many as it takes for the measured rate to stay inside it (a non-2xx count above 0 would
