@@ -1,13 +1,10 @@
-import {
-  createPlatformSim,
-  type PlatformSimOptions,
-  seededGraphs,
-} from '@knewton-kit/platform-sim';
+import { createPlatformSim, type PlatformSimOptions } from '@knewton-kit/platform-sim';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../logger.js';
 import { createLearningCalls } from '../platform/createLearningCalls.js';
 import { createAccountProvisioner } from '../provisioning/createAccountProvisioner.js';
 import type { LearningDatabase } from '../store/learningSchema.js';
+import { testGraph as graph, simPlatform } from '../testSupport/deliveryHarness.js';
 import { testPseudonymKey } from '../testSupport/provisioningHarness.js';
 import {
   createTestStore,
@@ -18,7 +15,6 @@ import {
 import { createRegistrar, type Learner } from './createRegistrar.js';
 
 warnIfPostgresSkipped('createRegistrar');
-const graph = seededGraphs[0] as (typeof seededGraphs)[number];
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -36,19 +32,14 @@ async function registrarHarness(
 ) {
   const sim = createPlatformSim({ rateLimits: false, ...simOptions });
   const drops = new Set<string>();
-  const platform = {
-    baseUrl: 'http://sim.test',
-    apiKey: sim.apiKey,
-    apiSecret: sim.apiSecret,
-    systemExternalUserId: sim.systemExternalUserId,
-    async fetch(input: Request | string | URL, init?: RequestInit) {
-      const request = new Request(input, init);
-      const response = await sim.fetch(request);
+  const platform = simPlatform(sim, {
+    async intercept(request, next) {
+      const response = await next(request);
       const route = `${request.method} ${new URL(request.url).pathname.replace(/^\/v0/, '')}`;
       if (drops.delete(route)) throw new TypeError('fetch failed (test: answer lost)');
       return response;
     },
-  };
+  });
   const { store, dispose } = await createTestStore(kind, { dedicated: true });
   const provisioner = await createAccountProvisioner({
     platform,

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createPlatformSim, seededGraphs } from '@knewton-kit/platform-sim';
+import { setTimeout } from 'node:timers/promises';
+import { createPlatformSim } from '@knewton-kit/platform-sim';
 import { describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../logger.js';
 import { createLearningCalls } from '../platform/createLearningCalls.js';
 import { createAccountProvisioner } from '../provisioning/createAccountProvisioner.js';
 import { createEventOutboxQueries } from '../store/eventOutboxQueries.js';
+import { testGraph as graph, simPlatform } from '../testSupport/deliveryHarness.js';
 import { testPseudonymKey } from '../testSupport/provisioningHarness.js';
 import {
   createTestStore,
@@ -15,19 +17,6 @@ import { createEventDelivery } from './createEventDelivery.js';
 import { createRegistrar } from './createRegistrar.js';
 
 warnIfPostgresSkipped('leaseOutlastsCall');
-const graph = seededGraphs[0] as (typeof seededGraphs)[number];
-
-/** Waits `ms`, or rejects as soon as `signal` aborts: a request the client gave up on never arrives. */
-function delay(ms: number, signal: AbortSignal | null | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    });
-  });
-}
 
 // Issue 13's unexplained duplicates: a batch call slower than the sender's lease. The lease ran out while
 // the call was still on its way, another process took the learner over and sent the same events, and
@@ -42,19 +31,15 @@ describe.skipIf(!testDatabaseUrl)(
       // Each batch-events request spends `slowMs` on its way to the platform (a slow network or a loaded
       // platform); a request its client has given up on by then never arrives.
       let slowMs = 1_500;
-      const platform = {
-        baseUrl: 'http://sim.test',
-        apiKey: sim.apiKey,
-        apiSecret: sim.apiSecret,
-        systemExternalUserId: sim.systemExternalUserId,
-        async fetch(input: Request | string | URL, init?: RequestInit) {
-          const request = new Request(input, init);
+      const platform = simPlatform(sim, {
+        async intercept(request, next) {
           if (request.url.endsWith('/batch-events') && slowMs > 0) {
-            await delay(slowMs, request.signal);
+            // A request its client gave up on never arrives: the wait ends with the client's abort.
+            await setTimeout(slowMs, undefined, { signal: request.signal });
           }
-          return sim.fetch(request);
+          return next(request);
         },
-      };
+      });
       const provisioner = await createAccountProvisioner({
         platform,
         store,
@@ -98,7 +83,7 @@ describe.skipIf(!testDatabaseUrl)(
         );
         for (const loop of loops) loop.start();
         // Long enough for either loop to take over an expired lease and send, twice over.
-        await new Promise((resolve) => setTimeout(resolve, 4_000));
+        await setTimeout(4_000);
         // The platform is fast again: the events go out, once.
         slowMs = 0;
         await vi.waitFor(async () => expect(await outbox.pendingCount()).toBe(0), {

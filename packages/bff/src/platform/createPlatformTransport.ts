@@ -83,16 +83,25 @@ export function createPlatformTransport(options: PlatformTransportOptions): Plat
           new PlatformTimeoutError(`${method} ${prefix}${path} timed out after ${limitMs} ms`),
         );
       }, limitMs);
+      // Held until the answer: a `fetch` that copies it (`new Request(request)`, as test doubles and
+      // request middleware do) gets a signal that follows this one's only while this Request lives
+      // (undici links them weakly). Dropped at once, it could be collected mid-call and the copy was then
+      // never aborted: a request given up on at its deadline still reached the platform.
+      let outgoing: Request | undefined = new Request(prefix + path, {
+        method,
+        headers,
+        body,
+        signal: controller.signal,
+      });
       const settle = () => {
         clearTimeout(timer);
         inFlight.delete(controller);
         own?.removeEventListener('abort', abortOwn);
+        outgoing = undefined;
       };
       let pending: Promise<Response>;
       try {
-        pending = fetchImpl(
-          new Request(prefix + path, { method, headers, body, signal: controller.signal }),
-        );
+        pending = fetchImpl(outgoing);
       } catch (error) {
         pending = Promise.reject(error);
       }

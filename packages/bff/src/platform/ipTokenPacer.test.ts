@@ -1,5 +1,6 @@
 import { createPlatformSim } from '@knewton-kit/platform-sim';
 import { describe, expect, it } from 'vitest';
+import { simPlatform } from '../testSupport/deliveryHarness.js';
 import { createLearningCalls } from './createLearningCalls.js';
 import { createPlatformClient, type PlatformClientOptions } from './createPlatformClient.js';
 import { ipTokenPacer } from './ipTokenPacer.js';
@@ -13,12 +14,10 @@ describe('ipTokenPacer', () => {
   // The simulator counts token requests per client IP (one for in-process calls), as the platform does.
   it('keeps the provisioner’s and learning’s token requests together under 100 a second', async () => {
     const sim = createPlatformSim();
+    // An origin of its own: a pacer no other test has used.
     const options: PlatformClientOptions = {
+      ...simPlatform(sim),
       baseUrl: 'http://shared-ip-limit.test',
-      apiKey: sim.apiKey,
-      apiSecret: sim.apiSecret,
-      systemExternalUserId: sim.systemExternalUserId,
-      fetch: sim.fetch,
     };
     const platform = createPlatformClient(options);
     const learning = createLearningCalls(options);
