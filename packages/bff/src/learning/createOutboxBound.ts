@@ -32,13 +32,14 @@ export function createOutboxBound(outbox: EventOutboxQueries, maxPending: number
 
   function recount(): Promise<void> {
     counting ??= (async () => {
-      const startedAt = Date.now();
       const acceptedBefore = acceptedSince;
       try {
         counted = await outbox.pendingCount();
         // What was accepted while counting may or may not be in the count: kept, to err on the full side.
         acceptedSince -= acceptedBefore;
-        countedAt = startedAt;
+        // From the count's end, not its start: a count of a long backlog can itself take 100 ms or more,
+        // and timed from its start every refused request would count again at once, back to back.
+        countedAt = Date.now();
       } finally {
         counting = undefined;
       }
