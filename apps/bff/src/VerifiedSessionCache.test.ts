@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { VerifiedSessionCache } from './VerifiedSessionCache.js';
 
 /** A cache on a hand-moved clock, whose database answers what `live` holds (or fails when told to). */
-function cacheOnClock() {
+function cacheOnClock(revalidateMs = 5_000) {
   let t = 1_000_000;
   const asked: string[][] = [];
   const live = new Map<string, number>();
@@ -10,7 +10,7 @@ function cacheOnClock() {
   const errors: unknown[] = [];
   const cache = new VerifiedSessionCache({
     maxEntries: 100,
-    revalidateMs: 5_000,
+    revalidateMs,
     now: () => t,
     onRecheckError: (error) => errors.push(error),
     async findLive(tokenHashes) {
@@ -84,6 +84,41 @@ describe('VerifiedSessionCache background re-check', () => {
     await cache.recheck();
     expect(asked).toEqual([['hash-ada']]);
     expect(cache.verifiedTokenHash('cookie-ada')).toBeUndefined();
+    cache.close();
+  });
+
+  it('after a failed pass, the next one starts with the sessions it did not re-check', async () => {
+    const { cache, asked, fail, verify, advance } = cacheOnClock();
+    verify('ada');
+    advance(2_000);
+    verify('grace');
+    advance(1_500);
+    // ada is due, grace (checked 1.5 s ago) is not: the failed pass asked for ada alone.
+    expect(cache.get('cookie-ada')).toBe('ada');
+    expect(cache.get('cookie-grace')).toBe('grace');
+    fail.next = true;
+    await cache.recheck();
+    await cache.recheck();
+    expect(asked).toEqual([['hash-ada'], ['hash-ada']]);
+    advance(2_000);
+    expect(cache.get('cookie-ada')).toBe('ada');
+    cache.close();
+  });
+
+  it('re-checks a session idle at one pass once it is used again (a bound above a minute)', async () => {
+    const { cache, asked, verify, advance } = cacheOnClock(600_000);
+    verify('ada');
+    advance(400_000);
+    // Due (60% of 10 min) but unused for over a minute: not asked.
+    await cache.recheck();
+    expect(asked).toEqual([]);
+    expect(cache.get('cookie-ada')).toBe('ada');
+    advance(10_000);
+    await cache.recheck();
+    expect(asked).toEqual([['hash-ada']]);
+    // 610 s after the first check, trusted thanks to the second.
+    advance(200_000);
+    expect(cache.get('cookie-ada')).toBe('ada');
     cache.close();
   });
 

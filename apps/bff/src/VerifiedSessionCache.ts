@@ -141,11 +141,16 @@ export class VerifiedSessionCache {
       // example BFF's CPU time).
       for (const [key, entry] of this.#byCheckedAt) {
         if (t - entry.checkedAt < dueAfterMs) break;
-        this.#byCheckedAt.delete(key);
         // Evicted, dropped or replaced since: nothing to re-check (a replacement is queued on its own).
-        if (entries.peek(key) !== entry) continue;
-        // Idle: not re-checked; its next use finds it stale and looks it up (and queues it again).
+        // Stale: never used again without a lookup, which queues it anew.
+        if (entries.peek(key) !== entry || t - entry.checkedAt >= this.#options.revalidateMs) {
+          this.#byCheckedAt.delete(key);
+          continue;
+        }
+        // Idle: not re-checked now, but kept in line: used again while still trusted (a bound above a
+        // minute), it is re-checked by a later pass instead of going stale on a request.
         if (t - entry.usedAt >= activeSessionMs) continue;
+        this.#byCheckedAt.delete(key);
         due.push([key, entry]);
       }
       for (; done < due.length; done += recheckChunk) {
@@ -165,11 +170,14 @@ export class VerifiedSessionCache {
         }
       }
     } catch (error) {
-      // The sessions not re-checked stay due: the next pass tries them again.
-      for (const [key, entry] of due.slice(done)) {
-        if (entries.peek(key) === entry && !this.#byCheckedAt.has(key))
-          this.#byCheckedAt.set(key, entry);
-      }
+      // The sessions not re-checked stay due, back at the front of the line where the next pass starts
+      // (put at its end, behind sessions not yet due, the pass stopped before reaching them).
+      const notRechecked = due
+        .slice(done)
+        .filter(([key, entry]) => entries.peek(key) === entry && !this.#byCheckedAt.has(key));
+      const rest = [...this.#byCheckedAt];
+      this.#byCheckedAt.clear();
+      for (const [key, entry] of [...notRechecked, ...rest]) this.#byCheckedAt.set(key, entry);
       this.#options.onRecheckError(error);
     } finally {
       this.#rechecking = false;
