@@ -1,19 +1,9 @@
-import { CompiledQuery, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import { AccountStoreConflictError, StoreUnavailableError } from '../errors.js';
 import type { AccountRow, NewAccountRow } from './AccountStore.js';
-import { insertAccountSql, selectAccountSql } from './accountSql.js';
+import { insertAccountSql, selectAccountSql, toAccountRow } from './accountSql.js';
 import { describeCause } from './describeCause.js';
 import type { AccountDatabase, KnewtonAccountTable } from './schema.js';
-
-function toAccountRow(row: Selectable<KnewtonAccountTable>): AccountRow {
-  return {
-    appUserId: row.app_user_id,
-    externalId: row.external_id,
-    keyVersion: row.key_version,
-    accountId: row.account_id,
-    createdAt: row.created_at instanceof Date ? row.created_at : new Date(row.created_at),
-  };
-}
 
 /** The warm path: one lookup by primary key (a simple query, see `accountSql`). */
 export async function findAccountByAppUserId(
@@ -32,16 +22,6 @@ export async function findAccountByAppUserId(
  * means the same account was already written (harmless) or two users claim one external id or account id:
  * a broken mapper or a corrupted store, which must stop rather than be papered over.
  */
-/** A new mapping as the table's columns: the one place the camelCase row meets the snake_case table. */
-export function toAccountValues(row: NewAccountRow): Insertable<KnewtonAccountTable> {
-  return {
-    app_user_id: row.appUserId,
-    external_id: row.externalId,
-    key_version: row.keyVersion,
-    account_id: row.accountId,
-  };
-}
-
 export async function insertAccount(
   db: Kysely<AccountDatabase>,
   row: NewAccountRow,

@@ -135,7 +135,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         try {
           // BEGIN; SET LOCAL lock_timeout; the advisory lock; the re-check: one round trip.
           const results = (await client.query(
-            lockScript(client, appUserId, lockTimeoutMs),
+            lockScript(appUserId, lockTimeoutMs),
           )) as unknown as pg.QueryResult<Selectable<KnewtonAccountTable>>[];
           const state = { committed: false };
           const tx = lockedTransaction(client, appUserId, results[3]?.rows[0], state);

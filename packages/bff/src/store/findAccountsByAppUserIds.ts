@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { AccountStoreConflictError } from '../errors.js';
 import type { AccountRow, NewAccountRow } from './AccountStore.js';
-import { toAccountValues } from './accountQueries.js';
+import { toAccountValues } from './accountSql.js';
 import type { AccountDatabase, KnewtonAccountTable } from './schema.js';
 
 /** The rows of a batch's users in one query (a batch re-checks up to 50 users under their locks). */

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { AccountStoreConflictError } from '../errors.js';
 import type { AccountRow, AccountStoreTransaction, NewAccountRow } from './AccountStore.js';
 import { guardStore } from './accountQueries.js';
-import { insertAccountSql, selectAccountSql } from './accountSql.js';
+import { insertAccountSql, selectAccountSql, sqlLiteral, toAccountRow } from './accountSql.js';
 import type { KnewtonAccountTable } from './schema.js';
 
 /**
@@ -20,12 +20,8 @@ import type { KnewtonAccountTable } from './schema.js';
  * Then the work (the platform call), and the insert with COMMIT (`insertLast`, one simple query again):
  * two round trips in all, three with a plain `insert` and its own COMMIT.
  */
-export function lockScript(
-  client: pg.PoolClient,
-  appUserId: string,
-  lockTimeoutMs: number,
-): string {
-  const id = client.escapeLiteral(appUserId);
+export function lockScript(appUserId: string, lockTimeoutMs: number): string {
+  const id = sqlLiteral(appUserId);
   return [
     'begin',
     // An integer validated at construction, so it can be inlined.
@@ -33,16 +29,6 @@ export function lockScript(
     `select pg_advisory_xact_lock(hashtext(current_schema() || ':knewton-account:' || ${id}))`,
     selectAccountSql(appUserId),
   ].join(';\n');
-}
-
-function toAccountRow(row: Selectable<KnewtonAccountTable>): AccountRow {
-  return {
-    appUserId: row.app_user_id,
-    externalId: row.external_id,
-    keyVersion: row.key_version,
-    accountId: row.account_id,
-    createdAt: row.created_at instanceof Date ? row.created_at : new Date(row.created_at),
-  };
 }
 
 /** What `withUserLock` needs to know about a locked transaction once the work returned. */
