@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
 import { isKnewtonUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { backoffDelayMs } from '../platform/backoff.js';
+import { backoffDelayMs, sleep } from '../platform/backoff.js';
 import type { LearningCalls } from '../platform/createLearningCalls.js';
 import { PerTokenCallWindow } from '../platform/PerTokenCallWindow.js';
 import type { AccountStore } from '../store/AccountStore.js';
@@ -232,7 +232,7 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
           );
           throw error;
         }
-        await new Promise((resolve) => setTimeout(resolve, pauseMs));
+        await sleep(pauseMs);
       }
     }
   }
@@ -242,7 +242,12 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
     // A window shorter than the prune period (tests) is pruned as often as it is long.
     if (Date.now() - prunedAt < Math.min(pruneEveryMs, dedupWindowMs)) return;
     prunedAt = Date.now();
-    await outbox.pruneDelivered(dedupWindowMs, pruneBatch);
+    try {
+      await outbox.pruneDelivered(dedupWindowMs, pruneBatch);
+    } catch (error) {
+      // Housekeeping: a failed prune must not fail the pass (and pause delivery); it runs again next time.
+      logger.warn({ reason: (error as Error).name }, 'pruning delivered learning events failed');
+    }
   }
 
   async function pass(): Promise<boolean> {
