@@ -196,9 +196,6 @@ export async function createExampleBff(
       maxBodyBytes: config.limits?.maxBodyBytes ?? 16 * 1024,
     };
     const router = createBffRouter({ ...routerOptions, basePath: '/api' });
-    // A router's conventions (request id, log line, headers) only cover its own base path, so paths
-    // outside /api get a router of their own with no routes: the same 404, with a real request id.
-    const outside = createBffRouter({ ...routerOptions, basePath: '' });
     const remoteAddresses = new WeakMap<Request, string>();
     registerSessionRoutes(router, sessions, {
       signInsPerMinute: config.signInsPerMinute ?? defaultSignInsPerMinute,
@@ -222,8 +219,8 @@ export async function createExampleBff(
         const pathname = plain ?? new URL(request.url).pathname;
         const library = pathname.startsWith(knewtonPrefix) || pathname === KNEWTON_BFF_BASE_PATH;
         if (library) return bff.fetch(request, env);
-        const demo = pathname === '/api' || pathname.startsWith('/api/');
-        return (demo ? router : outside).app.fetch(request, env);
+        // Paths outside /api too: the router's 404 carries its conventions (request id, headers, log line).
+        return router.app.fetch(request, env);
       },
       bff,
       store,
