@@ -323,7 +323,7 @@ ${rows.join('\n')}
 ${lag.intervalMs / 1000} s ± 25% for ${lag.seconds} s (${int(lag.events)} events, ${int(lag.batchCalls)} \`batch-events\` calls, ${lag.provoked429} 429s provoked, ${lag.undelivered} undelivered after 120 s).
 The limits allow each learner 15 \`batch-events\` calls a minute (one every 4 s if spread evenly) of up to 500
 events, so a learner sending every ${lag.intervalMs / 1000} s cannot get every event out alone; the BFF spreads a learner's
-calls at least 4.2 s apart (62 s / 15), so an event waits at most about that long and goes out with the
+calls at least 4.1 s apart (62 s / 15), so an event waits at most about that long and goes out with the
 learner's others (spending the 15 calls as events came, then waiting out the minute, made the p99 33 s).
 
 | p50 | p99 | max |
