@@ -9,6 +9,7 @@ import { cpus, freemem, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 // The benchmark code lives in apps/bff, whose dependencies it needs; the root has none of its own.
 import { runBffBenchmarks } from '../apps/bff/bench/bffBench.js';
+import { warmOptionsFromEnv } from '../apps/bff/bench/warmPathWrk.js';
 import { backfillSection } from './backfillRows.js';
 import { skippedSections } from './benchSelection.js';
 import { herdSection } from './herdRows.js';
@@ -26,22 +27,9 @@ const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const loadBefore = loadavg()[0] ?? 0;
 
-const envInt = (name: string, fallback: number) => {
-  const raw = process.env[name];
-  const value = raw === undefined ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
-  return value;
-};
 // Read before the long rows start, so a mistyped section name fails at once.
 const skip = skippedSections();
-const warmOptions = {
-  users: envInt('BENCH_WARM_USERS', 6000),
-  connections: 32,
-  roundSeconds: envInt('BENCH_ROUND_SECONDS', 5),
-  rounds: envInt('BENCH_ROUNDS', 3),
-  cpuProfileDir: process.env.BENCH_CPU_PROF,
-};
-const { warm, creates } = await runBffBenchmarks({ databaseUrl, log, warm: warmOptions });
+const { warm, creates } = await runBffBenchmarks({ databaseUrl, log, warm: warmOptionsFromEnv() });
 const learning = skip.has('learning')
   ? undefined
   : await runLearningBenchmark({

@@ -3,7 +3,7 @@
  * BENCH_DATABASE_URL or TEST_DATABASE_URL is set), repeated BENCH_CREATE_RUNS times (default 3) so the
  * spread is visible; prints one line per run. For work on the create path, where the full bench is too long.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ if (!Number.isInteger(runs) || runs < 1)
 
 const profileDir = process.env.BENCH_CPU_PROF;
 
-/** With BENCH_CPU_PROF=<dir>: a CPU profile of the create loop alone (store opening and migrations left out). */
+/** With BENCH_CPU_PROF=<dir>: a CPU profile of one `createPath` run (the BFF's set-up, its warm-up and both loops; store opening and migrations left out). */
 async function profiled<T>(name: string, run: () => Promise<T>): Promise<T> {
   if (!profileDir) return run();
   const session = new Session();
@@ -28,9 +28,16 @@ async function profiled<T>(name: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } finally {
-    const { profile } = await session.post('Profiler.stop');
-    await writeFile(join(profileDir, `${name}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
-    session.disconnect();
+    try {
+      const { profile } = await session.post('Profiler.stop');
+      await mkdir(profileDir, { recursive: true });
+      await writeFile(
+        join(profileDir, `${name}-${Date.now()}.cpuprofile`),
+        JSON.stringify(profile),
+      );
+    } finally {
+      session.disconnect();
+    }
   }
 }
 

@@ -2,27 +2,13 @@
  * The warm-path row alone (`pnpm bench:warm`): the same measurement `pnpm bench` makes (`warmPathWrk.ts`),
  * without the create, herd, backfill and learning rows, for iterating on the warm path. Prints each round
  * and the ratios to bare; writes nothing to BENCHMARKS.md. `BENCH_WARM_USERS`, `BENCH_ROUNDS`,
- * `BENCH_ROUND_SECONDS` as for `pnpm bench`; `BENCH_CPU_PROF=<dir>` writes CPU profiles of both servers.
+ * `BENCH_ROUND_SECONDS` as for `pnpm bench`; `BENCH_CPU_PROF=<dir>` writes CPU profiles of all three servers.
  */
 import { readFile } from 'node:fs/promises';
-import { warmPathWrk } from './warmPathWrk.js';
-
-const envInt = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  const value = raw === undefined ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
-  return value;
-};
+import { warmOptionsFromEnv, warmPathWrk } from './warmPathWrk.js';
 
 const loadBefore = (await readFile('/proc/loadavg', 'utf8').catch(() => 'n/a')).trim();
-const result = await warmPathWrk({
-  users: envInt('BENCH_WARM_USERS', 6000),
-  connections: 32,
-  roundSeconds: envInt('BENCH_ROUND_SECONDS', 5),
-  rounds: envInt('BENCH_ROUNDS', 3),
-  cpuProfileDir: process.env.BENCH_CPU_PROF,
-  log: (line) => console.log(line),
-});
+const result = await warmPathWrk({ ...warmOptionsFromEnv(), log: (line) => console.log(line) });
 const loadAfter = (await readFile('/proc/loadavg', 'utf8').catch(() => 'n/a')).trim();
 const percent = (value: number) => `${(value * 100).toFixed(0)}%`;
 const perRound = (side: typeof result.library) =>

@@ -22,6 +22,29 @@ const here = import.meta.dirname;
 const origin = 'http://localhost:5173';
 const accountPath = '/api/knewton/account';
 
+/**
+ * The warm-path settings `pnpm bench` and `pnpm bench:warm` both read: `BENCH_WARM_USERS` (6000),
+ * `BENCH_ROUND_SECONDS` (5), `BENCH_ROUNDS` (3), `BENCH_CPU_PROF` (a directory for CPU profiles).
+ */
+export function warmOptionsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): Omit<WarmPathOptions, 'log'> {
+  const envInt = (name: string, fallback: number): number => {
+    const raw = env[name];
+    const value = raw === undefined ? fallback : Number(raw);
+    if (!Number.isInteger(value) || value <= 0)
+      throw new Error(`${name} must be a positive integer`);
+    return value;
+  };
+  return {
+    users: envInt('BENCH_WARM_USERS', 6000),
+    connections: 32,
+    roundSeconds: envInt('BENCH_ROUND_SECONDS', 5),
+    rounds: envInt('BENCH_ROUNDS', 3),
+    cpuProfileDir: env.BENCH_CPU_PROF,
+  };
+}
+
 export interface WarmPathOptions {
   /** Signed-in users with accounts the load rotates through. */
   users: number;
