@@ -2,6 +2,7 @@ import { createPlatformSim } from '@knewton-kit/platform-sim';
 import { sql } from 'kysely';
 import { describe, expect, it, vi } from 'vitest';
 import type { EventOutboxDatabase } from '../store/eventOutboxSchema.js';
+import { createCapturingLogger } from '../testSupport/createCapturingLogger.js';
 import {
   createDeliveryHarness,
   simPlatform,
@@ -88,20 +89,19 @@ describe.each(storeKinds)('a failing learner on %s', (kind) => {
       });
       const h = await createDeliveryHarness(store, platform);
       const { provisioner, learning, outbox } = h;
-      const event = ungradedEvent;
       try {
         await provisioner.ensureAccount('ada');
         await provisioner.ensureAccount('bob');
         refusedAccount = (await store.findByAppUserId('ada'))?.accountId;
         // Ada's event is the oldest, so every pass meets her first.
-        await outbox.accept('ada', [event()]);
+        await outbox.accept('ada', [ungradedEvent()]);
         learning.delivery.start();
         await vi.waitFor(() => expect(refusals).toBeGreaterThan(0), {
           timeout: 10_000,
           interval: 10,
         });
         for (let round = 1; round <= 3; round++) {
-          await outbox.accept('bob', [event()]);
+          await outbox.accept('bob', [ungradedEvent()]);
           learning.delivery.nudge();
           await vi.waitFor(() => expect(sim.stats().events).toBe(round), {
             timeout: 10_000,
@@ -169,6 +169,64 @@ describe.each(storeKinds)('the dedup window on %s', (kind) => {
     },
     60_000,
   );
+});
+
+describe('a platform outage', () => {
+  it('costs one call per paused pass, and every event goes out once the platform is back', async () => {
+    const sim = createPlatformSim();
+    const { store, dispose } = await createTestStore('pglite', { dedicated: true });
+    let down = true;
+    const platform = simPlatform(sim, {
+      intercept(request, next) {
+        if (down && request.url.endsWith('/batch-events'))
+          return Promise.resolve(new Response('{}', { status: 503 }));
+        return next(request);
+      },
+    });
+    const lines: string[] = [];
+    const h = await createDeliveryHarness(
+      store,
+      platform,
+      { deliveryIntervalMs: 20 },
+      createCapturingLogger(lines),
+    );
+    const { provisioner, learning, outbox } = h;
+    // More learners than the first pass reaches, so every paused pass has one who was not called yet
+    // (a learner's own calls are at least 4.1 s apart).
+    const learners = Array.from({ length: 40 }, (_, i) => `learner-${i}`);
+    try {
+      for (const learner of learners) {
+        await provisioner.ensureAccount(learner);
+        await outbox.accept(learner, [ungradedEvent()]);
+      }
+      learning.delivery.start();
+      const messages = () => lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
+      const pauses = () => messages().filter((m) => m === 'learning event delivery paused').length;
+      await vi.waitFor(() => expect(pauses()).toBeGreaterThanOrEqual(5), {
+        timeout: 20_000,
+        interval: 20,
+      });
+      // Failed calls between one pause and the next: the first pass sends several at once; each pass
+      // after it, paused, one (it sent two back to back, a single probe failing not being taken as enough).
+      const perPass: number[] = [0];
+      for (const message of messages()) {
+        if (message === 'learning event delivery paused') perPass.push(0);
+        else if (message.startsWith("a learner's event delivery failed"))
+          perPass[perPass.length - 1] = (perPass.at(-1) ?? 0) + 1;
+      }
+      expect(perPass[0]).toBeGreaterThanOrEqual(2);
+      expect(perPass.slice(1, 5)).toEqual([1, 1, 1, 1]);
+      down = false;
+      await vi.waitFor(async () => expect(await outbox.pendingCount()).toBe(0), {
+        timeout: 30_000,
+        interval: 50,
+      });
+      expect(sim.stats().events).toBe(learners.length);
+    } finally {
+      await h.close();
+      await dispose();
+    }
+  }, 90_000);
 });
 
 describe('delivery to many learners', () => {

@@ -122,38 +122,43 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
   let closed = false;
   let prunedAt = 0;
 
-  async function deliverLearner(appUserId: string): Promise<void> {
+  /**
+   * Sends one learner's oldest pending events, if this process may now. `true` when the platform answered
+   * (took or refused them); `false` when nothing was sent (claimed elsewhere, nothing pending, or the
+   * learner's own call budget says wait), which says nothing about whether the platform is up.
+   */
+  async function deliverLearner(appUserId: string): Promise<boolean> {
     // A fencing token per claim: a lease this process held before and lost is never mistaken for this one.
     const claimNumber = ++claims;
     const claim = `${owner}:${claimNumber}`;
     // The platform's logs (and the chaos suite's simulator) can tell which claim of which process sent a
     // batch, and ours say what became of it: what a duplicate's investigation needs first.
     const label = { requestId: `outbox-${process.pid}-${claimNumber}` };
-    if (!(await outbox.claimLearner(appUserId, claim, leaseMs))) return;
+    if (!(await outbox.claimLearner(appUserId, claim, leaseMs))) return false;
     let delivered = false;
     try {
       const account = await store.findByAppUserId(appUserId);
-      if (!account) return;
+      if (!account) return false;
       const registrationId = await registrar.registrationId(account);
       // A first registration can wait long for the store's locks: the lease is renewed only now, and the
       // events read under it (found by the chaos suite: events read before a slow registration were sent
       // again by the process that took over). `renewedAt` is taken before the statement, so the lease
       // (database time, set later) lasts at least until `renewedAt + leaseMs`.
       const renewedAt = Date.now();
-      if (!(await outbox.renewLearner(appUserId, claim, leaseMs))) return;
+      if (!(await outbox.renewLearner(appUserId, claim, leaseMs))) return false;
       const events = await outbox.pendingOf(appUserId, maxBatchEvents);
-      if (events.length === 0) return;
+      if (events.length === 0) return false;
       // Half the lease for the call, the other half for the outbox update and the clocks' drift: the
       // call is abandoned before the lease can run out, so no other claim can be sending these events
       // while this one still might.
       const callBudgetMs = Math.floor(leaseMs / 2) - (Date.now() - renewedAt);
-      if (callBudgetMs < Math.min(minCallBudgetMs, leaseMs / 4)) return;
+      if (callBudgetMs < Math.min(minCallBudgetMs, leaseMs / 4)) return false;
       // Spacing first: a spacing slot taken when the minute's budget then says no only delays this
       // learner by one spacing, while the other order would spend one of the 15 calls on nothing.
       const waitMs = spacing.tryTake(account.externalId) || budget.tryTake(account.externalId);
       if (waitMs > 0) {
         waitingUntil.set(appUserId, Date.now() + waitMs);
-        return;
+        return false;
       }
       const sentAt = Date.now();
       let outcome: Awaited<ReturnType<LearningCalls['sendBatchEvents']>>;
@@ -200,6 +205,7 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
         { label: label.requestId, events: events.length, ms: Date.now() - sentAt },
         'learning events delivered',
       );
+      return true;
     } finally {
       const live = await outbox.releaseLearner(appUserId, claim).catch(() => true);
       if (delivered && !live) {
@@ -250,7 +256,8 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
     }
   }
 
-  async function pass(): Promise<boolean> {
+  /** One pass; `busy` when it found learners to deliver, `reachedPlatform` when any call got an answer. */
+  async function pass(): Promise<{ busy: boolean; reachedPlatform: boolean }> {
     await leasesReset;
     await prune();
     const now = Date.now();
@@ -264,18 +271,24 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
     let failed = 0;
     let lastFailure: unknown;
     let storeFailure: unknown;
-    // While the loop is paused for a failing platform, one learner at a time probes it.
-    const limit = pLimit(failures > 0 ? 1 : concurrency);
+    // While the loop is paused for a failing platform, one learner probes it: one failure and no success
+    // is enough to stay paused. Otherwise two learners failing and none getting through is the platform.
+    const paused = failures > 0;
+    const limit = pLimit(paused ? 1 : concurrency);
+    const platformDown = () => failed >= (paused ? 1 : 2) && succeeded === 0;
     await Promise.all(
       learners.map((learner) =>
         limit(async () => {
           // The store failing is everyone's problem, and a platform that fails everyone is down: no
           // further calls in this pass.
-          if (closed || storeFailure !== undefined || (failed >= 2 && succeeded === 0)) return;
+          if (closed || storeFailure !== undefined || platformDown()) return;
           try {
-            await deliverLearner(learner);
-            succeeded++;
-            backingOff.delete(learner);
+            // Only an answer from the platform counts as getting through: a learner merely waiting for
+            // their next call counted too, and in an outage every pass after the first ran at full width.
+            if (await deliverLearner(learner)) {
+              succeeded++;
+              backingOff.delete(learner);
+            }
           } catch (error) {
             if (!isKnewtonUnavailableError(error)) {
               storeFailure ??= error;
@@ -295,9 +308,8 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
       ),
     );
     if (storeFailure !== undefined) throw storeFailure;
-    // Several learners failing and none getting through looks like the platform, not the learners.
-    if (failed >= 2 && succeeded === 0) throw lastFailure;
-    return learners.length > 0;
+    if (platformDown()) throw lastFailure;
+    return { busy: learners.length > 0, reachedPlatform: succeeded > 0 || failed > 0 };
   }
 
   function schedule(delayMs: number): void {
@@ -311,8 +323,10 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
   function run(): void {
     timer = undefined;
     running = pass().then(
-      (busy) => {
-        failures = 0;
+      ({ busy, reachedPlatform }) => {
+        // A pass in which every learner with events was still backing off (or waiting for their next
+        // call) learnt nothing about the platform: an outage stays an outage, probed one learner at a time.
+        if (reachedPlatform) failures = 0;
         running = undefined;
         // More may be waiting: go again soon, but give the event loop (and the store) a breath.
         schedule(busy ? 10 : intervalMs);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type PlatformSim, seededGraphs } from '@knewton-kit/platform-sim';
 import { createLearning, type Learning } from '../learning/createLearning.js';
 import type { KnewtonLearningOptions } from '../learning/KnewtonLearningOptions.js';
-import { silentLogger } from '../logger.js';
+import { type Logger, silentLogger } from '../logger.js';
 import { createAccountProvisioner } from '../provisioning/createAccountProvisioner.js';
 import type { AccountProvisioner } from '../provisioning/types.js';
 import type { AccountStore } from '../store/AccountStore.js';
@@ -70,6 +70,7 @@ export async function createDeliveryHarness(
   store: AccountStore,
   platform: ReturnType<typeof simPlatform>,
   learning: Partial<KnewtonLearningOptions> = {},
+  logger: Logger = silentLogger,
 ): Promise<DeliveryHarness> {
   const provisioner = await createAccountProvisioner({
     platform,
@@ -81,7 +82,7 @@ export async function createDeliveryHarness(
     { graphId: testGraph.id, deliveryIntervalMs: 20, ...learning },
     platform,
     store,
-    silentLogger,
+    logger,
   );
   return {
     provisioner,
