@@ -8,7 +8,7 @@ export default mergeConfig(
       name: 'react',
       environment: 'jsdom',
       include: ['src/**/*.test.{ts,tsx}'],
-      setupFiles: ['./src/testSupport/setup.ts'],
+      setupFiles: ['./test/support/setup.ts'],
       // Type tests (`*.test-d.tsx`) run with the rest, so a type regression fails `pnpm test`.
       typecheck: {
         enabled: true,

@@ -1,12 +1,12 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKnewtonBff } from './createKnewtonBff.js';
 import {
   appOrigin,
   type BffHarness,
   createBffHarness,
   harnessTimeoutMs,
-} from './http/testSupport/createBffHarness.js';
+} from '../test/support/createBffHarness.js';
+import { createKnewtonBff } from './createKnewtonBff.js';
 import { isLogger, type Logger, silentLogger } from './logger.js';
 import { logRedactPaths } from './logRedactPaths.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { simHarness } from './testSupport/simHarness.js';
+import { simHarness } from '../test/support/simHarness.js';
 
 afterEach(() => {
   vi.useRealTimers();

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { BASE_URL, simHarness } from '../test/support/simHarness.js';
 import { createPlatformSim } from './createPlatformSim.js';
-import { BASE_URL, simHarness } from './testSupport/simHarness.js';
 
 describe('request handling', () => {
   it('answers unknown paths with 404 and wrong methods with 405 (JSON, with Allow)', async () => {

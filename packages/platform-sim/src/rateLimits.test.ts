@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { manualClock, simHarness } from './testSupport/simHarness.js';
+import { manualClock, simHarness } from '../test/support/simHarness.js';
 
 describe('rate limits', () => {
   it('limits GET /v0/accounts/{id} to 15 per minute per token, with the documented 429', async () => {

@@ -2,8 +2,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { simHarness } from '../test/support/simHarness.js';
 import { createPlatformSim } from './createPlatformSim.js';
-import { simHarness } from './testSupport/simHarness.js';
 
 let dir: string;
 let stateFile: string;

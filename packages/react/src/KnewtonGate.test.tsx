@@ -2,11 +2,11 @@ import { act, fireEvent, screen } from '@testing-library/react';
 import { HttpResponse, http } from 'msw';
 import { Component, type ReactNode, useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
+import { accountUrl, setupMswServer } from '../test/support/mswServer.js';
+import { deferred, renderWithClient } from '../test/support/renderWithClient.js';
 import type { KnewtonAccountError } from './errors/KnewtonAccountError.js';
 import { KnewtonGate } from './KnewtonGate.js';
 import { knewtonErrorResponse } from './testing/knewtonErrorResponse.js';
-import { accountUrl, setupMswServer } from './testSupport/mswServer.js';
-import { deferred, renderWithClient } from './testSupport/renderWithClient.js';
 
 const msw = setupMswServer();
 const account = (accountId: string) => ({ accountId, createdAt: '2026-01-01T00:00:00.000Z' });

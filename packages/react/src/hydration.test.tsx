@@ -3,10 +3,10 @@ import { act, screen } from '@testing-library/react';
 import { hydrateRoot, type Root } from 'react-dom/client';
 import { renderToString } from 'react-dom/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { setupMswServer } from '../test/support/mswServer.js';
 import { KnewtonGate } from './KnewtonGate.js';
 import { KnewtonProvider, type KnewtonProviderProps } from './KnewtonProvider.js';
 import { knewtonHandlers } from './testing/knewtonHandlers.js';
-import { setupMswServer } from './testSupport/mswServer.js';
 
 const msw = setupMswServer();
 let root: Root | undefined;

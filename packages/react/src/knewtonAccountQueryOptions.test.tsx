@@ -1,11 +1,11 @@
 import { QueryClient } from '@tanstack/react-query';
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { setupMswServer } from '../test/support/mswServer.js';
+import { renderWithClient } from '../test/support/renderWithClient.js';
 import { KnewtonGate } from './KnewtonGate.js';
 import { knewtonAccountQueryOptions } from './knewtonAccountQueryOptions.js';
 import { knewtonHandlers } from './testing/knewtonHandlers.js';
-import { setupMswServer } from './testSupport/mswServer.js';
-import { renderWithClient } from './testSupport/renderWithClient.js';
 
 const msw = setupMswServer();
 

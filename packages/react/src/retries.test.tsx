@@ -3,11 +3,11 @@ import type { QueryClient } from '@tanstack/react-query';
 import { fireEvent, screen } from '@testing-library/react';
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
+import { advance, installFakeClock, settle, until } from '../test/support/fakeClock.js';
+import { accountUrl, setupMswServer } from '../test/support/mswServer.js';
+import { renderWithClient } from '../test/support/renderWithClient.js';
 import { KnewtonGate } from './KnewtonGate.js';
 import { knewtonErrorResponse } from './testing/knewtonErrorResponse.js';
-import { advance, installFakeClock, settle, until } from './testSupport/fakeClock.js';
-import { accountUrl, setupMswServer } from './testSupport/mswServer.js';
-import { renderWithClient } from './testSupport/renderWithClient.js';
 
 const msw = setupMswServer();
 const account = (accountId: string) => ({ accountId, createdAt: '2026-01-01T00:00:00.000Z' });

@@ -4,11 +4,11 @@ import ky from 'ky';
 import type { ReactNode } from 'react';
 import { renderToString } from 'react-dom/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { setupMswServer } from '../test/support/mswServer.js';
 import { KnewtonGate } from './KnewtonGate.js';
 import { KnewtonProvider, type KnewtonProviderProps } from './KnewtonProvider.js';
 import { knewtonAccountQueryOptions } from './knewtonAccountQueryOptions.js';
 import { knewtonHandlers } from './testing/knewtonHandlers.js';
-import { setupMswServer } from './testSupport/mswServer.js';
 
 const msw = setupMswServer();
 const fetchSpy = vi.spyOn(globalThis, 'fetch');

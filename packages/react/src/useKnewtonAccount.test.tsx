@@ -3,12 +3,12 @@ import { act, render, screen } from '@testing-library/react';
 import ky from 'ky';
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
+import { accountUrl, setupMswServer } from '../test/support/mswServer.js';
+import { deferred, renderWithClient } from '../test/support/renderWithClient.js';
 import { KnewtonGate } from './KnewtonGate.js';
 import { KnewtonProvider } from './KnewtonProvider.js';
 import { knewtonQueryKeyPrefix } from './knewtonAccountQueryKey.js';
 import { knewtonHandlers } from './testing/knewtonHandlers.js';
-import { accountUrl, setupMswServer } from './testSupport/mswServer.js';
-import { deferred, renderWithClient } from './testSupport/renderWithClient.js';
 import { useKnewtonAccount } from './useKnewtonAccount.js';
 
 const msw = setupMswServer();

@@ -2,11 +2,11 @@ import { act, fireEvent, screen } from '@testing-library/react';
 import { HttpResponse, http } from 'msw';
 import { useLayoutEffect, useRef } from 'react';
 import { describe, expect, it, vi } from 'vitest';
+import { setupMswServer } from '../test/support/mswServer.js';
+import { deferred, renderWithClient } from '../test/support/renderWithClient.js';
 import { KnewtonGate } from './KnewtonGate.js';
 import { knewtonErrorResponse } from './testing/knewtonErrorResponse.js';
 import { knewtonHandlers } from './testing/knewtonHandlers.js';
-import { setupMswServer } from './testSupport/mswServer.js';
-import { deferred, renderWithClient } from './testSupport/renderWithClient.js';
 import { useProvisionKnewtonAccount } from './useProvisionKnewtonAccount.js';
 
 const msw = setupMswServer();

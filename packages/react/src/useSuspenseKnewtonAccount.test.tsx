@@ -1,9 +1,9 @@
 import { screen } from '@testing-library/react';
 import { Component, type ReactNode, Suspense } from 'react';
 import { describe, expect, it, vi } from 'vitest';
+import { setupMswServer } from '../test/support/mswServer.js';
+import { renderWithClient } from '../test/support/renderWithClient.js';
 import { knewtonHandlers } from './testing/knewtonHandlers.js';
-import { setupMswServer } from './testSupport/mswServer.js';
-import { renderWithClient } from './testSupport/renderWithClient.js';
 import { useKnewtonAccount } from './useKnewtonAccount.js';
 import { useSuspenseKnewtonAccount } from './useSuspenseKnewtonAccount.js';
 

@@ -4,7 +4,7 @@ import {
   type BffHarness,
   createBffHarness,
   harnessTimeoutMs,
-} from './testSupport/createBffHarness.js';
+} from '../../test/support/createBffHarness.js';
 
 // The host's session is stood in for by a header holding the id as a JSON string, so any UTF-16 (lone
 // surrogates included) reaches `authenticate` exactly as a host's own session store might hand it over.

@@ -9,7 +9,7 @@ import {
   createBffHarness,
   harnessTimeoutMs,
   testSessionCookie,
-} from './testSupport/createBffHarness.js';
+} from '../../test/support/createBffHarness.js';
 
 let h: BffHarness;
 let port: number;

@@ -1,11 +1,11 @@
 import { parseAccountResponse } from '@knewton-kit/contract';
 import { afterEach, describe, expect, it } from 'vitest';
-import { testDatabaseUrl, warnIfPostgresSkipped } from '../testSupport/testStores.js';
 import {
   type BffHarness,
   createBffHarness,
   harnessTimeoutMs,
-} from './testSupport/createBffHarness.js';
+} from '../../test/support/createBffHarness.js';
+import { testDatabaseUrl, warnIfPostgresSkipped } from '../../test/support/testStores.js';
 
 warnIfPostgresSkipped('bff http concurrent ensures');
 

@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { seededGraphs } from '@knewton-kit/platform-sim';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createEventOutboxQueries } from '../store/eventOutboxQueries.js';
-import type { EventOutboxDatabase } from '../store/eventOutboxSchema.js';
-import {
-  type storeKinds,
-  testDatabaseUrl,
-  warnIfPostgresSkipped,
-} from '../testSupport/testStores.js';
 import {
   type BffHarness,
   createBffHarness,
   harnessTimeoutMs,
-} from './testSupport/createBffHarness.js';
+} from '../../test/support/createBffHarness.js';
+import {
+  type storeKinds,
+  testDatabaseUrl,
+  warnIfPostgresSkipped,
+} from '../../test/support/testStores.js';
+import { createEventOutboxQueries } from '../store/eventOutboxQueries.js';
+import type { EventOutboxDatabase } from '../store/eventOutboxSchema.js';
 
 const graph = seededGraphs[0] as (typeof seededGraphs)[number];
 const modules = graph.moduleIds;

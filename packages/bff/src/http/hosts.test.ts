@@ -3,13 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { parseAccountResponse, parseErrorBody } from '@knewton-kit/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKnewtonBff } from '../createKnewtonBff.js';
 import {
   appOrigin,
   type BffHarness,
   createBffHarness,
   harnessTimeoutMs,
-} from './testSupport/createBffHarness.js';
+} from '../../test/support/createBffHarness.js';
+import { createKnewtonBff } from '../createKnewtonBff.js';
 
 let h: BffHarness;
 beforeAll(async () => {

@@ -4,7 +4,7 @@ import {
   parseErrorBody,
 } from '@knewton-kit/contract';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type BffHarness, createBffHarness } from './testSupport/createBffHarness.js';
+import { type BffHarness, createBffHarness } from '../../test/support/createBffHarness.js';
 
 /**
  * The platform's windows shrunk so the test sees them turn: one single create per window of about

@@ -1,11 +1,11 @@
 import { parseErrorBody } from '@knewton-kit/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRateLimiter } from './createRateLimiter.js';
 import {
   type BffHarness,
   createBffHarness,
   harnessTimeoutMs,
-} from './testSupport/createBffHarness.js';
+} from '../../test/support/createBffHarness.js';
+import { createRateLimiter } from './createRateLimiter.js';
 
 describe('createRateLimiter', () => {
   it('allows a burst of `requests`, then refills continuously over the window', () => {

@@ -4,7 +4,7 @@ import {
   type BffHarness,
   createBffHarness,
   harnessTimeoutMs,
-} from './testSupport/createBffHarness.js';
+} from '../../test/support/createBffHarness.js';
 
 let h: BffHarness | undefined;
 afterEach(async () => {

@@ -1,12 +1,16 @@
 import { seededGraphs } from '@knewton-kit/platform-sim';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LearningDatabase } from '../store/learningSchema.js';
-import { storeKinds, testDatabaseUrl, warnIfPostgresSkipped } from '../testSupport/testStores.js';
 import {
   type BffHarness,
   createBffHarness,
   harnessTimeoutMs,
-} from './testSupport/createBffHarness.js';
+} from '../../test/support/createBffHarness.js';
+import {
+  storeKinds,
+  testDatabaseUrl,
+  warnIfPostgresSkipped,
+} from '../../test/support/testStores.js';
+import type { LearningDatabase } from '../store/learningSchema.js';
 
 const graph = seededGraphs[0] as (typeof seededGraphs)[number];
 const modules = graph.moduleIds;

@@ -4,7 +4,7 @@ import {
   createBffHarness,
   harnessPseudonymKey,
   harnessTimeoutMs,
-} from './testSupport/createBffHarness.js';
+} from '../../test/support/createBffHarness.js';
 
 const apiKey = 'partner-key-Zk81';
 const apiSecret = 'partner-secret-Vq93-do-not-leak';

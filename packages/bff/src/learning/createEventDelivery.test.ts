@@ -1,19 +1,19 @@
 import { createPlatformSim } from '@knewton-kit/platform-sim';
 import { sql } from 'kysely';
 import { describe, expect, it, vi } from 'vitest';
-import type { EventOutboxDatabase } from '../store/eventOutboxSchema.js';
-import { createCapturingLogger } from '../testSupport/createCapturingLogger.js';
+import { createCapturingLogger } from '../../test/support/createCapturingLogger.js';
 import {
   createDeliveryHarness,
   simPlatform,
   ungradedEvent,
-} from '../testSupport/deliveryHarness.js';
+} from '../../test/support/deliveryHarness.js';
 import {
   createTestStore,
   storeKinds,
   testDatabaseUrl,
   warnIfPostgresSkipped,
-} from '../testSupport/testStores.js';
+} from '../../test/support/testStores.js';
+import type { EventOutboxDatabase } from '../store/eventOutboxSchema.js';
 
 warnIfPostgresSkipped('createEventDelivery');
 

@@ -1,17 +1,17 @@
 import { createPlatformSim, type PlatformSimOptions } from '@knewton-kit/platform-sim';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Logger } from '../logger.js';
-import { createLearningCalls } from '../platform/createLearningCalls.js';
-import { createAccountProvisioner } from '../provisioning/createAccountProvisioner.js';
-import type { LearningDatabase } from '../store/learningSchema.js';
-import { testGraph as graph, simPlatform } from '../testSupport/deliveryHarness.js';
-import { testPseudonymKey } from '../testSupport/provisioningHarness.js';
+import { testGraph as graph, simPlatform } from '../../test/support/deliveryHarness.js';
+import { testPseudonymKey } from '../../test/support/provisioningHarness.js';
 import {
   createTestStore,
   storeKinds,
   testDatabaseUrl,
   warnIfPostgresSkipped,
-} from '../testSupport/testStores.js';
+} from '../../test/support/testStores.js';
+import type { Logger } from '../logger.js';
+import { createLearningCalls } from '../platform/createLearningCalls.js';
+import { createAccountProvisioner } from '../provisioning/createAccountProvisioner.js';
+import type { LearningDatabase } from '../store/learningSchema.js';
 import { createRegistrar, type Learner } from './createRegistrar.js';
 
 warnIfPostgresSkipped('createRegistrar');

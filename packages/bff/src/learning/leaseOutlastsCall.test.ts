@@ -2,17 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout } from 'node:timers/promises';
 import { createPlatformSim } from '@knewton-kit/platform-sim';
 import { describe, expect, it, vi } from 'vitest';
-import { silentLogger } from '../logger.js';
-import { createLearningCalls } from '../platform/createLearningCalls.js';
-import { createAccountProvisioner } from '../provisioning/createAccountProvisioner.js';
-import { createEventOutboxQueries } from '../store/eventOutboxQueries.js';
-import { testGraph as graph, simPlatform } from '../testSupport/deliveryHarness.js';
-import { testPseudonymKey } from '../testSupport/provisioningHarness.js';
+import { testGraph as graph, simPlatform } from '../../test/support/deliveryHarness.js';
+import { testPseudonymKey } from '../../test/support/provisioningHarness.js';
 import {
   createTestStore,
   testDatabaseUrl,
   warnIfPostgresSkipped,
-} from '../testSupport/testStores.js';
+} from '../../test/support/testStores.js';
+import { silentLogger } from '../logger.js';
+import { createLearningCalls } from '../platform/createLearningCalls.js';
+import { createAccountProvisioner } from '../provisioning/createAccountProvisioner.js';
+import { createEventOutboxQueries } from '../store/eventOutboxQueries.js';
 import { createEventDelivery } from './createEventDelivery.js';
 import { createRegistrar } from './createRegistrar.js';
 

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createPlatformSim, seededGraphs } from '@knewton-kit/platform-sim';
 import { describe, expect, it } from 'vitest';
+import { testPseudonymKey } from '../../test/support/provisioningHarness.js';
+import { runChildProcesses } from '../../test/support/runChildProcesses.js';
+import { dropSchema, testDatabaseUrl, uniqueSchemaName } from '../../test/support/testStores.js';
 import { createAccountProvisioner } from '../provisioning/createAccountProvisioner.js';
 import { createPostgresStore } from '../store/createPostgresStore.js';
 import { createEventOutboxQueries } from '../store/eventOutboxQueries.js';
-import { testPseudonymKey } from '../testSupport/provisioningHarness.js';
-import { runChildProcesses } from '../testSupport/runChildProcesses.js';
-import { dropSchema, testDatabaseUrl, uniqueSchemaName } from '../testSupport/testStores.js';
 
 if (!testDatabaseUrl)
   console.warn(
@@ -15,7 +15,7 @@ if (!testDatabaseUrl)
   );
 
 const childScript = fileURLToPath(
-  new URL('../testSupport/deliverInChildProcess.ts', import.meta.url),
+  new URL('../../test/support/deliverInChildProcess.ts', import.meta.url),
 );
 
 describe.skipIf(!testDatabaseUrl)(

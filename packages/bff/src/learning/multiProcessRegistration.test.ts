@@ -1,12 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { createPlatformSim, seededGraphs } from '@knewton-kit/platform-sim';
 import { describe, expect, it } from 'vitest';
+import { testPseudonymKey } from '../../test/support/provisioningHarness.js';
+import { runChildProcesses } from '../../test/support/runChildProcesses.js';
+import { dropSchema, testDatabaseUrl, uniqueSchemaName } from '../../test/support/testStores.js';
 import { createKnewtonBff } from '../createKnewtonBff.js';
 import { createPostgresStore } from '../store/createPostgresStore.js';
 import type { LearningDatabase } from '../store/learningSchema.js';
-import { testPseudonymKey } from '../testSupport/provisioningHarness.js';
-import { runChildProcesses } from '../testSupport/runChildProcesses.js';
-import { dropSchema, testDatabaseUrl, uniqueSchemaName } from '../testSupport/testStores.js';
 
 if (!testDatabaseUrl)
   console.warn(
@@ -14,7 +14,7 @@ if (!testDatabaseUrl)
   );
 
 const childScript = fileURLToPath(
-  new URL('../testSupport/recommendInChildProcess.ts', import.meta.url),
+  new URL('../../test/support/recommendInChildProcess.ts', import.meta.url),
 );
 
 describe.skipIf(!testDatabaseUrl)(

@@ -6,7 +6,7 @@ import {
   createBffHarness,
   harnessTimeoutMs,
   testSessionCookie,
-} from '../http/testSupport/createBffHarness.js';
+} from '../../test/support/createBffHarness.js';
 import type { KnewtonBff } from '../KnewtonBffOptions.js';
 
 /** A fresh copy of the module, as Next gives each bundle layer (route handlers, server components). */

@@ -9,7 +9,7 @@ import {
   createBffHarness,
   harnessTimeoutMs,
   testSessionCookie,
-} from '../http/testSupport/createBffHarness.js';
+} from '../../test/support/createBffHarness.js';
 import type { KnewtonBff } from '../KnewtonBffOptions.js';
 import { mountKnewtonBff, toNodeHandler } from './toNodeHandler.js';
 

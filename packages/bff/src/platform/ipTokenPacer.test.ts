@@ -1,6 +1,6 @@
 import { createPlatformSim } from '@knewton-kit/platform-sim';
 import { describe, expect, it } from 'vitest';
-import { simPlatform } from '../testSupport/deliveryHarness.js';
+import { simPlatform } from '../../test/support/deliveryHarness.js';
 import { createLearningCalls } from './createLearningCalls.js';
 import { createPlatformClient, type PlatformClientOptions } from './createPlatformClient.js';
 import { ipTokenPacer } from './ipTokenPacer.js';

@@ -1,18 +1,18 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AccountStoreConflictError, isKnewtonUnavailableError } from '../errors.js';
 import {
   createProvisioningHarness,
   type HarnessOptions,
   type ProvisioningHarness,
   testPseudonymKey,
-} from '../testSupport/provisioningHarness.js';
+} from '../../test/support/provisioningHarness.js';
 import {
   type StoreKind,
   storeKinds,
   testDatabaseUrl,
   warnIfPostgresSkipped,
-} from '../testSupport/testStores.js';
+} from '../../test/support/testStores.js';
+import { AccountStoreConflictError, isKnewtonUnavailableError } from '../errors.js';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 warnIfPostgresSkipped('batchedCreation');

@@ -1,22 +1,22 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  isInvalidExternalIdError,
-  isKnewtonUnavailableError,
-  isStoreUnavailableError,
-  KnewtonUnavailableError,
-} from '../errors.js';
-import {
   createProvisioningHarness,
   type ProvisioningHarness,
   testPseudonymKey,
-} from '../testSupport/provisioningHarness.js';
+} from '../../test/support/provisioningHarness.js';
 import {
   type StoreKind,
   storeKinds,
   testDatabaseUrl,
   warnIfPostgresSkipped,
-} from '../testSupport/testStores.js';
+} from '../../test/support/testStores.js';
+import {
+  isInvalidExternalIdError,
+  isKnewtonUnavailableError,
+  isStoreUnavailableError,
+  KnewtonUnavailableError,
+} from '../errors.js';
 
 // Stores start in about a second, the first PGlite of a file (initdb) in up to ten on a busy machine.
 vi.setConfig({ testTimeout: 30_000, hookTimeout: 60_000 });

@@ -1,14 +1,14 @@
 import { createPlatformSim } from '@knewton-kit/platform-sim';
 import { describe, expect, it } from 'vitest';
-import { createPostgresStore } from '../store/createPostgresStore.js';
-import { testPseudonymKey } from '../testSupport/provisioningHarness.js';
-import { runChildProcesses } from '../testSupport/runChildProcesses.js';
+import { testPseudonymKey } from '../../test/support/provisioningHarness.js';
+import { runChildProcesses } from '../../test/support/runChildProcesses.js';
 import {
   countRows,
   dropSchema,
   testDatabaseUrl,
   uniqueSchemaName,
-} from '../testSupport/testStores.js';
+} from '../../test/support/testStores.js';
+import { createPostgresStore } from '../store/createPostgresStore.js';
 
 if (!testDatabaseUrl)
   console.warn(

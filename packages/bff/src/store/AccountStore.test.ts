@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AccountStoreConflictError, isStoreUnavailableError } from '../errors.js';
 import {
   countRows,
   createTestStore,
@@ -10,7 +9,8 @@ import {
   testDatabaseUrl,
   uniqueSchemaName,
   warnIfPostgresSkipped,
-} from '../testSupport/testStores.js';
+} from '../../test/support/testStores.js';
+import { AccountStoreConflictError, isStoreUnavailableError } from '../errors.js';
 import type { AccountStore } from './AccountStore.js';
 import { createPgliteStore } from './createPgliteStore.js';
 import { createPostgresStore } from './createPostgresStore.js';

@@ -4,8 +4,8 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type LockHolder, spawnLockHolder } from '../../test/support/spawnLockHolder.js';
 import { isPgliteFolderInUseError, PgliteFolderInUseError } from '../errors.js';
-import { type LockHolder, spawnLockHolder } from '../testSupport/spawnLockHolder.js';
 import { acquirePgliteFolderLock } from './acquirePgliteFolderLock.js';
 import { readStartTicks } from './DataDirOwner.js';
 

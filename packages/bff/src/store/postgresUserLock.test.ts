@@ -1,12 +1,12 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { isStoreUnavailableError } from '../errors.js';
 import {
   dropSchema,
   testDatabaseUrl,
   uniqueSchemaName,
   warnIfPostgresSkipped,
-} from '../testSupport/testStores.js';
+} from '../../test/support/testStores.js';
+import { isStoreUnavailableError } from '../errors.js';
 import type { AccountStore } from './AccountStore.js';
 import { createPostgresStore } from './createPostgresStore.js';
 

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AccountStoreConflictError } from '../errors.js';
 import {
   countRows,
   createTestStore,
@@ -8,7 +7,8 @@ import {
   type TestStore,
   testDatabaseUrl,
   warnIfPostgresSkipped,
-} from '../testSupport/testStores.js';
+} from '../../test/support/testStores.js';
+import { AccountStoreConflictError } from '../errors.js';
 
 vi.setConfig({ testTimeout: 30_000, hookTimeout: 60_000 });
 warnIfPostgresSkipped('withFreeUserLocks');

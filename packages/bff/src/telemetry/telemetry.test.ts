@@ -22,12 +22,12 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createKnewtonBff } from '../createKnewtonBff.js';
 import {
   type BffHarness,
   createBffHarness,
   harnessTimeoutMs,
-} from '../http/testSupport/createBffHarness.js';
+} from '../../test/support/createBffHarness.js';
+import { createKnewtonBff } from '../createKnewtonBff.js';
 import type { AccountProvisioner, EnsureAccountResult } from '../provisioning/types.js';
 
 /**

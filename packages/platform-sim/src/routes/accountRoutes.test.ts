@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { simHarness } from '../testSupport/simHarness.js';
+import { simHarness } from '../../test/support/simHarness.js';
 
 describe('POST /v0/accounts', () => {
   it('creates an account (201) with the documented shape and counts it', async () => {

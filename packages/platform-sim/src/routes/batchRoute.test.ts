@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { simHarness } from '../testSupport/simHarness.js';
+import { simHarness } from '../../test/support/simHarness.js';
 
 const create = (external_user_id: unknown) => ({
   method: 'post',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { simHarness } from '../../test/support/simHarness.js';
 import { seededGraphs } from '../seededGraphs.js';
-import { simHarness } from '../testSupport/simHarness.js';
 
 const graphId = seededGraphs[0]?.id ?? '';
 

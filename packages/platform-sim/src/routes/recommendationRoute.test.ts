@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { simHarness } from '../../test/support/simHarness.js';
 import { MASTERY_THRESHOLD } from '../learnerMastery.js';
 import { seededGraphs } from '../seededGraphs.js';
-import { simHarness } from '../testSupport/simHarness.js';
 
 const graph = seededGraphs[0];
 const modules = graph?.moduleIds ?? [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { manualClock, simHarness } from '../testSupport/simHarness.js';
+import { manualClock, simHarness } from '../../test/support/simHarness.js';
 
 describe('POST /v0/oauth/token', () => {
   it('issues a token for the system account with the documented shape', async () => {

@@ -1,13 +1,13 @@
 import { screen } from '@testing-library/react';
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
+import { advance, installFakeClock, settle, until } from '../../test/support/fakeClock.js';
+import { setupMswServer } from '../../test/support/mswServer.js';
+import { renderWithClient } from '../../test/support/renderWithClient.js';
 import type { KnewtonAccountId } from '../KnewtonAccountId.js';
 import { KnewtonGate } from '../KnewtonGate.js';
 import { knewtonErrorResponse } from '../testing/knewtonErrorResponse.js';
 import { knewtonLearningHandlers } from '../testing/knewtonLearningHandlers.js';
-import { advance, installFakeClock, settle, until } from '../testSupport/fakeClock.js';
-import { setupMswServer } from '../testSupport/mswServer.js';
-import { renderWithClient } from '../testSupport/renderWithClient.js';
 import { useKnewtonRecommendation } from './useKnewtonRecommendation.js';
 
 const msw = setupMswServer();

@@ -4,9 +4,9 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { setupMswServer } from '../../test/support/mswServer.js';
 import { KnewtonGate } from '../KnewtonGate.js';
 import { KnewtonProvider } from '../KnewtonProvider.js';
-import { setupMswServer } from '../testSupport/mswServer.js';
 import { knewtonHandlers } from './knewtonHandlers.js';
 import { knewtonTestQueryClient } from './knewtonTestQueryClient.js';
 

@@ -1,9 +1,9 @@
 import { screen } from '@testing-library/react';
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
+import { setupMswServer } from '../../test/support/mswServer.js';
+import { renderWithClient } from '../../test/support/renderWithClient.js';
 import { KnewtonGate } from '../KnewtonGate.js';
-import { setupMswServer } from '../testSupport/mswServer.js';
-import { renderWithClient } from '../testSupport/renderWithClient.js';
 import { knewtonHandlers, testKnewtonAccountId } from './knewtonHandlers.js';
 
 const msw = setupMswServer();

@@ -1,10 +1,10 @@
 // A host's test of a component using `@knewton-kit/react/learning`, with no BFF: the README's example.
 import { fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { setupMswServer } from '../../test/support/mswServer.js';
 import { type KnewtonAccountId, KnewtonGate } from '../index.js';
 import { useKnewtonEvents } from '../learning/useKnewtonEvents.js';
 import { useKnewtonRecommendation } from '../learning/useKnewtonRecommendation.js';
-import { setupMswServer } from '../testSupport/mswServer.js';
 import { KnewtonTestProvider } from './KnewtonTestProvider.js';
 import { knewtonLearningHandlers } from './knewtonLearningHandlers.js';
 

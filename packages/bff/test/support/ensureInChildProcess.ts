@@ -4,8 +4,8 @@
  * one JSON line with the outcomes. Run with `tsx --conditions=source`; configured by the environment.
  */
 import { createInterface } from 'node:readline';
-import { createAccountProvisioner } from '../provisioning/createAccountProvisioner.js';
-import { createPostgresStore } from '../store/createPostgresStore.js';
+import { createAccountProvisioner } from '../../src/provisioning/createAccountProvisioner.js';
+import { createPostgresStore } from '../../src/store/createPostgresStore.js';
 
 function required(name: string): string {
   const value = process.env[name];

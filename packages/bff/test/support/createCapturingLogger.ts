@@ -1,6 +1,6 @@
 import { pino } from 'pino';
-import type { Logger } from '../logger.js';
-import { logRedactPaths } from '../logRedactPaths.js';
+import type { Logger } from '../../src/logger.js';
+import { logRedactPaths } from '../../src/logRedactPaths.js';
 
 /**
  * A pino logger at `debug` that pushes each JSON line into `lines`, configured as a host would (the

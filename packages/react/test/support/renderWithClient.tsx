@@ -1,7 +1,7 @@
 import { QueryClient, type QueryClientConfig, QueryClientProvider } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
 import { type ReactNode, StrictMode } from 'react';
-import { KnewtonProvider, type KnewtonProviderProps } from '../KnewtonProvider.js';
+import { KnewtonProvider, type KnewtonProviderProps } from '../../src/KnewtonProvider.js';
 
 export interface RenderWithClientOptions {
   /** Props for `KnewtonProvider`. */

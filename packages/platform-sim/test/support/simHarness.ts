@@ -1,5 +1,5 @@
-import { createPlatformSim, type PlatformSim } from '../createPlatformSim.js';
-import type { PlatformSimOptions } from '../platformSimOptions.js';
+import { createPlatformSim, type PlatformSim } from '../../src/createPlatformSim.js';
+import type { PlatformSimOptions } from '../../src/platformSimOptions.js';
 
 export const BASE_URL = 'http://platform.test';
 

@@ -4,16 +4,11 @@ import {
   type PlatformSim,
   type PlatformSimOptions,
 } from '@knewton-kit/platform-sim';
-import { createKnewtonBff } from '../../createKnewtonBff.js';
-import type { KnewtonBff, KnewtonBffOptions } from '../../KnewtonBffOptions.js';
-import type { PlatformOptions } from '../../provisioning/AccountProvisionerOptions.js';
-import { createCapturingLogger } from '../../testSupport/createCapturingLogger.js';
-import {
-  countRows,
-  createTestStore,
-  type StoreKind,
-  type TestStore,
-} from '../../testSupport/testStores.js';
+import { createKnewtonBff } from '../../src/createKnewtonBff.js';
+import type { KnewtonBff, KnewtonBffOptions } from '../../src/KnewtonBffOptions.js';
+import type { PlatformOptions } from '../../src/provisioning/AccountProvisionerOptions.js';
+import { createCapturingLogger } from './createCapturingLogger.js';
+import { countRows, createTestStore, type StoreKind, type TestStore } from './testStores.js';
 
 /** A distinctive 32+ byte HMAC key, easy to spot if it ever leaked. */
 export const harnessPseudonymKey = 'bff-http-test-pseudonym-key-Q7vW2xYz9';

@@ -6,9 +6,9 @@ import {
 import type {
   AccountProvisionerOptions,
   PlatformOptions,
-} from '../provisioning/AccountProvisionerOptions.js';
-import { createAccountProvisioner } from '../provisioning/createAccountProvisioner.js';
-import type { AccountProvisioner } from '../provisioning/types.js';
+} from '../../src/provisioning/AccountProvisionerOptions.js';
+import { createAccountProvisioner } from '../../src/provisioning/createAccountProvisioner.js';
+import type { AccountProvisioner } from '../../src/provisioning/types.js';
 import { createCapturingLogger } from './createCapturingLogger.js';
 import { countRows, createTestStore, type StoreKind, type TestStore } from './testStores.js';
 

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { type PlatformSim, seededGraphs } from '@knewton-kit/platform-sim';
-import { createLearning, type Learning } from '../learning/createLearning.js';
-import type { KnewtonLearningOptions } from '../learning/KnewtonLearningOptions.js';
-import { type Logger, silentLogger } from '../logger.js';
-import { createAccountProvisioner } from '../provisioning/createAccountProvisioner.js';
-import type { AccountProvisioner } from '../provisioning/types.js';
-import type { AccountStore } from '../store/AccountStore.js';
-import { createEventOutboxQueries, type EventOutboxQueries } from '../store/eventOutboxQueries.js';
+import { createLearning, type Learning } from '../../src/learning/createLearning.js';
+import type { KnewtonLearningOptions } from '../../src/learning/KnewtonLearningOptions.js';
+import { type Logger, silentLogger } from '../../src/logger.js';
+import { createAccountProvisioner } from '../../src/provisioning/createAccountProvisioner.js';
+import type { AccountProvisioner } from '../../src/provisioning/types.js';
+import type { AccountStore } from '../../src/store/AccountStore.js';
+import {
+  createEventOutboxQueries,
+  type EventOutboxQueries,
+} from '../../src/store/eventOutboxQueries.js';
 import { testPseudonymKey } from './provisioningHarness.js';
 
 export const testGraph = seededGraphs[0] as (typeof seededGraphs)[number];

@@ -6,12 +6,15 @@ import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
 import pg from 'pg';
-import type { AccountStore } from '../store/AccountStore.js';
-import { openPgliteStore } from '../store/createPgliteStore.js';
-import { createPostgresStore, type PostgresStoreOptions } from '../store/createPostgresStore.js';
-import type { LearningDatabase } from '../store/learningSchema.js';
-import { migrateToLatest } from '../store/migrations.js';
-import { createPgliteDialect } from '../store/pgliteDialect.js';
+import type { AccountStore } from '../../src/store/AccountStore.js';
+import { openPgliteStore } from '../../src/store/createPgliteStore.js';
+import {
+  createPostgresStore,
+  type PostgresStoreOptions,
+} from '../../src/store/createPostgresStore.js';
+import type { LearningDatabase } from '../../src/store/learningSchema.js';
+import { migrateToLatest } from '../../src/store/migrations.js';
+import { createPgliteDialect } from '../../src/store/pgliteDialect.js';
 
 /** Set by CI; PostgreSQL variants of the tests are skipped (with a printed reason) without it. */
 export const testDatabaseUrl = process.env.TEST_DATABASE_URL || undefined;
@@ -33,7 +36,7 @@ let template: Promise<PGlite> | undefined;
  */
 async function templateDumpPath(): Promise<string> {
   const migrationsSource = await readFile(
-    fileURLToPath(new URL('../store/migrations.ts', import.meta.url)),
+    fileURLToPath(new URL('../../src/store/migrations.ts', import.meta.url)),
     'utf8',
   );
   const pgliteVersion = JSON.parse(

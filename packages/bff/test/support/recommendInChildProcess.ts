@@ -5,8 +5,8 @@
  * Run with `tsx --conditions=source`; configured by the environment.
  */
 import { createInterface } from 'node:readline';
-import { createKnewtonBff } from '../createKnewtonBff.js';
-import { createPostgresStore } from '../store/createPostgresStore.js';
+import { createKnewtonBff } from '../../src/createKnewtonBff.js';
+import { createPostgresStore } from '../../src/store/createPostgresStore.js';
 
 function required(name: string): string {
   const value = process.env[name];

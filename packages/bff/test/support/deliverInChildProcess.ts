@@ -4,9 +4,9 @@
  * the shared outbox has no undelivered event, closes and prints `[]`. Run with `tsx --conditions=source`.
  */
 import { createInterface } from 'node:readline';
-import { createKnewtonBff } from '../createKnewtonBff.js';
-import { createPostgresStore } from '../store/createPostgresStore.js';
-import { createEventOutboxQueries } from '../store/eventOutboxQueries.js';
+import { createKnewtonBff } from '../../src/createKnewtonBff.js';
+import { createPostgresStore } from '../../src/store/createPostgresStore.js';
+import { createEventOutboxQueries } from '../../src/store/eventOutboxQueries.js';
 
 function required(name: string): string {
   const value = process.env[name];

@@ -1,7 +1,7 @@
 // Child process for the lock tests: on "go" (stdin) takes the lock of DATA_DIR, prints "won" or
 // "refused <message>", then holds it until stdin closes (or until killed), and exits normally.
 import { createInterface } from 'node:readline';
-import { acquirePgliteFolderLock } from '../store/acquirePgliteFolderLock.js';
+import { acquirePgliteFolderLock } from '../../src/store/acquirePgliteFolderLock.js';
 
 const dataDir = process.env.DATA_DIR;
 if (dataDir === undefined) throw new Error('DATA_DIR is required');
