@@ -59,18 +59,17 @@ export interface KnewtonBffOptions {
 
 /** What `createKnewtonBff` resolves to. */
 export interface KnewtonBff {
-  /** The Web-standard handler: mount it in Node, Express, a Next.js route handler or anything with `Request`. */
   /**
-   * `env` is what @hono/node-server passes as the second argument (its Node request): with it a body-less
-   * HTTP/1 request is answered without its body being looked at. Pass it on when you wrap `fetch`.
-   * Like Hono's own `fetch`, it may answer synchronously (the warm `PUT`, answered from memory): `await`
-   * it, or wrap it in `Promise.resolve`, rather than calling `.then` on it.
+   * The Web-standard handler for Node, Express, a Next.js route handler or anything with `Request`. Pass
+   * `env` on when you wrap it: @hono/node-server's Node request lets a body-less request skip its body.
+   * It may answer synchronously (a warm `PUT`), like Hono's: `await` it rather than calling `.then`.
    */
   fetch(request: Request, env?: unknown): Response | Promise<Response>;
   /** The provisioner behind the routes, for eager creation in your own server code. */
   provisioner: AccountProvisioner;
   /**
-   * Closes the provisioner (and its store) if this BFF created it; a provisioner you passed in stays open.
+   * Stops event delivery and closes the provisioner (and its store) if this BFF created it; a provisioner
+   * you passed in stays open.
    * Users still queued for the platform's rate limits are answered at once (503, `Retry-After`); creates in
    * flight get `graceMs` (default 10 s) to finish, then are cut short with nothing half written.
    */

@@ -24,7 +24,7 @@ export async function createKnewtonBff(options: KnewtonBffOptions): Promise<Knew
       'createKnewtonBff: `learning` needs `platform` and `store` (the BFF creates the provisioner then), not `provisioner`.',
     );
   }
-  // Validated before the provisioner opens anything, so a wrong `learning` leaves nothing running.
+  // Before the provisioner opens anything, so an invalid `learning` throws with nothing left running.
   const learning =
     options.learning === undefined
       ? undefined
@@ -37,14 +37,14 @@ export async function createKnewtonBff(options: KnewtonBffOptions): Promise<Knew
   const ownsProvisioner = resolved.provisioner === undefined;
   // OpenTelemetry through `@opentelemetry/api` only: no-ops unless the host registered an SDK.
   const telemetry = createKnewtonTelemetry();
+  // Validated present whenever no `provisioner` was given, the only case that reads it.
   const platform = resolved.platform as NonNullable<typeof resolved.platform>;
   const provisioner = instrumentProvisioner(
     resolved.provisioner ??
       (await createAccountProvisioner({
-        // Present: validated above when no provisioner was given.
         platform: { ...platform, fetch: countPlatformRateLimits(platform?.fetch, telemetry) },
         store: resolved.store as NonNullable<typeof resolved.store>,
-        // With learning, the event delivery uses the store too: closed here after both have stopped.
+        // With learning, event delivery shares the store, so `close()` below closes it once both have stopped.
         closeStore: learning === undefined,
         externalIds: resolved.externalIds as NonNullable<typeof resolved.externalIds>,
         logger: resolved.logger,
@@ -85,9 +85,9 @@ export async function createKnewtonBff(options: KnewtonBffOptions): Promise<Knew
     fetch: (request, env) => router.app.fetch(request, env as NodeServerBindings | undefined),
     provisioner,
     close(closeOptions) {
-      // The delivery loop first: it uses the store the provisioner closes.
-      // Both stop at once and share the grace period (one after the other would take twice as long); the
-      // store they share is closed once neither uses it any more.
+      // Delivery and provisioner stop concurrently, sharing one grace period (in turn would take twice as
+      // long); then the shared store is closed, once neither uses it. Without learning the provisioner
+      // closes the store itself.
       closed ??= (async () => {
         await Promise.all([
           learning?.delivery.close(closeOptions),

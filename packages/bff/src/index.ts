@@ -1,7 +1,6 @@
 // The BFF: routes, options and the building blocks for a host's own routes beside them.
 
-// App user ids: the one normalization the routes and the provisioner apply (from the contract package).
-// The PII net that checks a host mapper's external ids, for a host's own checks (from the contract package).
+// From the contract: the app user id normalization the routes apply, and the PII net for a host's checks.
 export type { AppUserIdProblem, PiiKind } from '@knewton-kit/contract';
 export {
   AppUserIdError,
@@ -12,7 +11,6 @@ export {
 } from '@knewton-kit/contract';
 export { createKnewtonBff } from './createKnewtonBff.js';
 export type { PgliteFolderOwner } from './errors.js';
-// Errors and logging.
 export {
   BffError,
   InvalidExternalIdError,
@@ -55,7 +53,6 @@ export type {
 } from './provisioning/backfillAccounts.js';
 // Bulk eager creation for an existing user base (what `pnpm backfill` runs).
 export { backfillAccounts } from './provisioning/backfillAccounts.js';
-// Provisioning, for eager creation in a host's own server code.
 export { createAccountProvisioner } from './provisioning/createAccountProvisioner.js';
 export type {
   AccountProvisioner,
@@ -70,7 +67,6 @@ export type {
 } from './provisioning/types.js';
 export type { AccountRow, AccountStore } from './store/AccountStore.js';
 export type { PgliteStoreOptions } from './store/createPgliteStore.js';
-// Stores.
 export { createPgliteStore } from './store/createPgliteStore.js';
 export type { PostgresStoreOptions } from './store/createPostgresStore.js';
 export { createPostgresStore } from './store/createPostgresStore.js';

@@ -1,13 +1,9 @@
 /**
- * Structured logging for the BFF, in pino's shape: pass a pino logger (or anything with its call
- * signature) as `logger`. The kit writes no logger of its own: pino does that job (JSON lines,
- * asynchronous writes, redaction); `logRedactPaths` lists the fields a host's pino should redact. Callers
- * never pass app user ids, external ids, tokens or secrets (request ids, routes and account ids at most).
+ * Logging in pino's shape, so a host's pino logger (JSON lines, asynchronous writes, redaction) is a
+ * `Logger` as it is and the kit writes none of its own. The kit's calls never carry app user ids, external
+ * ids, tokens or secrets (request ids, routes and account ids at most).
  */
-/**
- * One level of a `Logger`, with pino's call signature: fields first, message second, or a message alone.
- * A pino logger (or anything shaped like one) is a `Logger` as it is.
- */
+/** One level of a `Logger`, with pino's call signature: fields first, message second, or a message alone. */
 export interface LogFn {
   (fields: Record<string, unknown>, message?: string): void;
   (message: string): void;
