@@ -44,7 +44,7 @@ export async function createKnewtonBff(options: KnewtonBffOptions): Promise<Knew
       (await createAccountProvisioner({
         platform: { ...platform, fetch: countPlatformRateLimits(platform?.fetch, telemetry) },
         store: resolved.store as NonNullable<typeof resolved.store>,
-        // With learning, event delivery shares the store, so `close()` below closes it once both have stopped.
+        // With learning, delivery shares the store: `close()` below closes it once both have stopped.
         closeStore: learning === undefined,
         externalIds: resolved.externalIds as NonNullable<typeof resolved.externalIds>,
         logger: resolved.logger,

@@ -55,9 +55,8 @@ export function createBffRouter(options: BffRouterOptions): BffRouter {
   });
   // Only reached by something thrown outside a route's handler (the conventions catch the rest).
   app.onError(handleError);
-  // The `Allow` list of every registered path, for a request whose method has no handler there. Kept out
-  // of `app`: an `app.all` beside the method handlers made Hono match two handlers per request and
-  // compose them, for every request, to serve the rare 405.
+  // The `Allow` list of every registered path, for the 405. Kept out of `app`: an `app.all` beside the
+  // method handlers would make Hono match and compose two handlers on every request.
   const allowByPath = new TrieRouter<string>();
   const answerUnrouted = conventional(function notFound(c) {
     const allow = allowByPath.match(c.req.method, c.req.path)[0][0]?.[0];

@@ -47,7 +47,7 @@ export function createRateLimiter(
         return Math.max(1, Math.ceil((1 - tokens) / refillPerMs / 1000));
       }
       if (bucket) {
-        // In place: a new object and a map write per request were most of this function's cost.
+        // In place: a new object and a map write per request would be most of this function's cost.
         bucket.tokens = tokens - 1;
         bucket.at = t;
         return 0;

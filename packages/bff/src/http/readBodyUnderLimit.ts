@@ -10,15 +10,11 @@ function tooLarge(c: Context, maxBytes: number): ApiError {
 
 /**
  * Reads the request body into `c.var.body`, refusing it with 413 as soon as it exceeds `maxBytes`.
- *
- * With `Content-Length`, an oversize request is refused unread, and `0` means no body at all (what
- * browsers send on a body-less `PUT`); otherwise the body is read in one go and its real size checked, in
- * case the header understates it (Node's HTTP parser never lets it, but a `Request` built in-process can).
- * Without either `Content-Length` or `Transfer-Encoding`, an HTTP/1 request has no body at all (RFC 9112
- * §6.3, which Node's parser enforces): that is wrk's and curl's body-less `PUT`, answered without looking.
- * Otherwise (chunked, HTTP/2, or a `Request` built in-process) the stream is counted as it arrives.
- * Touching `request.body` is avoided wherever possible: on @hono/node-server it turns the light request
- * into a full `Request` with a `ReadableStream`, which cost about a quarter of the warm path's CPU time.
+ * An oversize `Content-Length` is refused unread, `0` means no body, and the real size is still checked (an
+ * in-process `Request` may understate it). An HTTP/1 request with neither `Content-Length` nor
+ * `Transfer-Encoding` has no body (RFC 9112 §6.3, enforced by Node: wrk's and curl's `PUT`); otherwise the
+ * stream is counted as it arrives. `request.body` is avoided where possible: on @hono/node-server it
+ * builds a full `Request` with a stream, about a quarter of the warm path's CPU.
  */
 export function readBodyUnderLimit(
   c: Context<RouterEnv>,

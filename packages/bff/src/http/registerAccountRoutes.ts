@@ -17,10 +17,9 @@ export interface AccountRoutesOptions {
 }
 
 /**
- * Longest a `PUT` is held for its account, from arrival, before answering `202 queued` (DESIGN.md: no
- * browser request held longer than about 5 s). It bounds the whole ensure, the create itself included:
- * a create that has not finished by then goes on in the background and the next `PUT` or `GET` returns
- * it. Half a second short of 5 s leaves room for a late timer on a busy event loop and for the answer.
+ * Longest a `PUT` is held, from arrival, before `202 queued`: no browser request waits more than about 5 s.
+ * It bounds the whole ensure; a create still running goes on in the background and the next `PUT` or `GET`
+ * returns it. The 0.5 s margin covers a late timer on a busy event loop and writing the answer.
  */
 const createHoldMs = 4_500;
 
@@ -94,7 +93,7 @@ export function registerAccountRoutes(router: BffRouter, options: AccountRoutesO
 
 /**
  * The answer's JSON per account, made once: the provisioner's cache hands back the same account object
- * for every warm request, and `toISOString` plus `JSON.stringify` were a few per cent of the warm path.
+ * for every warm request, and `toISOString` plus `JSON.stringify` cost a few per cent of the warm path.
  * Weakly held, so it lives exactly as long as the cache keeps the account.
  */
 const accountJson = new WeakMap<ProvisionedAccount, string>();

@@ -28,8 +28,7 @@ export function appUserOf(
   authenticate: Authenticate,
 ): string | Promise<string> {
   const answer: unknown = authenticate(c.req.raw);
-  // Anything but a plain answer is awaited as before (a promise, another thenable, or a wrong value,
-  // which `checkedAppUser` then refuses).
+  // Anything else is awaited: a promise, another thenable, or a wrong value `checkedAppUser` refuses.
   if (typeof answer === 'string' || answer === undefined) return checkedAppUser(answer);
   return Promise.resolve(answer).then(checkedAppUser);
 }

@@ -5,10 +5,9 @@ import type { RouterEnv } from './RouterEnv.js';
 const answered = new WeakSet<Response>();
 
 /**
- * A JSON answer with the conventions' headers (security headers, `X-Request-Id`, CORS) given as ONE plain
- * object when the `Response` is made. Hono's `c.json` collects headers in a web `Headers` object that
- * @hono/node-server turns back into an object for `writeHead`; on the warm path that round trip
- * (validation, sorting, copying of a dozen headers) was about a tenth of the library's CPU time.
+ * A JSON answer with the conventions' headers given as one plain object when the `Response` is made.
+ * Hono's `c.json` collects them in a `Headers` object that @hono/node-server turns back into an object for
+ * `writeHead`; that round trip costs about a tenth of the library's warm-path CPU.
  */
 export function respondJson(
   c: Context<RouterEnv>,

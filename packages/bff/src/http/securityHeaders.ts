@@ -1,8 +1,7 @@
 /**
- * The headers every answer carries. The answers are JSON for scripts, never documents, so these are the
- * ones that matter for an API (no legacy HTML-page headers). Fixed at load time and set in one pass by
- * `applyConventions`: Hono's `secureHeaders()` middleware gave the same headers for about 13% of the warm
- * path's throughput (one more middleware layer plus per-request work), measured with `pnpm bench`.
+ * The headers every answer carries: the ones that matter for a JSON API (answers are never documents).
+ * Fixed at load time and set in one pass by `applyConventions`, since Hono's `secureHeaders()` middleware
+ * costs about 13% of the warm path's throughput.
  */
 export const securityHeaders: ReadonlyArray<readonly [name: string, value: string]> = [
   ['Cache-Control', 'no-store'],
