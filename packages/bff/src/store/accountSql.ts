@@ -4,11 +4,9 @@ import type { AccountRow, NewAccountRow } from './AccountStore.js';
 import type { KnewtonAccountTable } from './schema.js';
 
 /**
- * The create path's two statements as plain SQL text, for the simple query protocol: one message and no
- * Parse/Bind/Describe steps, which on PGlite costs about as much as the statement itself (six calls into
- * the WASM instance per parameterised query against two for a simple one) and on PostgreSQL lets the
- * insert travel with its COMMIT. The simple protocol takes no parameters, so values go in as literals
- * escaped by `pg` (`escapeLiteral`: quotes doubled, an `E'…'` string when there is a backslash), which is
+ * The create path's two statements as plain SQL for the simple query protocol: one message, no
+ * Parse/Bind/Describe (on PGlite those cost about as much as the statement; on PostgreSQL the insert can
+ * travel with its COMMIT). It takes no parameters, so values are literals escaped by `pg`'s `escapeLiteral`,
  * safe whatever `standard_conforming_strings` says. Kysely builds every other query.
  */
 

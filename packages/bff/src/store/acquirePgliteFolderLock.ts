@@ -37,18 +37,14 @@ let exitHookInstalled = false;
 /**
  * Takes the single ownership of a PGlite folder, across processes and within this one.
  *
- * Why by hand: the maintained lock-file library (proper-lockfile) decides staleness by the lock's mtime,
- * refreshed on a timer. A PGlite owner whose event loop is stuck in WASM for longer than the stale time
- * would lose the lock while alive, and a killed owner is only taken over after that time. Here staleness
- * is decided by the owner's liveness instead: same host, `kill(pid, 0)` and (on Linux) the process start
- * time. So a `kill -9`'d owner is taken over at once, a live one never, and an owner on another host
- * (a network file system) is never guessed at.
+ * Not proper-lockfile: it judges staleness by an mtime refreshed on a timer, so an owner stuck in WASM
+ * would lose the lock while alive. Here the owner's liveness decides (same host, `kill(pid, 0)`, the Linux
+ * start time): a killed owner is taken over at once, a live one or one on another host never.
  *
- * The lock is the folder `<dataDir>.lock` holding one file `owner-<token>.json`. It only ever appears
- * whole: it is built under a private name and `rename`d into place, which fails on a non-empty folder.
- * Taking over a dead owner removes exactly its file (`unlink` of its token's name: only one contender
- * can do that, and never to a newer owner), then the emptied folder; a contender killed between the two
- * leaves an empty folder, which the next `rename` simply replaces.
+ * The lock is the folder `<dataDir>.lock` holding `owner-<token>.json`, built under a private name and
+ * `rename`d into place (which fails on a non-empty folder), so it only appears whole. A take-over unlinks
+ * exactly the dead owner's file (only one contender can), then the folder; an empty folder left by a
+ * contender killed in between is replaced by the next `rename`.
  */
 export async function acquirePgliteFolderLock(dataDir: string): Promise<PgliteFolderLock> {
   const canonical = await canonicalFolder(dataDir);

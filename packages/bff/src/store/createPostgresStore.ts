@@ -85,17 +85,15 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         );
   }
 
-  // Each provisioning holds one pooled connection for the length of its platform call (the advisory lock is
-  // tied to that transaction). Capping the holders below the pool size keeps connections free for the warm
-  // path: 100 users arriving at once with a pool of 10 means 8 provision at a time, the rest queue here
-  // (not inside pg's pool, where they would also starve lookups), and no holder ever needs a second
-  // connection, so the queue always drains.
+  // A provisioning holds a pooled connection through its platform call (the advisory lock is tied to it).
+  // Capped below the pool size so lookups always find a connection; the rest queue here, not in pg's pool
+  // where they would starve lookups, and no holder needs a second connection, so the queue always drains.
   const provisioningSlots = new Semaphore(Math.max(1, max - 2));
 
   /**
-   * One Kysely transaction (the batch path): `lock` takes the advisory locks and builds the transaction's queries, `work` runs
-   * under them (it calls the platform). Our own query failures become StoreUnavailableError; errors of the
-   * platform or the mapper pass through unchanged.
+   * One Kysely transaction (the batch path): `lock` takes the advisory locks and builds the queries, `work`
+   * runs under them (it calls the platform). Our own query failures become StoreUnavailableError; the
+   * platform's or the mapper's errors pass through unchanged.
    */
   async function lockedKyselyTransaction<Tx, T>(
     lock: (trx: Transaction<AccountDatabase>) => Promise<Tx>,

@@ -83,7 +83,7 @@ export const migrations: Record<string, Migration> = {
       await db.schema.dropTable('knewton_learning_events').execute();
     },
   },
-  // Sharding (issue 13): the platform holds at most 500 registrations per learning instance, so a graph
+  // Sharding: the platform holds at most 500 registrations per learning instance, so a graph
   // has several instances (`shard` 0, 1, ...; the existing one is shard 0) and a registration is looked up
   // by (app user, graph), unique, whichever instance holds it. `is_full` records a 422 entity-limit answer
   // for an instance the store thought had room (registrations made outside the kit).
@@ -126,7 +126,7 @@ export const migrations: Record<string, Migration> = {
       await sql`alter table knewton_learning_instances drop column shard`.execute(db);
     },
   },
-  // Pruning (issue 13): delivered events are deleted once older than the dedup window; this index lets
+  // Pruning: delivered events are deleted once older than the dedup window; this index lets
   // the prune find them without reading the pending ones (which the partial index above serves).
   '2026-12-01-004-knewton-learning-events-prune': {
     async up(db: Kysely<unknown>) {

@@ -7,18 +7,12 @@ import { insertAccountSql, selectAccountSql, sqlLiteral, toAccountRow } from './
 import type { KnewtonAccountTable } from './schema.js';
 
 /**
- * The PostgreSQL provisioning lock in as few round trips as the semantics allow (the create path's cost
- * was the lock transaction: BEGIN, set_config, the lock, the re-check, insert, COMMIT, six round trips).
- *
- * BEGIN, `SET LOCAL lock_timeout`, `pg_advisory_xact_lock` and the re-check go to the server as ONE simple
- * query, which PostgreSQL runs statement by statement: the re-check takes its snapshot after the lock was
- * granted, so it sees a row committed by the previous holder (a lock and a lookup inside one statement
- * would not: that statement's snapshot predates the wait). The simple protocol takes no parameters, so
- * the user id goes in as a literal escaped by `pg` itself (`escapeLiteral`), and the lock key is computed
- * in SQL exactly as before (`hashtext(current_schema() || ':knewton-account:' || id)`), so processes of
- * the previous version still exclude each other with this one during a rolling deploy.
- * Then the work (the platform call), and the insert with COMMIT (`insertLast`, one simple query again):
- * two round trips in all, three with a plain `insert` and its own COMMIT.
+ * The PostgreSQL provisioning lock in two round trips: BEGIN, `SET LOCAL lock_timeout`,
+ * `pg_advisory_xact_lock` and the re-check as one simple query, then (after the platform call) the insert
+ * with COMMIT (`insertLast`). Separate statements, because the re-check's snapshot must postdate the lock
+ * wait to see the previous holder's row. The user id is a literal escaped by `pg`'s `escapeLiteral`.
+ * The lock key (`hashtext(current_schema() || ':knewton-account:' || id)`) must never change: processes
+ * of two versions must exclude each other during a rolling deploy.
  */
 export function lockScript(appUserId: string, lockTimeoutMs: number): string {
   const id = sqlLiteral(appUserId);

@@ -1,8 +1,8 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 
 /**
- * Admits at most `capacity` holders at once; the rest wait in arrival order. A thin name over p-limit
- * (FIFO, a slot handed straight to the next waiter), kept as a class so callers read as before.
+ * Admits at most `capacity` holders at once; the rest wait in arrival order. A thin class over p-limit
+ * (FIFO, a slot handed straight to the next waiter).
  */
 export class Semaphore {
   readonly #limit: LimitFunction;
