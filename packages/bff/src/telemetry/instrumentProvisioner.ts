@@ -26,11 +26,9 @@ function outcomeOf(result: EnsureAccountResult): EnsureOutcome {
 }
 
 /**
- * Wraps `ensureAccount` in a span (`knewton.ensure_account`, attribute `knewton.outcome`), made the active
- * span while the ensure runs, and records
- * the provisioning metrics. A wrapper rather than calls inside the provisioner: provisioning stays free
- * of telemetry, and a host's own provisioner passed to `createKnewtonBff` is measured the same way.
- * No user id or external id goes into a span or a metric: the request id is enough to correlate.
+ * Wraps `ensureAccount` in an active span (`knewton.ensure_account`, attribute `knewton.outcome`) and
+ * records the provisioning metrics. A wrapper, so provisioning stays free of telemetry and a host's own
+ * provisioner is measured the same way. No user or external id is recorded: the request id correlates.
  */
 export function instrumentProvisioner(
   provisioner: AccountProvisioner,
@@ -69,11 +67,9 @@ export function instrumentProvisioner(
       span?.end();
     }
   }
-  // `startActiveSpan` made the span current even when nothing records it (no SDK registered, or a
-  // sampler said no): a context object and a `context.with` per ensure, about 6% of the warm path's CPU
-  // with no SDK. A span that records is made current exactly as `startActiveSpan` does (work inside the
-  // ensure, such as the platform calls, nests under it); one that does not is only ended, and the work
-  // runs in the caller's context. `isRecording()` is the API's own signal for skipping such work.
+  // Not `startActiveSpan`: it makes even a non-recording span current, a context and a `context.with`
+  // per ensure (~6% of the warm path's CPU without an SDK). A recording span is made current the same
+  // way, so the platform calls nest under it; a non-recording one is only ended (`isRecording()`).
   const ensureAccount = ((appUserId: string, context?: EnsureAccountContext) => {
     const span = telemetry.tracer.startSpan('knewton.ensure_account');
     if (!span.isRecording()) {
