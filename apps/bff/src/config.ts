@@ -3,7 +3,7 @@ import { ConfigError, type ConfigProblem } from './ConfigError.js';
 import type { DatabaseConfig, ExampleBffConfig, PlatformConfig } from './ExampleBffConfig.js';
 import { isDevelopmentOrigin } from './isDevelopmentOrigin.js';
 
-/** The environment variables the example BFF reads (DESIGN.md, plus `DATA_DIR`, `HOST`, `NODE_ENV`). */
+/** The environment variables the example BFF reads. */
 export type ExampleBffEnv = Partial<
   Record<
     | 'PORT'

@@ -57,7 +57,7 @@ export interface ExampleBff {
   store: AccountStore;
   /** The in-process simulator, when no `KNEWTON_API_URL` was configured. */
   sim: (PlatformSim & { url: string }) | undefined;
-  /** Closes the provisioner and store, then the simulator. */
+  /** Stops the session re-check, closes the library's BFF (and its store), then the simulator. */
   close(): Promise<void>;
 }
 
@@ -212,8 +212,8 @@ export async function createExampleBff(
       fetch(request, env) {
         const remoteAddress = env?.incoming?.socket?.remoteAddress;
         if (remoteAddress !== undefined) remoteAddresses.set(request, remoteAddress);
-        // The Node request's target when it is a plain path (parsing `request.url` into a URL was a few per
-        // cent of the warm path); anything a URL would rewrite (dot segments, escapes, absolute-form) is parsed.
+        // The Node request's target when it is a plain path (parsing `request.url` costs a few per cent of
+        // the warm path); anything a URL would rewrite (dot segments, escapes, absolute-form) is parsed.
         const target = env?.incoming?.url;
         const plain = target === undefined ? undefined : plainPath.exec(target)?.[1];
         const pathname = plain ?? new URL(request.url).pathname;

@@ -34,7 +34,7 @@ export function createExampleLogger(options: ExampleLoggerOptions = {}): PinoLog
 
 /**
  * pino's `isoTime` (`,"time":"<ISO 8601>"`), formatted once per millisecond rather than once per line:
- * `toISOString` was about 2% of the example BFF's warm path, and under load several lines share a
+ * `toISOString` costs about 2% of the example BFF's warm path, and under load several lines share a
  * millisecond. The same text as `pino.stdTimeFunctions.isoTime` gives.
  */
 function isoTimeOncePerMillisecond(): () => string {

@@ -20,11 +20,9 @@ const cookiePrefix = `${sessionCookieName}=`;
 export const sessionMaxAgeSeconds = 7 * 24 * 60 * 60;
 export const maxUserIdLength = 128;
 /**
- * How long a process trusts a session it verified before asking the database again, i.e. the longest
- * another process may still honour a session signed out elsewhere (`SESSION_REVALIDATE_MS`). 5 s: well
- * under the time it takes to notice a stolen cookie and sign out, and long enough that a busy session is
- * re-checked in a background batch rather than on its requests. A sign-out in the same process is at once.
- * @default 5000
+ * How long a process trusts a verified session before asking the database again: the longest a sign-out
+ * elsewhere goes unnoticed (`SESSION_REVALIDATE_MS`). Well under the time to notice a stolen cookie, long
+ * enough for busy sessions to be re-checked in a background batch. @default 5000
  */
 export const defaultSessionRevalidateMs = 5_000;
 /** Verified sessions one process keeps (about 200 bytes each). @default 20,000 */
@@ -124,7 +122,7 @@ export async function createDemoSessions(options: DemoSessionsOptions): Promise<
 
   /**
    * The session cookie's value exactly as sent (still URL-encoded, signature included), or `undefined`:
-   * the cache key. Read by hand because Hono's `parse` (split, trim, regex, decode) was 5% of the warm
+   * the cache key. Read by hand because Hono's `parse` (split, trim, regex, decode) costs 5% of the warm
    * path; a value is only ever trusted after `parseSigned` verified that very string once.
    */
   function cookieValueOf(request: Request): string | undefined {
@@ -224,7 +222,7 @@ export async function createDemoSessions(options: DemoSessionsOptions): Promise<
       const cookieValue = cookieValueOf(request);
       if (cookieValue === undefined) return undefined;
       // The hot path: a session verified less than `revalidateMs` ago, no crypto and no database, and
-      // answered synchronously (a promise here cost the warm path an async step per request).
+      // answered synchronously (a promise would cost the warm path an async step per request).
       const cached = verified.get(cookieValue);
       if (cached !== undefined) return cached;
       return lookUp(request, cookieValue);

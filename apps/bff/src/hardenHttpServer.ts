@@ -44,7 +44,7 @@ export function readOpenFileLimit(): number | undefined {
 /** The defaults, with `overrides` applied; the connection caps follow the process's open-file limit. */
 export function httpServerLimits(overrides: Partial<HttpServerLimits> = {}): HttpServerLimits {
   // A fifth of the descriptors stays free for the store, the platform client and the log: a server at its
-  // cap must still be able to answer the connections it has (EMFILE is what reset every request before).
+  // cap must still be able to answer the connections it has (at EMFILE every request is reset).
   const maxConnections =
     overrides.maxConnections ?? Math.max(64, Math.floor((readOpenFileLimit() ?? 1024) * 0.8));
   const limits: HttpServerLimits = {

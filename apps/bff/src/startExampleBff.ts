@@ -22,9 +22,8 @@ export interface RunningExampleBff {
 export interface StartExampleBffOptions extends ExampleBffOptions {
   /**
    * The process is this server's alone (`pnpm bff`): let @hono/node-server install its lighter global
-   * `Request`/`Response`, which it writes to the socket without a web stream (about a quarter of the
-   * warm path's CPU went to building and draining a `ReadableStream` per answer without it). Embedders
-   * (tests, the dev script beside Vite) keep the globals as they are. @default false
+   * `Request`/`Response`, written without a `ReadableStream` per answer (about a quarter of the warm
+   * path's CPU). Embedders (tests, the dev script beside Vite) keep the globals. @default false
    */
   ownsProcess?: boolean;
 }
@@ -56,9 +55,9 @@ export async function startExampleBff(
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      // A day-one herd opens thousands of connections at once; Node's default backlog (511) drops the
-      // rest's SYNs, and their retransmits (1 s, 2 s, 4 s, ...) held requests for 30 s before the BFF ever
-      // saw them. The kernel caps this at net.core.somaxconn.
+      // A day-one herd opens thousands of connections at once: with Node's default backlog (511) the
+      // rest's SYNs are dropped and their retransmits (1 s, 2 s, 4 s, ...) delay requests by up to 30 s.
+      // The kernel caps this at net.core.somaxconn.
       server.listen(config.port, config.hostname, listenBacklog, () => {
         server.off('error', reject);
         resolve();
