@@ -1,5 +1,5 @@
 /**
- * The day-one herd, measured from outside (DESIGN.md "Measuring from outside"): the simulator with its
+ * The day-one herd, measured from outside: the simulator with its
  * documented limits as its own process (`pnpm sim`), the example BFF as a process (`apps/bff/src/main.ts`,
  * PGlite), and N new users who all ensure at the same moment from this process, each behaving like the
  * browser kit (a 202 or 503 is asked again after its `Retry-After`). Three processes, so neither the
@@ -48,10 +48,8 @@ export interface HerdResult {
   /** The BFF process's peak resident memory (VmHWM), MiB: start-up included. */
   peakRssMiB: number;
   /**
-   * The BFF's resident memory (VmRSS, MiB) when the herd began, and the most sampled (every 250 ms)
-   * while it ensured: what the herd itself costs. On a fresh PGlite folder the peak is set at start-up
-   * by PGlite's initdb (about 800 MiB with Node), not by the herd; on an existing folder the same BFF
-   * idles at about 430 MiB.
+   * The BFF's resident memory (VmRSS, MiB) when the herd began, and the most sampled (every 250 ms) while
+   * it ensured: what the herd itself costs, since on a fresh PGlite folder initdb sets `peakRssMiB`.
    */
   rssAtStartMiB: number;
   herdPeakRssMiB: number;

@@ -25,7 +25,7 @@ export interface HerdClient {
  * Many users' requests over a bounded set of keep-alive connections, as a reverse proxy in front of the
  * BFF would carry them: a request waits for a free connection in the client (that wait is the user's, not
  * the server's), and `heldMs` counts only from when it was written. `node:http` rather than fetch: its
- * `socket` event marks that moment, and 20,000 fetches at once opened 20,000 connections.
+ * `socket` event marks that moment, and 20,000 fetches at once would open 20,000 connections.
  */
 export function createHerdClient(baseUrl: string, options: { connections: number }): HerdClient {
   const url = new URL(baseUrl);

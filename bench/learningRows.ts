@@ -1,5 +1,5 @@
 /**
- * The learning features' benchmarks (issue 13), measured from outside: the example BFF as a process
+ * The learning features' benchmarks, measured from outside: the example BFF as a process
  * (`apps/bff/src/main.ts`, as `pnpm bff` runs it), the simulator with its documented limits served from
  * this process (so it can see when each event arrived), and:
  * - events accepted per second: wrk in its own process POSTing batches of fresh events (`postEvents.lua`);

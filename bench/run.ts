@@ -49,7 +49,7 @@ if (existsSync(simBench)) {
   }).trim();
 }
 
-// Herd and backfill rows (issue 9): long, so `BENCH_SKIP=herd,backfill` leaves them out of a quick run.
+// Herd and backfill rows are long, so `BENCH_SKIP=herd,backfill` leaves them out of a quick run.
 const skippedNote = (name: string) => `_${name} rows left out of this run (\`BENCH_SKIP\`)._\n`;
 const herdMarkdown = skip.has('herd') ? skippedNote('Herd') : await herdSection(log);
 const backfillMarkdown = skip.has('backfill')

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { repoRoot } from '../chaos/src/repoRoot.js';
 
-/** What `/__sim/stats` answers (DESIGN.md "Simulator extras"). */
+/** What the simulator's `/__sim/stats` answers. */
 export interface SimProcessStats {
   accounts: number;
   calls: Record<string, number>;
@@ -26,7 +26,7 @@ export interface SimProcess {
  * Starts `packages/platform-sim/src/cli.ts` (with its documented rate limits unless `args` say otherwise)
  * and reads its credentials from the start-up banner. Its own process so that what drives the load does
  * not share an event loop with the platform: a herd of 20,000 clients beside an in-process simulator
- * starved both (0 accounts in 692 s on a loaded machine).
+ * starves both.
  */
 export async function startSimProcess(args: string[] = []): Promise<SimProcess> {
   const child: ChildProcess = spawn(

@@ -17,7 +17,10 @@ if (!Number.isInteger(runs) || runs < 1)
 
 const profileDir = process.env.BENCH_CPU_PROF;
 
-/** With BENCH_CPU_PROF=<dir>: a CPU profile of one `createPath` run (the BFF's set-up, its warm-up and both loops; store opening and migrations left out). */
+/**
+ * With BENCH_CPU_PROF=<dir>: a CPU profile of one `createPath` run (the BFF's set-up, its warm-up and
+ * both loops; store opening and migrations left out).
+ */
 async function profiled<T>(name: string, run: () => Promise<T>): Promise<T> {
   if (!profileDir) return run();
   const session = new Session();

@@ -1,5 +1,5 @@
 /**
- * The warm path measured from outside (DESIGN.md, "Measuring from outside"): wrk in its own process drives
+ * The warm path measured from outside: wrk in its own process drives
  * body-less `PUT /api/knewton/account` for users who already have an account against three servers, each
  * its own process, in the same run, alternating round by round:
  * - the example BFF started exactly as `pnpm bff` starts it (`apps/bff/src/main.ts`: PGlite in a fresh
