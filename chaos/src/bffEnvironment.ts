@@ -23,7 +23,7 @@ export interface PlatformEndpoint {
   sim: Pick<CountingSim['sim'], 'apiKey' | 'apiSecret' | 'systemExternalUserId'>;
 }
 
-/** The DESIGN.md environment of the example BFF pointed at the harness's simulator. */
+/** A production environment of the example BFF, pointed at the harness's simulator. */
 export function bffEnvironment(
   sim: PlatformEndpoint,
   secrets: BffSecrets,
@@ -46,7 +46,7 @@ export function bffEnvironment(
 }
 
 /**
- * The external id the BFF sends for `userId` (DESIGN.md: `base64url(HMAC-SHA256(key, "v1:" + id))`), so
+ * The external id the BFF sends for `userId` (`base64url(HMAC-SHA256(key, "v1:" + id))`), so
  * the harness can tell which user each platform account belongs to.
  */
 export function externalIdOf(secrets: BffSecrets, userId: string): string {

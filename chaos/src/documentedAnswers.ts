@@ -1,8 +1,8 @@
-/** The answers DESIGN.md allows an ensure (`PUT /api/knewton/account`) to get under load and faults. */
+/** The answers the contract allows an ensure (`PUT /api/knewton/account`) under load and faults. */
 const documented = new Set([
   '200',
   '201',
-  // Queued behind the platform's rate limits (DESIGN.md): the kit asks again after Retry-After.
+  // Queued behind the platform's rate limits: the kit asks again after Retry-After.
   '202 queued',
   '429 rate_limited',
   '503 knewton_unavailable',

@@ -14,7 +14,7 @@ export interface PgliteStoreInspection {
 /**
  * Opens the PGlite folder a BFF of the scenario used (`<DATA_DIR>/pglite`) the way any owner must, through
  * `createPgliteStore` and its lock, so this is only possible while no BFF holds it; rebuilds every index
- * (the check that failed on the primary key when two owners wrote at once) and reads the mappings.
+ * (two owners writing at once break the primary key's) and reads the mappings.
  */
 export async function inspectPgliteStore(dataDir: string): Promise<PgliteStoreInspection> {
   const store = await createPgliteStore({ dataDir: join(dataDir, 'pglite') });

@@ -53,9 +53,9 @@ function openOne(): void {
   });
 }
 
-// Opens sockets up to the target as fast as the server accepts them, then tops up. At most 200 connects
-// are in flight: more overflow the server's accept queue (backlog 511), and the kernel then retries the
-// dropped SYNs after 1, 3, 7... s, which slows the attack down instead of speeding it up.
+// Opens sockets up to the target as fast as the server accepts them, then tops up. Connects in flight
+// are capped: overflowing the server's accept queue makes the kernel retry the dropped SYNs after
+// 1, 3, 7... s, which slows the attack down instead of speeding it up.
 const maxConnecting = 2_000;
 const topUp = setInterval(() => {
   if (stopping) return;

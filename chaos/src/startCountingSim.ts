@@ -17,7 +17,7 @@ export interface PlatformTally {
 
 export interface CountingSimOptions {
   /**
-   * Holds each successful `POST /v0/accounts` (and `POST /v0/batch`) answer this long after the platform committed the account,
+   * Holds each successful `POST /v0/accounts` (and `POST /v0/batch`) answer this long after the commit,
    * widening the window in which a BFF crash leaves an account on the platform and no row in its store.
    * @default 0
    */

@@ -25,18 +25,13 @@ const maxAttempts = 40;
 const maxPauseMs = 5_000;
 
 /**
- * Day-one herds under crashes: cohorts of new users, each cohort ensuring at the same moment, against the
- * simulator with its documented limits and several BFF processes on one PostgreSQL. The herd is what makes
- * the BFFs coalesce creates into `POST /v0/batch` (a batch leaves once 50 users wait); the harness holds
- * every committed create answer, batches included, for a moment, and the first kill of each cohort is aimed
- * at a process whose batch the platform has committed but not answered: up to 50 accounts on the platform
- * and none of their rows stored yet. The other kills land on a random busy process. Users behave like the
- * browser kit: a 202 `queued` (or 503) is asked again after its `Retry-After`, a lost connection after a
- * short pause, on whichever process is up. Afterwards every user is ensured once more: whoever had an id
- * keeps it, everyone else gets one, and no platform account is left unclaimed.
+ * Day-one herds under crashes: cohorts of new users ensuring at the same moment against several BFFs on
+ * one PostgreSQL, so creates coalesce into `POST /v0/batch` (up to 50 users). The first kill of each
+ * cohort is aimed at a process whose batch the platform committed but the harness holds unanswered (up to
+ * 50 accounts without rows); the others land at random. Users behave like the kit (ask again after
+ * `Retry-After`, on whichever process is up). Afterwards: every id kept, every user one, no orphan.
  *
- * Cohorts rather than one herd of all users: at the documented ceiling one herd is created within seconds,
- * far faster than a killed process restarts, so a single herd would leave room for one or two kills.
+ * Cohorts, because one herd is created within seconds, leaving room for only one or two kills.
  */
 export async function runHerd(
   profile: ChaosProfile,

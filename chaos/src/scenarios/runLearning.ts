@@ -62,19 +62,12 @@ async function pendingInOutbox(databaseUrl: string): Promise<Set<string>> {
 }
 
 /**
- * Learning events through crashes and an outage: learners (each signed in, with an account) send a graded
- * event every few seconds, and now and then ask for a recommendation, to two BFF processes on one
- * PostgreSQL. The processes are `kill -9`ed in turn and restarted: every other kill is aimed at a process
- * whose `batch-events` answer the harness's simulator is holding (the platform has the events, the outbox
- * does not know yet), the rest land at random, often while accepted events wait in the outbox. In the
- * middle, the platform answers every call 503 for a while. Unacknowledged events are resent with the same
- * ids, as the browser kit does. After the run, delivery drains, and the platform's copy of every event
- * (identified by its unique `durationMs`) is compared with what was acknowledged: an acknowledged event
- * missing is lost; one delivered twice is a duplicate, explained from what the sender of each earlier copy
- * logged under the call's label (`outbox-<pid>-<claim>`) and what the simulator saw: killed with the call
- * under way and no outbox update logged, the answer lost on its way back, or the update failed or came
- * after the lease; anything else is unexplained. Each learner must have exactly one
- * registration, and the app one learning instance per 500 learners (the platform's limit per instance).
+ * Learning events through crashes and an outage: learners send graded events (and now and then ask for a
+ * recommendation) to two BFFs on one PostgreSQL, which are `kill -9`ed in turn, every other kill aimed at
+ * a held `batch-events` answer; mid-run the platform answers 503 for a while. Unacknowledged events are
+ * resent with the same ids, as the kit does. After the drain, an acknowledged event the platform lacks is
+ * lost, and each duplicate must be explained by its senders' logs (`outbox-<pid>-<claim>`) and what the
+ * simulator saw (`causeOf`). One registration per learner, one learning instance per 500 learners.
  */
 export async function runLearning(
   profile: ChaosProfile,
@@ -310,11 +303,10 @@ export async function runLearning(
     const logged = (label: string, text: string) =>
       (outcomesOf.get(label) ?? []).some((msg) => msg.includes(text));
     /**
-     * Why an earlier copy was followed by another. `kill`: its sender was killed with the call under way
-     * and never logged the outbox update (a crash between sending and the update); `lost answer`: the answer never
-     * reached the sender (the simulator saw the connection close first, or the sender logged the call as
-     * not confirmed); `store`: the sender's outbox update failed, or came after its lease ran out (a
-     * store or process stalled longer than half the lease); else unexplained.
+     * Why an earlier copy was followed by another. `kill`: its sender was killed mid-call and never logged
+     * the outbox update; `lost answer`: the answer never reached the sender (the simulator saw the
+     * connection close first, or the sender logged the call as not confirmed); `store`: the outbox update
+     * failed, or came after the lease ran out (a stall longer than half the lease); else unexplained.
      */
     const causeOf = (copy: DeliveredCopy): Cause => {
       const delivered = logged(copy.label, 'learning events delivered');

@@ -39,7 +39,7 @@ export async function runPgliteCrashes(profile: ChaosProfile): Promise<ScenarioR
     let requests = 0;
     let answeredSinceRestart = 0;
     const started = Date.now();
-    // Bounded, with room for a loaded machine (restarts took 10 s each with seven builds on two cores).
+    // Bounded, with room for a loaded machine (a restart can take 10 s on two busy cores).
     const deadline = started + 15 * 60_000;
 
     let next = 0;

@@ -14,7 +14,7 @@ import type { ScenarioResult } from '../ScenarioResult.js';
 import type { BffProcess } from '../spawnBff.js';
 
 /**
- * Two example BFFs on one PGlite folder (DESIGN.md "Store ownership"). Each round: the owner provisions
+ * Two example BFFs on one PGlite folder, which has a single owner. Each round: the owner provisions
  * new users; a contender started on the same `DATA_DIR` must be refused, naming the owner's pid, and
  * never listen; the owner is `kill -9`ed mid-provisioning; the contender, started again at once, must take
  * the dead owner's lock over and serve the same users the same ids. Then it is stopped (SIGTERM, so the

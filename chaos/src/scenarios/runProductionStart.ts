@@ -7,7 +7,7 @@ import { repoRoot } from '../repoRoot.js';
 import { sleep } from '../runPool.js';
 import type { ScenarioResult } from '../ScenarioResult.js';
 
-/** What DESIGN.md requires with `NODE_ENV=production` (no simulator, no generated secret, no dev origin). */
+/** What `NODE_ENV=production` requires (no simulator, no generated secret, no dev origin). */
 const required = [
   'KNEWTON_API_URL',
   'KNEWTON_API_KEY',
@@ -78,10 +78,10 @@ async function startAndWatch(env: Record<string, string>, root: string) {
  * all of them missing, and with a development origin. Every start must be refused (exit 1) with exactly one
  * `Configuration error:` line per problem naming its variable, print no secret value and nothing on
  * stdout (no simulator, no generated secrets), and never accept a connection on its port.
- * `CHAOS_BFF_ROOT` runs the same starts from another checkout (the baseline before the fix).
+ * `CHAOS_BFF_ROOT` runs the same starts from another checkout (an older version, for a baseline row).
  */
 export async function runProductionStart(): Promise<ScenarioResult> {
-  // As in the slow-loris scenario: another checkout's apps/bff, for the row of the code before the fix.
+  // As in the slow-loris scenario: another checkout's apps/bff, for a baseline row.
   const root = process.env.CHAOS_BFF_ROOT || undefined;
   const harness = await openHarness();
   const failures: string[] = [];

@@ -30,10 +30,9 @@ interface AttackerReport {
  * sockets as the profile says to the BFF, each trickling a request head that never ends, and reopens every
  * socket the server closes; meanwhile legitimate clients on 127.0.0.1 keep ensuring their accounts. The
  * figure is the legitimate requests' success rate and latency during the attack. The BFF runs with a lower
- * open-file limit than the machine's (20,000 here) and the client wants more sockets than that limit: on
- * 2 busy cores a server accepts only a few hundred connections a second, so 20,000 would not be reached
- * within a bounded run, while the mechanism (descriptors exhausted, or not) is the same at any limit. `CHAOS_BFF_ROOT` runs the
- * same attack against another checkout's `apps/bff` (the code before the hardening, for the baseline row).
+ * open-file limit (20,000 here) and the client wants more: on 2 busy cores a server accepts a few hundred
+ * connections a second, and exhausting descriptors works the same at any limit. `CHAOS_BFF_ROOT` runs the
+ * same attack against another checkout's `apps/bff` (an older version, for a baseline row).
  */
 export async function runSlowLoris(profile: ChaosProfile): Promise<ScenarioResult> {
   const { sockets, attackMs, maxRampMs, concurrency, bffOpenFiles } = profile.slowLoris;

@@ -142,7 +142,8 @@ export async function runStoreFaults(
       failures.push('a BFF process exited or was replaced');
     const durationMs = Date.now() - started;
 
-    // Every user attempted gets an id on a later ensure; accounts created while the row could not be written are repaired.
+    // Every user attempted gets an id on a later ensure; accounts whose row could not be written are
+    // repaired.
     const allAlive = bffs.every((bff) => bff.alive);
     await runFinalPass(
       allAlive ? users.slice() : [],
