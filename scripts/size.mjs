@@ -2,19 +2,12 @@
 // package's dist/index.js plus the contract it imports), minified and gzipped, with react, TanStack
 // Query and ky external. Also prints, for information, the total with ky bundled and the testing entry.
 //
-// The budget was 1536 B (1.5 kB) until the gate learned to recover by itself (issue 12): the state
-// that only moves forward, the background recovery (Retry-After, backoff, hidden page, online), one
-// shared ensure for sign-up and `202 queued` took the kit from 1507 B to 2521 B gzip, measured with
-// this script. Those behaviours are what a user notices, so the budget was raised in the open to
-// 2560 B (2.5 kB) rather than bought back with size tricks; packages/react/README.md has the figure.
-//
-// The learning entry (`@knewton-kit/react/learning`, issue 13) has a budget of its own, so the gate's
-// stays where it is for hosts that only gate. It is measured the same way, alone (so it also counts
-// the provider context and error type it shares with the core entry; the figure it adds to a page
-// that already has the core is printed for information). 3124 B when it landed: the two hooks, the
-// in-memory outbox with its keepalive exit, and the contract's event validator and recommendation
-// parser, kept on purpose (one invalid event would make the BFF refuse its whole batch, and a 200 in
-// another shape is a wrong `baseUrl`). Budget 3328 B (3.25 kB): about 200 B for fixes, not a feature.
+// The gate's budget pays for its self-recovery (forward-only state, Retry-After, backoff, hidden page,
+// online) and one shared ensure for sign-up and `202 queued`: behaviours a user notices, not size to trim.
+// The learning entry (`@knewton-kit/react/learning`) has its own, so the gate's holds for hosts that only
+// gate; measured alone, it counts the context and error type it shares with the core. It keeps the
+// contract's event validator (one invalid event makes the BFF refuse the whole batch); ~200 B of its
+// budget is room for fixes, not for a feature.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
