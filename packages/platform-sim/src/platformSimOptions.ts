@@ -7,7 +7,10 @@ export interface PlatformSimOptions {
   systemExternalUserId?: string;
   /** Lifetime of access tokens in seconds (`expires_in`). @default 3599 */
   tokenTtlSeconds?: number;
-  /** Refuse external ids that look like an email address or phone number with 422 (the simulator's choice, not documented platform behaviour). @default true */
+  /**
+   * Refuse external ids that look like an email address or phone number with 422 (the simulator's
+   * choice, not documented platform behaviour). @default true
+   */
   rejectPiiExternalIds?: boolean;
   /** Enforce the documented rate limits. @default true */
   rateLimits?: boolean;

@@ -34,9 +34,9 @@ interface SimSnapshotV1 {
     type: RegistrationType;
     deletedAt: number | null;
     eventCount: number;
-    /** Mastered modules (the name predates the mastery model, when one correct answer completed a module). */
+    /** Mastered modules (named `completed` so that older state files still load). */
     completedModules: string[];
-    /** Evidence of modules not yet mastered; absent in files written before the mastery model. */
+    /** Evidence of modules not yet mastered; absent in older state files. */
     moduleEvidence?: Record<string, number>;
   }[];
 }

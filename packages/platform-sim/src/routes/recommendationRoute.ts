@@ -9,8 +9,8 @@ export const MAX_RECOMMENDED_MODULES = 10;
 
 /**
  * `GET /v0/registrations/{id}/recommendation`. Deterministic: the next modules of the instance's
- * graph, in teaching order, that this learner has not mastered (see `learnerMastery.ts`). With a `goal_id` that is a module of
- * the graph, only that goal and its prerequisites are considered; `ready` means none is left.
+ * graph, in teaching order, that this learner has not mastered (see `learnerMastery.ts`). With a
+ * `goal_id` that is a module of the graph, only it and its prerequisites count; `ready`: none is left.
  */
 export const recommendationRoute: SimRoute = {
   method: 'GET',
