@@ -13,7 +13,7 @@ export interface LessonPageProps {
 /** A lesson: a short summary, a few practice questions and the score once they are checked. */
 export function LessonPage({ lessonId }: LessonPageProps) {
   // Keyed by lesson, so a new lesson starts with a clean sheet in its first render: resetting in an
-  // effect showed the previous lesson's score and feedback on the new questions for one frame.
+  // effect would show the previous lesson's score and feedback on the new questions for one frame.
   return <Lesson key={lessonId} lessonId={lessonId} />;
 }
 
