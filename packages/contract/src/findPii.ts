@@ -29,13 +29,10 @@ export function looksLikePii(value: string): boolean {
  * national ids (US SSN, UK NINO, Canadian SIN, Spanish DNI/NIE, French NIR, Italian codice fiscale,
  * Brazilian CPF); IPv4 addresses.
  *
- * Built to pass what real opaque ids look like: UUIDs, digests in hex, and base64 or base64url tokens of
- * a SHA-256/384/512 digest's exact length (43, 64 or 86 characters, padded or not) mixing capitals,
- * small letters and digits (a digest decodes to random bytes, so only decoded text that is itself
- * printable and holds an email counts; the cost: a phone number hidden in a custom mapper's value of
- * exactly that shape passes),
- * counters and database ids with digits (`u12345678`, `partner-000001234567`, millisecond timestamps).
- * It cannot see everything: a name, an address or a birth date written out in an id passes.
+ * Passes what real opaque ids look like: UUIDs, hex digests, base64(url) tokens of a SHA-256/384/512
+ * digest's length (so a phone number hidden in a value of exactly that shape passes too), counters and
+ * database ids with digits (`u12345678`, `partner-000001234567`, millisecond timestamps). A name, an
+ * address or a birth date written out in an id passes as well.
  */
 export function findPii(value: string): PiiKind | undefined {
   const text = toComparable(value);
