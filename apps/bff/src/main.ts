@@ -12,8 +12,8 @@ function fail(lines: readonly string[]): never {
   process.exit(1);
 }
 
-/** One line per problem: an operator fixes every missing variable in one go. */
 let config: ReturnType<typeof parseConfig>;
+// One line per problem, so an operator fixes every missing variable in one go.
 try {
   config = parseConfig(process.env);
 } catch (error) {
