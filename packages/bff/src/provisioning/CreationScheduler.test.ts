@@ -83,10 +83,11 @@ describe('CreationScheduler', () => {
   });
 
   it('takes a single slot on demand without setting a wake-up', () => {
-    const { scheduler, clock } = startScheduler(windows({ singles: 1, batches: 0, nextFreeInMs: 9 }));
+    const { scheduler, clock } = startScheduler(
+      windows({ singles: 1, batches: 0, nextFreeInMs: 9 }),
+    );
     expect(scheduler.singleNow()).toBeDefined();
     expect(scheduler.singleNow()).toBeUndefined();
     expect(clock.pending()).toBe(0);
   });
 });
-
