@@ -6,11 +6,15 @@ import { CreationScheduler } from './CreationScheduler.js';
 
 /** Pacing windows with `singles` and `batches` free slots; both free again `nextFreeInMs` later. */
 function windows(free: { singles: number; batches: number; nextFreeInMs?: number }) {
-  const slot = (): PacerSlot => ({ answered() {}, release() {} });
+  const take = (kind: 'singles' | 'batches'): PacerSlot | undefined => {
+    if (free[kind] === 0) return undefined;
+    free[kind]--;
+    return { answered() {}, release() {} };
+  };
   const slots: CreationSlots = {
     batchAvailable: true,
-    tryTakeSingle: () => (free.singles > 0 ? (free.singles--, slot()) : undefined),
-    tryTakeBatch: () => (free.batches > 0 ? (free.batches--, slot()) : undefined),
+    tryTakeSingle: () => take('singles'),
+    tryTakeBatch: () => take('batches'),
     accountsStartableWithin: () => free.singles + free.batches * 50,
     nextFreeInMs: () => free.nextFreeInMs ?? Number.POSITIVE_INFINITY,
     accountsPerMinute: () => 5_250,
