@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import type { ExternalIdMapperOptions } from '../externalId/createExternalIdMapper.js';
 import type { Logger } from '../logger.js';
 import type { PlatformClientOptions } from '../platform/createPlatformClient.js';
@@ -29,4 +30,9 @@ export interface AccountProvisionerOptions {
   maxQueuedCreations?: number;
   /** Platform create calls (single or batch) in flight at once. @default 8 */
   maxConcurrentCreations?: number;
+  /**
+   * Time for the provisioner's own waiting: an ensure's `holdMs`, the creation line's wake-ups and
+   * `close`'s grace period. For tests, which drive a fake clock. @default the system clock
+   */
+  clock?: Clock;
 }

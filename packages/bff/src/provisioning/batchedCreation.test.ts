@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import {
-  createProvisioningHarness,
   type HarnessOptions,
   type ProvisioningHarness,
+  provisioningTest,
   testPseudonymKey,
 } from '../../test/support/provisioningHarness.js';
 import {
@@ -30,11 +30,34 @@ const onBatch =
   (request: Request) =>
     new URL(request.url).pathname === '/v0/batch' ? answer(request, next) : next(request);
 
+/** A harness whose platform token is already fetched, disposed after the test. */
+const it = provisioningTest.extend<{
+  start(options?: HarnessOptions): Promise<ProvisioningHarness>;
+}>({
+  start: async ({ startHarness }, use) => {
+    await use(async (options) => {
+      const harness = await startHarness(options);
+      await harness.provisioner.checkReadiness();
+      return harness;
+    });
+  },
+});
+
+/**
+ * Resolves once `count` store lookups were answered: their ensures then join the line within the same
+ * turn of the event loop (the external id is computed synchronously), so the herd is in line.
+ */
+async function lookedUp(h: ProvisioningHarness, count: number): Promise<void> {
+  await vi.waitFor(() => expect(h.lookups()).toBeGreaterThanOrEqual(count), {
+    timeout: 10_000,
+    interval: 2,
+  });
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
 /**
  * Holds the first `POST /v0/accounts` at the platform's door: with one create at a time, everyone who
- * arrives meanwhile lines up behind it. Released a second after `releaseSoon()`, ample time for the herd's
- * store lookups to finish even on a loaded machine (a 200 ms platform latency was not: under load the
- * lookups straggled past it and the herd went out as two batches).
+ * arrives meanwhile lines up behind it until `release()`.
  */
 function holdFirstCreate() {
   let markSent!: () => void;
@@ -48,7 +71,7 @@ function holdFirstCreate() {
   let held = false;
   return {
     sent,
-    releaseSoon: () => setTimeout(release, 1_000),
+    release: () => release(),
     wrapFetch:
       (next: (request: Request) => Promise<Response>) =>
       async (request: Request): Promise<Response> => {
@@ -64,18 +87,11 @@ function holdFirstCreate() {
 
 describe.each(storeKinds)('batched creation on %s', (kind: StoreKind) => {
   describe.skipIf(kind === 'postgres' && !testDatabaseUrl)('', () => {
-    let harness: ProvisioningHarness | undefined;
-    afterEach(async () => {
-      await harness?.dispose();
-      harness = undefined;
-    });
-    const start = async (options?: HarnessOptions) => {
-      harness = await createProvisioningHarness(kind, options);
-      await harness.provisioner.checkReadiness();
-      return harness;
-    };
+    it.override({ storeKind: kind });
 
-    it('provisions 600 users arriving at once in batches of at most 50, one account each', async () => {
+    it('provisions 600 users arriving at once in batches of at most 50, one account each', async ({
+      start,
+    }) => {
       // Ten single creates in the window, so everyone after them goes out in batches.
       const h = await start({ platform: { rateLimits: { accountCreatesPerMinute: 10 } } });
       const herd = users(600);
@@ -90,7 +106,9 @@ describe.each(storeKinds)('batched creation on %s', (kind: StoreKind) => {
       expect(h.createCalls() + h.batchCalls()).toBeLessThan(40);
     });
 
-    it('repairs an item answered 422 duplicate through the scoped token, beside created items', async () => {
+    it('repairs an item answered 422 duplicate through the scoped token, beside created items', async ({
+      start,
+    }) => {
       const h = await start();
       // Users whose earlier create reached the platform but whose answer was lost (no row here).
       const orphans = ['herd-3', 'herd-17', 'herd-40'];
@@ -121,7 +139,9 @@ describe.each(storeKinds)('batched creation on %s', (kind: StoreKind) => {
       }
     });
 
-    it('fails only the refused items of a partly failed batch; their next ensure creates them', async () => {
+    it('fails only the refused items of a partly failed batch; their next ensure creates them', async ({
+      start,
+    }) => {
       const refused = new Set([externalIdOf('herd-5'), externalIdOf('herd-6')]);
       let refusing = true;
       const h = await start({
@@ -163,7 +183,9 @@ describe.each(storeKinds)('batched creation on %s', (kind: StoreKind) => {
       expect(await h.rows()).toBe(30);
     });
 
-    it('a mapping clash inside a herd fails that user only; every other user of its batch is stored', async () => {
+    it('a mapping clash inside a herd fails that user only; every other user of its batch is stored', async ({
+      start,
+    }) => {
       // A broken mapper gives two users one external id: the platform refuses the second create as a
       // duplicate, its repair finds the first user's account, and storing it would give one account to two
       // users. One singles start in the window, so the herd goes out in batches written in one statement.
@@ -194,7 +216,9 @@ describe.each(storeKinds)('batched creation on %s', (kind: StoreKind) => {
       expect(new Set(ids).size).toBe(59);
     });
 
-    it('repairs a batch whose answer was lost on the users’ next ensure, without second accounts', async () => {
+    it('repairs a batch whose answer was lost on the users’ next ensure, without second accounts', async ({
+      start,
+    }) => {
       const blocker = holdFirstCreate();
       const h = await start({
         platform: { maxRetries: 0, rateLimits: { accountCreatesPerMinute: 1 } },
@@ -208,7 +232,8 @@ describe.each(storeKinds)('batched creation on %s', (kind: StoreKind) => {
       const first = h.provisioner.ensureAccount('blocker');
       await blocker.sent;
       const rest = herd.slice(1).map((user) => h.provisioner.ensureAccount(user));
-      blocker.releaseSoon();
+      await lookedUp(h, herd.length);
+      blocker.release();
       const lost = await Promise.allSettled([first, ...rest]);
       expect(lost.every((r) => r.status === 'rejected')).toBe(true);
       expect(h.batchCalls()).toBe(1);
@@ -221,7 +246,9 @@ describe.each(storeKinds)('batched creation on %s', (kind: StoreKind) => {
       expect(await h.rows()).toBe(21);
     });
 
-    it('repairs a lost batch answer within the same ensures when retries are allowed', async () => {
+    it('repairs a lost batch answer within the same ensures when retries are allowed', async ({
+      start,
+    }) => {
       // The platform commits the first batch, then its answer is lost (the connection drops).
       let batches = 0;
       const blocker = holdFirstCreate();
@@ -240,7 +267,8 @@ describe.each(storeKinds)('batched creation on %s', (kind: StoreKind) => {
       const first = h.provisioner.ensureAccount('blocker');
       await blocker.sent;
       const herd = users(20).map((user) => h.provisioner.ensureAccount(user));
-      blocker.releaseSoon();
+      await lookedUp(h, 21);
+      blocker.release();
       // The resend is answered 422 duplicate per item, each repaired through the scoped token.
       const results = await Promise.all(herd);
       expect((await first).outcome).toBe('created');
@@ -250,7 +278,9 @@ describe.each(storeKinds)('batched creation on %s', (kind: StoreKind) => {
       expect(await h.rows()).toBe(21);
     });
 
-    it('falls back to single creates when the platform has no /batch, and says so once', async () => {
+    it('falls back to single creates when the platform has no /batch, and says so once', async ({
+      start,
+    }) => {
       // The first creates are held until the herd has lined up, so a full batch is tried.
       let release!: () => void;
       const gate = new Promise<void>((resolve) => {
@@ -265,9 +295,11 @@ describe.each(storeKinds)('batched creation on %s', (kind: StoreKind) => {
           return next(request);
         },
       });
-      setTimeout(release, 1_000);
       const herd = users(80);
-      const results = await Promise.all(herd.map((user) => h.provisioner.ensureAccount(user)));
+      const ensures = Promise.all(herd.map((user) => h.provisioner.ensureAccount(user)));
+      await lookedUp(h, herd.length);
+      release();
+      const results = await ensures;
       expect(results.every((r) => r.outcome === 'created')).toBe(true);
       expect(h.sim.stats().accounts).toBe(80);
       expect(h.createCalls()).toBe(80);
@@ -281,7 +313,9 @@ describe.each(storeKinds)('batched creation on %s', (kind: StoreKind) => {
       );
     });
 
-    it('two provisioners over one store racing for the same herd make one account per user', async () => {
+    it('two provisioners over one store racing for the same herd make one account per user', async ({
+      start,
+    }) => {
       const h = await start();
       const second = await h.secondProvisioner();
       const herd = users(200);

@@ -1,8 +1,9 @@
 import { createHmac } from 'node:crypto';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, vi } from 'vitest';
+import { createPlatformDoor } from '../../test/support/platformDoor.js';
 import {
   createProvisioningHarness,
-  type ProvisioningHarness,
+  provisioningTest as it,
   testPseudonymKey,
 } from '../../test/support/provisioningHarness.js';
 import {
@@ -24,17 +25,11 @@ warnIfPostgresSkipped('createAccountProvisioner');
 
 describe.each(storeKinds)('provisioning on %s', (kind: StoreKind) => {
   describe.skipIf(kind === 'postgres' && !testDatabaseUrl)('', () => {
-    let harness: ProvisioningHarness | undefined;
-    afterEach(async () => {
-      await harness?.dispose();
-      harness = undefined;
-    });
-    const start = async (options?: Parameters<typeof createProvisioningHarness>[1]) => {
-      harness = await createProvisioningHarness(kind, options);
-      return harness;
-    };
+    it.override({ storeKind: kind });
 
-    it('creates one account for 200 concurrent ensures of one user', async () => {
+    it('creates one account for 200 concurrent ensures of one user', async ({
+      startHarness: start,
+    }) => {
       const h = await start();
       const results = await Promise.all(
         Array.from({ length: 200 }, (_, i) =>
@@ -58,7 +53,9 @@ describe.each(storeKinds)('provisioning on %s', (kind: StoreKind) => {
       expect(h.createCalls()).toBe(1);
     });
 
-    it('creates one account each for 100 users arriving at once, coalesced into batches', async () => {
+    it('creates one account each for 100 users arriving at once, coalesced into batches', async ({
+      startHarness: start,
+    }) => {
       // Ten single creates in the window; the rest must share batches.
       const h = await start({ platform: { rateLimits: { accountCreatesPerMinute: 10 } } });
       const users = Array.from({ length: 100 }, (_, i) => `user-${i}`);
@@ -78,7 +75,7 @@ describe.each(storeKinds)('provisioning on %s', (kind: StoreKind) => {
       expect(h.createCalls() + h.batchCalls()).toBe(platformCalls);
     });
 
-    it('getAccount never calls the platform and never creates', async () => {
+    it('getAccount never calls the platform and never creates', async ({ startHarness: start }) => {
       const h = await start();
       expect(await h.provisioner.getAccount('user-1')).toBeUndefined();
       expect(h.sim.stats().calls).toEqual({});
@@ -90,7 +87,9 @@ describe.each(storeKinds)('provisioning on %s', (kind: StoreKind) => {
       expect(h.sim.stats().calls).toEqual(callsAfterEnsure);
     });
 
-    it('sends an HMAC external id, never the app user id, and records its key version', async () => {
+    it('sends an HMAC external id, never the app user id, and records its key version', async ({
+      startHarness: start,
+    }) => {
       const h = await start();
       const { account } = await h.provisioner.ensureAccount('jane@example.com');
       const [simAccount] = h.sim.accounts().accounts.filter((a) => a.id === account.accountId);
@@ -107,7 +106,9 @@ describe.each(storeKinds)('provisioning on %s', (kind: StoreKind) => {
     // With the test key, `user-129201` maps to `8GuHRa2-1zi0lRrYBMC0fGvKjt9-605094F7T9hnHfw`, whose
     // `…Kjt9-605094F7` the PII check once took for a phone number: the simulator refused it and that
     // user got 503 on every ensure.
-    it('provisions a user whose default external id has a phone-like digit run', async () => {
+    it('provisions a user whose default external id has a phone-like digit run', async ({
+      startHarness: start,
+    }) => {
       const h = await start({ externalIds: { key: 'k'.repeat(32) } });
       const { account, created } = await h.provisioner.ensureAccount('user-129201');
       expect(created).toBe(true);
@@ -115,7 +116,9 @@ describe.each(storeKinds)('provisioning on %s', (kind: StoreKind) => {
       expect(simAccount?.externalUserId).toBe('8GuHRa2-1zi0lRrYBMC0fGvKjt9-605094F7T9hnHfw');
     });
 
-    it('repairs a create whose answer was lost on the next ensure, without a second account', async () => {
+    it('repairs a create whose answer was lost on the next ensure, without a second account', async ({
+      startHarness: start,
+    }) => {
       const h = await start({ platform: { maxRetries: 0 } });
       h.sim.setFaults({ dropAfterCreate: true });
       const lost = await h.provisioner.ensureAccount('user-7').catch((error: unknown) => error);
@@ -135,7 +138,9 @@ describe.each(storeKinds)('provisioning on %s', (kind: StoreKind) => {
       });
     });
 
-    it('repairs a lost answer within the same ensure when retries are allowed', async () => {
+    it('repairs a lost answer within the same ensure when retries are allowed', async ({
+      startHarness: start,
+    }) => {
       const h = await start();
       h.sim.setFaults({ dropAfterCreate: true });
       const result = await h.provisioner.ensureAccount('user-8');
@@ -145,7 +150,9 @@ describe.each(storeKinds)('provisioning on %s', (kind: StoreKind) => {
       expect(h.createCalls()).toBe(2);
     });
 
-    it('adopts the account of a process that crashed between the platform create and its write', async () => {
+    it('adopts the account of a process that crashed between the platform create and its write', async ({
+      startHarness: start,
+    }) => {
       const h = await start();
       // What the crashed process managed to do: the platform create, with the user's real external id.
       const externalId = createHmac('sha256', testPseudonymKey)
@@ -179,7 +186,9 @@ describe.each(storeKinds)('provisioning on %s', (kind: StoreKind) => {
       expect(await h.rows()).toBe(1);
     });
 
-    it('writes nothing while the platform is down, then succeeds once it is back', async () => {
+    it('writes nothing while the platform is down, then succeeds once it is back', async ({
+      startHarness: start,
+    }) => {
       const h = await start();
       h.sim.setFaults({ errorRate: 1, errorStatus: 503 });
       const failure = await h.provisioner.ensureAccount('user-9').catch((error: unknown) => error);
@@ -195,7 +204,9 @@ describe.each(storeKinds)('provisioning on %s', (kind: StoreKind) => {
       await h.provisioner.checkReadiness();
     });
 
-    it('refreshes an expired platform token transparently, once for many callers', async () => {
+    it('refreshes an expired platform token transparently, once for many callers', async ({
+      startHarness: start,
+    }) => {
       const h = await start();
       await h.provisioner.ensureAccount('user-a');
       expect(h.tokenCalls()).toBe(1);
@@ -208,7 +219,7 @@ describe.each(storeKinds)('provisioning on %s', (kind: StoreKind) => {
       expect(h.sim.stats().accounts).toBe(21);
     });
 
-    it('rides out a storm of 429s by waiting and resending', async () => {
+    it('rides out a storm of 429s by waiting and resending', async ({ startHarness: start }) => {
       let answered429 = 0;
       const h = await start({
         platform: { maxRateLimitRetries: 10 },
@@ -228,7 +239,9 @@ describe.each(storeKinds)('provisioning on %s', (kind: StoreKind) => {
       expect(answered429).toBeGreaterThan(0);
     });
 
-    it('gives up on an endless 429 storm after a bounded number of resends', async () => {
+    it('gives up on an endless 429 storm after a bounded number of resends', async ({
+      startHarness: start,
+    }) => {
       const h = await start({ platform: { maxRateLimitRetries: 3 } });
       await h.provisioner.checkReadiness();
       h.sim.setFaults({ errorRate: 1, errorStatus: 429 });
@@ -239,7 +252,9 @@ describe.each(storeKinds)('provisioning on %s', (kind: StoreKind) => {
       expect(await h.rows()).toBe(0);
     });
 
-    it('reports a hanging platform as unavailable once the timeouts run out', async () => {
+    it('reports a hanging platform as unavailable once the timeouts run out', async ({
+      startHarness: start,
+    }) => {
       const h = await start({ platform: { timeoutMs: 200, maxRetries: 1 } });
       await h.provisioner.checkReadiness();
       h.sim.setFaults({ hang: true });
@@ -255,7 +270,9 @@ describe.each(storeKinds)('provisioning on %s', (kind: StoreKind) => {
       expect((await h.provisioner.ensureAccount('user-1')).created).toBe(true);
     });
 
-    it('reports a store that went away as StoreUnavailableError, without calling the platform', async () => {
+    it('reports a store that went away as StoreUnavailableError, without calling the platform', async ({
+      startHarness: start,
+    }) => {
       const h = await start({ dedicatedStore: true });
       await h.testStore.store.close();
       const failure = await h.provisioner.ensureAccount('user-1').catch((error: unknown) => error);
@@ -265,13 +282,17 @@ describe.each(storeKinds)('provisioning on %s', (kind: StoreKind) => {
       expect(h.createCalls()).toBe(0);
     });
 
-    it('carries the request id to the platform as request-label', async () => {
+    it('carries the request id to the platform as request-label', async ({
+      startHarness: start,
+    }) => {
       const h = await start();
       await h.provisioner.ensureAccount('user-1', { requestId: 'req-abc' });
       expect(h.requestLabels).toContain('req-abc');
     });
 
-    it('refuses a mapper output that looks like PII, before any platform call or write', async () => {
+    it('refuses a mapper output that looks like PII, before any platform call or write', async ({
+      startHarness: start,
+    }) => {
       const h = await start({ externalIds: { map: (appUserId) => `${appUserId}` } });
       for (const userId of ['jane@example.com', '+1 (555) 123-4567']) {
         const failure = await h.provisioner.ensureAccount(userId).catch((error: unknown) => error);
@@ -287,7 +308,9 @@ describe.each(storeKinds)('provisioning on %s', (kind: StoreKind) => {
       expect((await h.testStore.store.findByAppUserId('u_9f2c'))?.keyVersion).toBe('custom');
     });
 
-    it('never logs the api secret, a platform token, the HMAC key, app user ids or external ids', async () => {
+    it('never logs the api secret, a platform token, the HMAC key, app user ids or external ids', async ({
+      startHarness: start,
+    }) => {
       const h = await start({ platform: { maxRetries: 0, maxRateLimitRetries: 10 } });
       await h.provisioner.ensureAccount('secret-user-1');
       h.sim.setFaults({ expireTokens: true });
@@ -312,11 +335,14 @@ describe.each(storeKinds)('provisioning on %s', (kind: StoreKind) => {
       }
     });
 
-    it('waits for in-flight ensures on close', async () => {
-      const h = await start();
-      h.sim.setFaults({ latencyMs: 100 });
+    it('waits for in-flight ensures on close', async ({ startHarness: start }) => {
+      const door = createPlatformDoor('/v0/accounts');
+      const h = await start({ wrapFetch: door.wrapFetch });
       const pending = h.provisioner.ensureAccount('user-1');
-      await h.provisioner.close();
+      await door.arrived();
+      const closing = h.provisioner.close();
+      door.open();
+      await closing;
       expect((await pending).created).toBe(true);
       expect(await h.rows()).toBe(1);
       await expect(h.provisioner.ensureAccount('user-2')).rejects.toThrow(/closed/);

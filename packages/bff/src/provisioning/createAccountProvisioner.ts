@@ -1,5 +1,6 @@
 import { normalizeAppUserId } from '@knewton-kit/contract';
-import { KnewtonUnavailableError, StoreUnavailableError } from '../errors.js';
+import { type Clock, type ClockTimer, systemClock } from '../clock.js';
+import { StoreUnavailableError } from '../errors.js';
 import { createExternalIdMapper } from '../externalId/createExternalIdMapper.js';
 import { isLogger, silentLogger } from '../logger.js';
 import {
@@ -7,14 +8,11 @@ import {
   type PlatformClient,
   validatePlatformOptions,
 } from '../platform/createPlatformClient.js';
-import type { AccountRow, AccountStore } from '../store/AccountStore.js';
-import {
-  AccountCreationQueue,
-  type CreationResult,
-  clampSeconds,
-  type SubmittedCreation,
-} from './AccountCreationQueue.js';
+import type { AccountStore } from '../store/AccountStore.js';
+import { AccountCreationQueue } from './AccountCreationQueue.js';
 import type { AccountProvisionerOptions } from './AccountProvisionerOptions.js';
+import type { CreationResult, SubmittedCreation } from './CreationJob.js';
+import { type HeldProvisioning, holdForAccountOrQueue } from './holdForAccountOrQueue.js';
 import { ResolvedAccountCache } from './ResolvedAccountCache.js';
 import type {
   AccountProvisioner,
@@ -24,10 +22,7 @@ import type {
   ProvisionedAccount,
   ProvisioningContext,
 } from './types.js';
-
-function toAccount(row: AccountRow): ProvisionedAccount {
-  return { accountId: row.accountId, createdAt: row.createdAt };
-}
+import { toProvisionedAccount } from './writeAccountRow.js';
 
 function isAccountStore(store: unknown): store is AccountStore {
   const candidate = store as Partial<AccountStore> | undefined;
@@ -42,15 +37,25 @@ function isAccountStore(store: unknown): store is AccountStore {
   );
 }
 
+function isClock(clock: unknown): clock is Clock {
+  const candidate = clock as Partial<Clock> | undefined;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.now === 'function' &&
+    typeof candidate.setTimeout === 'function' &&
+    typeof candidate.clearTimeout === 'function'
+  );
+}
+
 /**
  * The provisioning service: maps app users to Knewton accounts, creating each account exactly once.
  *
  * `ensureAccount` path: in-memory cache → one concurrent provisioning per user in this process (callers
  * arriving meanwhile share its result) → store lookup → external id → the creation line, which sends
  * batches and single creates at the platform's ceiling under the users' store locks (cross-process on
- * PostgreSQL), re-checks, creates and writes the row (see `AccountCreationQueue`). A create whose answer
- * was lost left the account on the platform but no row here; the next ensure gets 422 duplicate and
- * recovers the id with a scoped token, so the platform sees at most one successful create per external id.
+ * PostgreSQL), re-checks, creates and writes the row (see `AccountCreationQueue`). With `holdMs` the
+ * ensure answers `queued` rather than wait longer (`holdForAccountOrQueue`: the 202 decision).
  */
 export async function createAccountProvisioner(
   options: AccountProvisionerOptions,
@@ -65,6 +70,7 @@ export async function createAccountProvisioner(
     cacheSize = 10_000,
     maxQueuedCreations = 20_000,
     maxConcurrentCreations = 8,
+    clock = systemClock,
   } = options;
   validatePlatformOptions(options.platform, 'platform');
   if (!isAccountStore(store)) {
@@ -74,6 +80,8 @@ export async function createAccountProvisioner(
   }
   if (!isLogger(logger))
     throw new TypeError('`logger` must have debug, info, warn and error functions');
+  if (!isClock(clock))
+    throw new TypeError('`clock` must have now, setTimeout and clearTimeout functions');
   if (typeof closeStore !== 'boolean') throw new TypeError('`closeStore` must be a boolean');
   if (!Number.isInteger(cacheSize) || cacheSize < 0)
     throw new TypeError('`cacheSize` must be a non-negative integer');
@@ -85,6 +93,7 @@ export async function createAccountProvisioner(
       throw new TypeError(`\`${key}\` must be a positive integer`);
   }
   const mapExternalId = createExternalIdMapper(externalIds);
+  // TODO(merge): pass clock to createPlatformClient
   const platform: PlatformClient = createPlatformClient({ ...options.platform, logger });
   const cache = new ResolvedAccountCache(cacheSize);
   const queue = new AccountCreationQueue({
@@ -93,9 +102,10 @@ export async function createAccountProvisioner(
     logger,
     maxQueued: maxQueuedCreations,
     maxConcurrent: maxConcurrentCreations,
+    clock,
   });
   /** Users being provisioned in this process: later callers share the first one's creation. */
-  const provisioning = new Map<string, Provisioning>();
+  const provisioning = new Map<string, HeldProvisioning>();
   const inFlight = new Set<Promise<unknown>>();
   let closed = false;
 
@@ -118,7 +128,7 @@ export async function createAccountProvisioner(
     if (cached) return cached;
     const row = await store.findByAppUserId(appUserId);
     if (!row) return undefined;
-    const account = toAccount(row);
+    const account = toProvisionedAccount(row);
     cache.set(appUserId, account);
     return account;
   }
@@ -127,7 +137,7 @@ export async function createAccountProvisioner(
   function startProvisioning(
     appUserId: string,
     context: ProvisioningContext | undefined,
-  ): Provisioning {
+  ): HeldProvisioning {
     let markQueued!: (creation: SubmittedCreation) => void;
     const queued = new Promise<SubmittedCreation>((resolve) => {
       markQueued = resolve;
@@ -160,7 +170,7 @@ export async function createAccountProvisioner(
     // One spelling per user (NFC, no lone surrogates or invisible characters), whoever calls.
     const appUserId = normalizeAppUserId(givenAppUserId);
     checkOpen();
-    const arrivedAt = Date.now();
+    const arrivedAt = clock.now();
     const holdMs = context?.holdMs;
     if (holdMs !== undefined && (!Number.isFinite(holdMs) || holdMs < 0))
       throw new TypeError('`holdMs` must be a non-negative number of milliseconds');
@@ -178,51 +188,14 @@ export async function createAccountProvisioner(
       );
     }
     if (holdMs === undefined) return ensured(await entry.done, leader);
-    // The hold counts from arrival: a busy store can delay the lookup before the user is even in line.
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const holdOver = new Promise<'hold over'>((resolve) => {
-      timer = setTimeout(() => resolve('hold over'), holdMs);
+    const held = await holdForAccountOrQueue({
+      provisioning: entry,
+      holdMs,
+      arrivedAt,
+      line: queue,
+      clock,
     });
-    try {
-      const first = await Promise.race([
-        entry.done.then((result) => ({ result })),
-        entry.queued.then((creation) => ({ creation })),
-        holdOver,
-      ]);
-      if (first === 'hold over') return queued(undefined);
-      if ('result' in first) return ensured(first.result, leader);
-      const { creation } = first;
-      const leftMs = holdMs - (Date.now() - arrivedAt);
-      if (creation.expectedStartMs(leftMs) > leftMs) return queued(creation);
-      // The hold bounds the whole ensure, not only the wait in line: a create that started but has not
-      // finished when it is over (a slow store lock, a slow platform) goes on in the background like a
-      // queued one (it is tracked, so `close` gives it the grace period), and the next ensure returns it.
-      const waited = await Promise.race([entry.done, holdOver]);
-      if (waited !== 'hold over') return ensured(waited, leader);
-      // Unless the platform is failing: then "ask again soon" would hide an outage (DESIGN.md: a platform
-      // that hangs or fails is answered 503 with Retry-After).
-      if (creation.sent() && queue.platformFailing) {
-        throw new KnewtonUnavailableError(
-          'Knewton is not completing account creates; try again later',
-          { retryAfterSeconds: 5 },
-        );
-      }
-      return queued(creation);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  function queued(creation: SubmittedCreation | undefined): EnsureAccountResult {
-    return {
-      account: undefined,
-      outcome: 'queued',
-      created: false,
-      // Not yet in line (the store was slow to answer the lookup): as long as a newcomer would wait.
-      retryAfterSeconds: clampSeconds(
-        (creation ? creation.expectedStartMs(0) : queue.expectedWaitMs()) || 1000,
-      ),
-    };
+    return held.outcome === 'queued' ? held : ensured(held, leader);
   }
 
   return {
@@ -254,20 +227,14 @@ export async function createAccountProvisioner(
       // Bounded: queued users are answered now, creates in flight get the grace period, then are cut.
       queue.stopQueueing();
       const finished = Promise.allSettled([...inFlight]);
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let timer: ClockTimer | undefined;
       const graceOver = new Promise<'grace over'>((resolve) => {
-        timer = setTimeout(() => resolve('grace over'), graceMs);
+        timer = clock.setTimeout(() => resolve('grace over'), graceMs);
       });
       if ((await Promise.race([finished, graceOver])) === 'grace over') queue.abort();
-      clearTimeout(timer);
+      if (timer !== undefined) clock.clearTimeout(timer);
       await finished;
       if (closeStore) await store.close();
     },
   };
-}
-
-interface Provisioning {
-  done: Promise<CreationResult>;
-  /** Resolves once the user is in the creation line (never, when the account existed or mapping failed). */
-  queued: Promise<SubmittedCreation>;
 }

@@ -3,13 +3,18 @@ import {
   type PlatformSim,
   type PlatformSimOptions,
 } from '@knewton-kit/platform-sim';
+import { test } from 'vitest';
+import type { Clock } from '../../src/clock.js';
 import type {
   AccountProvisionerOptions,
   PlatformOptions,
 } from '../../src/provisioning/AccountProvisionerOptions.js';
 import { createAccountProvisioner } from '../../src/provisioning/createAccountProvisioner.js';
 import type { AccountProvisioner } from '../../src/provisioning/types.js';
+import type { AccountStore } from '../../src/store/AccountStore.js';
 import { createCapturingLogger } from './createCapturingLogger.js';
+import { createTestClock, type TestClock } from './createTestClock.js';
+import { settleOnClock } from './driveClock.js';
 import { countRows, createTestStore, type StoreKind, type TestStore } from './testStores.js';
 
 /** A test HMAC key; 32+ bytes like a real one, and distinctive so a leak into logs is easy to spot. */
@@ -31,6 +36,8 @@ export interface ProvisioningHarness {
   batchCalls(): number;
   tokenCalls(): number;
   rows(): Promise<number>;
+  /** Store lookups of one user (`findByAppUserId`) answered so far: an ensure's step before the line. */
+  lookups(): number;
   /** Another provisioner over the same store and simulator (an empty in-memory cache, as in a second process). */
   secondProvisioner(): Promise<AccountProvisioner>;
   dispose(): Promise<void>;
@@ -41,6 +48,8 @@ export interface HarnessOptions {
   platform?: Partial<PlatformOptions>;
   /** Provisioner options beyond the platform's, e.g. `maxQueuedCreations`. */
   provisioner?: Pick<AccountProvisionerOptions, 'maxQueuedCreations' | 'maxConcurrentCreations'>;
+  /** The provisioners' clock (holds, the line's wake-ups). @default the system clock */
+  clock?: Clock;
   /** Wraps the simulator's fetch, e.g. to answer `/v0/batch` like a platform without it. */
   wrapFetch?: (
     next: (request: Request) => Promise<Response>,
@@ -90,12 +99,16 @@ export async function createProvisioningHarness(
   const logger = createCapturingLogger(logLines);
   const externalIds = options.externalIds ?? { key: testPseudonymKey };
   const extra: AccountProvisioner[] = [];
+  let lookups = 0;
+  const store = countLookups(testStore.store, () => lookups++);
+  const clock = options.clock === undefined ? {} : { clock: options.clock };
   const provisioner = await createAccountProvisioner({
     platform,
-    store: testStore.store,
+    store,
     externalIds,
     logger,
     closeStore: false,
+    ...clock,
     ...options.provisioner,
   });
   const calls = (route: string) => sim.stats().calls[route] ?? 0;
@@ -110,6 +123,7 @@ export async function createProvisioningHarness(
     batchCalls: () => calls('POST /v0/batch'),
     tokenCalls: () => calls('POST /v0/oauth/token'),
     rows: () => countRows(testStore.store),
+    lookups: () => lookups,
     async secondProvisioner() {
       const second = await createAccountProvisioner({
         platform,
@@ -117,14 +131,63 @@ export async function createProvisioningHarness(
         externalIds,
         logger,
         closeStore: false,
+        ...clock,
       });
       extra.push(second);
       return second;
     },
     async dispose() {
       sim.setFaults({});
-      await Promise.all([provisioner, ...extra].map((p) => p.close()));
+      const closing = Promise.all([provisioner, ...extra].map((p) => p.close()));
+      // On a fake clock, close's grace period passes only when the clock is moved.
+      const fake = options.clock as Partial<TestClock> | undefined;
+      if (fake?.advance) await settleOnClock(fake as TestClock, closing);
+      else await closing;
       await testStore.dispose();
     },
   };
 }
+
+/** The same store, counting answered `findByAppUserId` calls. */
+function countLookups(store: AccountStore, counted: () => void): AccountStore {
+  return new Proxy(store, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target);
+      if (key === 'findByAppUserId') {
+        return async (...args: Parameters<AccountStore['findByAppUserId']>) => {
+          const row = await target.findByAppUserId(...args);
+          counted();
+          return row;
+        };
+      }
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+export interface ProvisioningFixtures {
+  /** The store kind of the suite; set it with `provisioningTest.override({ storeKind })`. */
+  storeKind: StoreKind;
+  /** A fake clock for this test, to give the harness (`{ clock }`) where the provisioner's waiting is tested. */
+  clock: TestClock;
+  /** Starts a harness on `storeKind` for this test; it is disposed after the test. */
+  startHarness(options?: HarnessOptions): Promise<ProvisioningHarness>;
+}
+
+/** `it` with a provisioning harness per test. */
+export const provisioningTest = test.extend<ProvisioningFixtures>({
+  storeKind: 'pglite',
+  // biome-ignore lint/correctness/noEmptyPattern: Vitest reads a fixture's dependencies from this pattern.
+  clock: async ({}, use) => {
+    await use(createTestClock());
+  },
+  startHarness: async ({ storeKind }, use) => {
+    const started: ProvisioningHarness[] = [];
+    await use(async (options) => {
+      const harness = await createProvisioningHarness(storeKind, options);
+      started.push(harness);
+      return harness;
+    });
+    await Promise.all(started.map((harness) => harness.dispose()));
+  },
+});
