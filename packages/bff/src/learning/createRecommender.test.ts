@@ -55,4 +55,14 @@ describe('createRecommender', () => {
     await expect(recommender.recommend(learner)).rejects.toMatchObject({ code: 'rate_limited' });
     expect(asked()).toBe(15);
   });
+
+  it("asks the platform again once the learner's oldest call leaves the 62 s window", async () => {
+    const { recommender, asked, advance } = setUp(0);
+    for (let i = 0; i < 15; i++) await recommender.recommend(learner);
+    await advance(61_999);
+    await expect(recommender.recommend(learner)).rejects.toMatchObject({ code: 'rate_limited' });
+    await advance(1);
+    expect((await recommender.recommend(learner)).recommendationId).toBe('rec-16');
+    expect(asked()).toBe(16);
+  });
 });
