@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { createLearningCalls } from '../platform/createLearningCalls.js';
 import type { PlatformOptions } from '../provisioning/AccountProvisionerOptions.js';
@@ -14,14 +15,21 @@ export interface Learning {
   delivery: EventDelivery;
 }
 
+export interface CreateLearningOptions {
+  /** Time for delivery and the recommender's pacing. @default systemClock */
+  clock?: Clock;
+}
+
 /** The learning features over the BFF's own platform settings and store; `learning` validated here. */
 export function createLearning(
   learning: unknown,
   platform: PlatformOptions,
   store: AccountStore,
   logger: Logger,
+  { clock = systemClock }: CreateLearningOptions = {},
 ): Learning {
   const options = validateLearningOptions(learning);
+  // TODO(merge): pass clock to createLearningCalls
   const calls = createLearningCalls({ ...platform, logger });
   const registrar = createRegistrar({
     store,
@@ -35,6 +43,7 @@ export function createLearning(
     calls,
     registrar,
     cacheMs: options.recommendationCacheMs,
+    clock,
   });
   const delivery = createEventDelivery({
     store,
@@ -43,6 +52,7 @@ export function createLearning(
     logger,
     intervalMs: options.deliveryIntervalMs,
     dedupWindowMs: options.eventDedupWindowMs,
+    clock,
   });
   return { options, registrar, recommender, delivery };
 }

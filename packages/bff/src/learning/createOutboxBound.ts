@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '../clock.js';
 import type { EventOutboxQueries } from '../store/eventOutboxQueries.js';
 
 /** How old the counted backlog may be before the next request counts again. */
@@ -20,11 +21,15 @@ export interface OutboxBound {
  * The outbox's bound, cheap to check on every `POST /events`: counting the undelivered events costs as
  * much as the backlog is long, so one request a second counts (single flight) and the others use that
  * count plus what this process accepted since; a request that estimate would refuse counts afresh first
- * (at most every 100 ms), so a drained outbox takes events again at once. Several processes each see the others' events only at
- * their next recount, so the bound can be overshot by at most what they accept in a second: a bound
+ * (at most every 100 ms), so a drained outbox takes events again at once. Several processes each see the
+ * others' events only at their next recount, so the bound can be overshot by at most what they accept in a second: a bound
  * against runaway growth, not an exact quota.
  */
-export function createOutboxBound(outbox: EventOutboxQueries, maxPending: number): OutboxBound {
+export function createOutboxBound(
+  outbox: EventOutboxQueries,
+  maxPending: number,
+  clock: Clock = systemClock,
+): OutboxBound {
   let counted = 0;
   let acceptedSince = 0;
   let countedAt = Number.NEGATIVE_INFINITY;
@@ -39,7 +44,7 @@ export function createOutboxBound(outbox: EventOutboxQueries, maxPending: number
         acceptedSince -= acceptedBefore;
         // From the count's end, not its start: a count of a long backlog can itself take 100 ms or more,
         // and timed from its start every refused request would count again at once, back to back.
-        countedAt = Date.now();
+        countedAt = clock.now();
       } finally {
         counting = undefined;
       }
@@ -49,9 +54,9 @@ export function createOutboxBound(outbox: EventOutboxQueries, maxPending: number
 
   return {
     async wouldOverflow(incoming) {
-      if (Date.now() - countedAt >= recountAfterMs) await recount();
+      if (clock.now() - countedAt >= recountAfterMs) await recount();
       const over = () => counted + acceptedSince + incoming > maxPending;
-      if (over() && Date.now() - countedAt >= refuseOnCountAtMostMs) await recount();
+      if (over() && clock.now() - countedAt >= refuseOnCountAtMostMs) await recount();
       return over();
     },
     accepted(count) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createTestClock } from '../../test/support/createTestClock.js';
 import { ApiError } from '../http/ApiError.js';
 import type { LearningCalls, PlatformRecommendation } from '../platform/createLearningCalls.js';
 import type { AccountRow } from '../store/AccountStore.js';
@@ -22,20 +23,14 @@ function setUp(cacheMs: number) {
       status: 'ready',
     }),
   } as unknown as LearningCalls;
-  let clock = 1_000_000;
+  const clock = createTestClock();
   const recommender = createRecommender({
     calls,
     registrar: { registrationId: async () => 'reg-ada' },
     cacheMs,
-    now: () => clock,
+    clock,
   });
-  return {
-    recommender,
-    asked: () => asked,
-    advance: (ms: number) => {
-      clock += ms;
-    },
-  };
+  return { recommender, asked: () => asked, advance: (ms: number) => clock.advance(ms) };
 }
 
 describe('createRecommender', () => {
@@ -54,10 +49,20 @@ describe('createRecommender', () => {
   it('past the budget, serves the last answer while it is at most cacheMs old, then refuses', async () => {
     const { recommender, asked, advance } = setUp(5_000);
     for (let i = 0; i < 15; i++) await recommender.recommend(learner);
-    advance(5_000);
+    await advance(5_000);
     expect((await recommender.recommend(learner)).recommendationId).toBe('rec-15');
-    advance(1);
+    await advance(1);
     await expect(recommender.recommend(learner)).rejects.toMatchObject({ code: 'rate_limited' });
     expect(asked()).toBe(15);
+  });
+
+  it("asks the platform again once the learner's oldest call leaves the 62 s window", async () => {
+    const { recommender, asked, advance } = setUp(0);
+    for (let i = 0; i < 15; i++) await recommender.recommend(learner);
+    await advance(61_999);
+    await expect(recommender.recommend(learner)).rejects.toMatchObject({ code: 'rate_limited' });
+    await advance(1);
+    expect((await recommender.recommend(learner)).recommendationId).toBe('rec-16');
+    expect(asked()).toBe(16);
   });
 });

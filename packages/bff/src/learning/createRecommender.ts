@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { type Clock, systemClock } from '../clock.js';
 import { isKnewtonUnavailableError } from '../errors.js';
 import { ApiError } from '../http/ApiError.js';
 import type {
@@ -23,8 +24,8 @@ export interface RecommenderOptions {
   registrar: Registrar;
   /** How old a cached answer may be when the limit is reached; `0` serves none. */
   cacheMs: number;
-  /** @default Date.now */
-  now?: () => number;
+  /** @default systemClock */
+  clock?: Clock;
 }
 
 export interface Recommender {
@@ -47,7 +48,8 @@ interface CachedRecommendation {
  */
 export function createRecommender(options: RecommenderOptions): Recommender {
   const { calls, registrar, cacheMs } = options;
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
+  const now = () => clock.now();
   const budget = new PerTokenCallWindow(recommendationsPerMinute, windowMs, 10_000, now);
   const cache = new LRUCache<string, CachedRecommendation>({ max: 10_000 });
   const inFlight = new Map<string, Promise<PlatformRecommendation>>();

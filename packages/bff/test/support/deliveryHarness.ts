@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { type PlatformSim, seededGraphs } from '@knewton-kit/platform-sim';
+import { createPlatformSim, type PlatformSim, seededGraphs } from '@knewton-kit/platform-sim';
+import { test } from 'vitest';
 import { createLearning, type Learning } from '../../src/learning/createLearning.js';
 import type { KnewtonLearningOptions } from '../../src/learning/KnewtonLearningOptions.js';
-import { type Logger, silentLogger } from '../../src/logger.js';
 import { createAccountProvisioner } from '../../src/provisioning/createAccountProvisioner.js';
 import type { AccountProvisioner } from '../../src/provisioning/types.js';
 import type { AccountStore } from '../../src/store/AccountStore.js';
@@ -10,7 +10,10 @@ import {
   createEventOutboxQueries,
   type EventOutboxQueries,
 } from '../../src/store/eventOutboxQueries.js';
+import { createCapturingLogger } from './createCapturingLogger.js';
+import { createLoopClock, type LoopClock } from './createLoopClock.js';
 import { testPseudonymKey } from './provisioningHarness.js';
+import { createTestStore, type StoreKind } from './testStores.js';
 
 export const testGraph = seededGraphs[0] as (typeof seededGraphs)[number];
 
@@ -58,42 +61,81 @@ export function simPlatform(
   };
 }
 
+/**
+ * One BFF process's learning features on a fake clock, over the real simulator (on the same clock, so its
+ * rate limits count the same minutes) and a real store of its own; the delivery loop is not started.
+ */
 export interface DeliveryHarness {
+  sim: PlatformSim;
+  store: AccountStore;
+  clock: LoopClock;
   provisioner: AccountProvisioner;
   learning: Learning;
   outbox: EventOutboxQueries;
-  close(): Promise<void>;
+  /** Sees every platform request before the simulator does; settable at any time. */
+  intercept: Intercept | undefined;
+  /** The messages logged so far, in order. */
+  logged(): string[];
+  /** Provisions each learner and accepts one event for each, in this order (oldest first). */
+  acceptOneEventEach(learners: readonly string[]): Promise<void>;
 }
 
 /**
- * A provisioner and the learning features (the delivery loop not started) over one store and platform,
- * as one BFF process has them; `close` stops both and leaves the store to its owner.
+ * `delivery`: a {@link DeliveryHarness} per test, closed after it. `storeKind` and `learningOptions`
+ * (defaults: PGlite, the production defaults) are set per suite with `deliveryTest.override`.
  */
-export async function createDeliveryHarness(
-  store: AccountStore,
-  platform: ReturnType<typeof simPlatform>,
-  learning: Partial<KnewtonLearningOptions> = {},
-  logger: Logger = silentLogger,
-): Promise<DeliveryHarness> {
-  const provisioner = await createAccountProvisioner({
-    platform,
-    store,
-    externalIds: { key: testPseudonymKey },
-    closeStore: false,
-  });
-  const features = createLearning(
-    { graphId: testGraph.id, deliveryIntervalMs: 20, ...learning },
-    platform,
-    store,
-    logger,
-  );
-  return {
-    provisioner,
-    learning: features,
-    outbox: createEventOutboxQueries(store),
-    async close() {
-      await features.delivery.close();
+export const deliveryTest = test.extend<{
+  storeKind: StoreKind;
+  learningOptions: Partial<KnewtonLearningOptions>;
+  delivery: DeliveryHarness;
+}>({
+  storeKind: 'pglite',
+  learningOptions: {},
+  delivery: async ({ storeKind, learningOptions }, use) => {
+    const clock = createLoopClock();
+    const sim = createPlatformSim({ now: () => clock.now() });
+    const { store, dispose } = await createTestStore(storeKind, { dedicated: true });
+    const lines: string[] = [];
+    const logger = createCapturingLogger(lines);
+    const platform = simPlatform(sim, {
+      intercept: (request, next) =>
+        harness.intercept ? harness.intercept(request, next) : next(request),
+    });
+    const provisioner = await createAccountProvisioner({
+      platform,
+      store,
+      externalIds: { key: testPseudonymKey },
+      closeStore: false,
+    });
+    const learning = createLearning(
+      { graphId: testGraph.id, ...learningOptions },
+      platform,
+      store,
+      logger,
+      { clock },
+    );
+    const outbox = createEventOutboxQueries(store);
+    const harness: DeliveryHarness = {
+      sim,
+      store,
+      clock,
+      provisioner,
+      learning,
+      outbox,
+      intercept: undefined,
+      logged: () => lines.map((line) => (JSON.parse(line) as { msg: string }).msg),
+      async acceptOneEventEach(learners) {
+        await Promise.all(learners.map((learner) => provisioner.ensureAccount(learner)));
+        for (const learner of learners) await outbox.accept(learner, [ungradedEvent()]);
+      },
+    };
+    try {
+      await use(harness);
+    } finally {
+      // On the fake clock the grace period never runs out: a pass under way is waited for.
+      await learning.delivery.close();
       await provisioner.close();
-    },
-  };
-}
+      await dispose();
+    }
+  },
+});

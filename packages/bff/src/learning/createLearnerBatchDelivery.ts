@@ -1,0 +1,167 @@
+import { type Clock, sleep } from '../clock.js';
+import type { Logger } from '../logger.js';
+import type { LearningCalls } from '../platform/createLearningCalls.js';
+import type { AccountStore } from '../store/AccountStore.js';
+import type { EventOutboxQueries } from '../store/eventOutboxQueries.js';
+import type { Registrar } from './createRegistrar.js';
+import type { LearnerCallWindows } from './LearnerCallWindows.js';
+
+/** Documented: at most 500 events per batch. */
+const maxBatchEvents = 500;
+/**
+ * Below this (or a quarter of the lease, if shorter) a call's budget is not worth sending: the store was
+ * slow since the renewal, and the learner is claimed afresh later.
+ */
+const minCallBudgetMs = 1_000;
+
+/** Why a learner's events were not sent this time; none of these says anything about the platform. */
+export type NotSentReason =
+  | 'claimed-elsewhere'
+  | 'no-account'
+  | 'lease-lost'
+  | 'nothing-pending'
+  | 'call-budget-too-short'
+  | 'waiting-for-call-slot';
+
+export type LearnerBatchOutcome =
+  /** The platform answered: took the events, or refused them for good (`refused`); either way done. */
+  { answered: true; events: number; refused: boolean } | { answered: false; reason: NotSentReason };
+
+export interface LearnerBatchDeps {
+  store: AccountStore;
+  outbox: EventOutboxQueries;
+  calls: LearningCalls;
+  registrar: Registrar;
+  windows: LearnerCallWindows;
+  logger: Logger;
+  clock: Clock;
+  /** This process's lease owner id; each claim adds its own number (the fencing token). */
+  owner: string;
+  leaseMs: number;
+}
+
+/**
+ * One learner's delivery: claim the learner's lease, register them if needed, renew the lease, read their
+ * oldest events (up to 500, in acceptance order), send them with `batch-events` and the learner's own token
+ * under a hard budget of half the lease, mark them delivered and release the lease. Throws when the call
+ * failed (`KnewtonUnavailableError`) or the store did.
+ *
+ * No call is ever under way once its lease could have been taken over (the budget ends before the lease),
+ * so a copy is sent again only when an answer never reached the outbox (a crash between the platform's 204
+ * and the update, or a call abandoned after the platform took it: there is no idempotency key). Each call
+ * carries `request-label: outbox-<pid>-<claim>` and is logged with it, so a duplicate can be traced.
+ */
+export function createLearnerBatchDelivery(
+  deps: LearnerBatchDeps,
+): (appUserId: string) => Promise<LearnerBatchOutcome> {
+  const { store, outbox, calls, registrar, windows, logger, clock, owner, leaseMs } = deps;
+  let claims = 0;
+
+  return async function deliverLearnerBatch(appUserId) {
+    // A fencing token per claim: a lease this process held before and lost is never mistaken for this one.
+    const claimNumber = ++claims;
+    const claim = `${owner}:${claimNumber}`;
+    const label = { requestId: `outbox-${process.pid}-${claimNumber}` };
+    if (!(await outbox.claimLearner(appUserId, claim, leaseMs))) {
+      return { answered: false, reason: 'claimed-elsewhere' };
+    }
+    let delivered = false;
+    try {
+      const account = await store.findByAppUserId(appUserId);
+      if (!account) return { answered: false, reason: 'no-account' };
+      const registrationId = await registrar.registrationId(account);
+      // A first registration can wait long for the store's locks, so the lease is renewed only now and the
+      // events are read under it. `renewedAt` is taken before the statement: the lease (database time, set
+      // later) lasts at least until `renewedAt + leaseMs`.
+      const renewedAt = clock.now();
+      if (!(await outbox.renewLearner(appUserId, claim, leaseMs))) {
+        return { answered: false, reason: 'lease-lost' };
+      }
+      const events = await outbox.pendingOf(appUserId, maxBatchEvents);
+      if (events.length === 0) return { answered: false, reason: 'nothing-pending' };
+      // Half the lease for the call, the other half for the outbox update and the clocks' drift.
+      const callBudgetMs = Math.floor(leaseMs / 2) - (clock.now() - renewedAt);
+      if (callBudgetMs < Math.min(minCallBudgetMs, leaseMs / 4)) {
+        return { answered: false, reason: 'call-budget-too-short' };
+      }
+      if (windows.tryTake(appUserId, account.externalId) > 0) {
+        return { answered: false, reason: 'waiting-for-call-slot' };
+      }
+      const sentAt = clock.now();
+      let outcome: Awaited<ReturnType<LearningCalls['sendBatchEvents']>>;
+      try {
+        outcome = await calls.sendBatchEvents(
+          account.externalId,
+          registrationId,
+          events.map((event) => JSON.parse(event.payload) as unknown),
+          label,
+          { ms: callBudgetMs },
+        );
+      } catch (error) {
+        // Evidence for a later duplicate: a call that gave up may have reached the platform.
+        logger.warn(
+          {
+            label: label.requestId,
+            events: events.length,
+            ms: clock.now() - sentAt,
+            reason: error instanceof Error ? error.message : String(error),
+          },
+          'a batch of learning events was not confirmed; it is sent again later',
+        );
+        throw error;
+      }
+      const refused = outcome.kind === 'refused';
+      if (outcome.kind === 'refused') {
+        // A platform-side rule (we validated them): kept as delivered so they do not block the learner's
+        // later events.
+        logger.error(
+          { label: label.requestId, status: outcome.status, events: events.length },
+          'knewton refused learning events; they are not resent',
+        );
+      }
+      await markDelivered(
+        events.map((event) => event.seq),
+        renewedAt + leaseMs,
+        label.requestId,
+      );
+      delivered = true;
+      logger.debug(
+        { label: label.requestId, events: events.length, ms: clock.now() - sentAt },
+        'learning events delivered',
+      );
+      return { answered: true, events: events.length, refused };
+    } finally {
+      const live = await outbox.releaseLearner(appUserId, claim).catch(() => true);
+      if (delivered && !live) {
+        // Only a store slower than half the lease gets here; said so the duplicate it may cause is explained.
+        logger.warn(
+          { label: label.requestId },
+          'the lease ran out before the outbox update; another process may send these events again',
+        );
+      }
+    }
+  };
+
+  /**
+   * The outbox update after the platform's answer, tried again on a store failure while the lease lasts:
+   * an update that fails (no free pool connection on a saturated store) would send the events again.
+   */
+  async function markDelivered(seqs: string[], leaseEndsAt: number, label: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await outbox.markDelivered(seqs);
+        return;
+      } catch (error) {
+        const pauseMs = 250 * attempt;
+        if (attempt >= 3 || clock.now() + pauseMs >= leaseEndsAt - minCallBudgetMs) {
+          logger.warn(
+            { label, events: seqs.length, reason: (error as Error).name },
+            'the platform took a batch of learning events but the outbox update failed; they may be sent again',
+          );
+          throw error;
+        }
+        await sleep(clock, pauseMs);
+      }
+    }
+  }
+}
