@@ -41,7 +41,7 @@ export type { KnewtonLearningOptions } from './learning/KnewtonLearningOptions.j
 export type { LogFn, Logger, LogLevel } from './logger.js';
 export { silentLogger } from './logger.js';
 export { logRedactPaths } from './logRedactPaths.js';
-export type { PlatformRateLimits } from './platform/createPlatformClient.js';
+export type { PlatformRateLimits } from './platform/PlatformClientOptions.js';
 export type {
   AccountProvisionerOptions,
   ExternalIdOptions,

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
 import { isKnewtonUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { backoffDelayMs, sleep } from '../platform/backoff.js';
+import { sleep, systemClock } from '../clock.js';
+import { backoffDelayMs } from '../platform/backoff.js';
 import type { LearningCalls } from '../platform/createLearningCalls.js';
 import { PerTokenCallWindow } from '../platform/PerTokenCallWindow.js';
 import type { AccountStore } from '../store/AccountStore.js';
@@ -238,7 +239,7 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
           );
           throw error;
         }
-        await sleep(pauseMs);
+        await sleep(systemClock, pauseMs);
       }
     }
   }

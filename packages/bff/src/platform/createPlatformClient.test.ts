@@ -1,7 +1,8 @@
 import { createPlatformSim, type PlatformSim } from '@knewton-kit/platform-sim';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { KnewtonUnavailableError } from '../errors.js';
-import { createPlatformClient, type PlatformClientOptions } from './createPlatformClient.js';
+import { createPlatformClient } from './createPlatformClient.js';
+import type { PlatformClientOptions } from './PlatformClientOptions.js';
 
 let sim: PlatformSim;
 let labels: string[];

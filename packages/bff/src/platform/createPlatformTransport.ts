@@ -1,3 +1,5 @@
+import { type Clock, systemClock } from '../clock.js';
+
 /** What the client needs of `fetch`; both `globalThis.fetch` and the simulator's `sim.fetch` fit. */
 export type PlatformFetch = (request: Request, init?: RequestInit) => Promise<Response>;
 
@@ -15,6 +17,8 @@ export interface PlatformTransportOptions {
   fetch?: PlatformFetch | undefined;
   /** Aborting it cuts every request in flight short (bounded shutdown). */
   signal?: AbortSignal | undefined;
+  /** What the timeouts run on. @default systemClock */
+  clock?: Clock | undefined;
 }
 
 export interface PlatformRequestOptions {
@@ -48,6 +52,7 @@ export interface PlatformTransport {
  */
 export function createPlatformTransport(options: PlatformTransportOptions): PlatformTransport {
   const { timeoutMs, signal } = options;
+  const clock = options.clock ?? systemClock;
   const fetchImpl: PlatformFetch = options.fetch ?? ((request) => globalThis.fetch(request));
   const prefix = `${options.baseUrl}/v0/`;
   // One listener on the shutdown signal for all requests, not one per request (and no
@@ -77,7 +82,7 @@ export function createPlatformTransport(options: PlatformTransportOptions): Plat
     } else if (request.form !== undefined) body = request.form;
     inFlight.add(controller);
     return new Promise<Response>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = clock.setTimeout(() => {
         controller.abort();
         reject(
           new PlatformTimeoutError(`${method} ${prefix}${path} timed out after ${limitMs} ms`),
@@ -94,7 +99,7 @@ export function createPlatformTransport(options: PlatformTransportOptions): Plat
         signal: controller.signal,
       });
       const settle = () => {
-        clearTimeout(timer);
+        clock.clearTimeout(timer);
         inFlight.delete(controller);
         own?.removeEventListener('abort', abortOwn);
         outgoing = undefined;

@@ -2,7 +2,8 @@ import { createPlatformSim } from '@knewton-kit/platform-sim';
 import { describe, expect, it } from 'vitest';
 import { simPlatform } from '../../test/support/deliveryHarness.js';
 import { createLearningCalls } from './createLearningCalls.js';
-import { createPlatformClient, type PlatformClientOptions } from './createPlatformClient.js';
+import { createPlatformClient } from './createPlatformClient.js';
+import type { PlatformClientOptions } from './PlatformClientOptions.js';
 import { ipTokenPacer } from './ipTokenPacer.js';
 
 describe('ipTokenPacer', () => {

@@ -1,11 +1,8 @@
 import { AccountStoreConflictError, KnewtonUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import {
-  type BatchItemOutcome,
-  BatchUnavailableError,
-  maxBatchSize,
-  type PlatformClient,
-} from '../platform/createPlatformClient.js';
+import { BatchUnavailableError } from '../platform/BatchUnavailableError.js';
+import type { BatchItemOutcome, PlatformClient } from '../platform/createPlatformClient.js';
+import { maxBatchSize } from '../platform/platformLimits.js';
 import type { PacerSlot } from '../platform/slidingWindowPacer.js';
 import type { AccountRow, AccountStore, AccountStoreTransaction } from '../store/AccountStore.js';
 import type { ProvisionedAccount, ProvisioningContext } from './types.js';

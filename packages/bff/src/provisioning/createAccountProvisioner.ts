@@ -2,11 +2,8 @@ import { normalizeAppUserId } from '@knewton-kit/contract';
 import { KnewtonUnavailableError, StoreUnavailableError } from '../errors.js';
 import { createExternalIdMapper } from '../externalId/createExternalIdMapper.js';
 import { isLogger, silentLogger } from '../logger.js';
-import {
-  createPlatformClient,
-  type PlatformClient,
-  validatePlatformOptions,
-} from '../platform/createPlatformClient.js';
+import { createPlatformClient, type PlatformClient } from '../platform/createPlatformClient.js';
+import { validatePlatformOptions } from '../platform/validatePlatformOptions.js';
 import type { AccountRow, AccountStore } from '../store/AccountStore.js';
 import {
   AccountCreationQueue,
