@@ -1,12 +1,12 @@
 import { LRUCache } from 'lru-cache';
-import { type Clock, sleep } from '../clock.js';
+import type { Clock } from '../clock.js';
 import { KnewtonUnavailableError } from '../errors.js';
 import type { CallPolicy } from './createCallPolicy.js';
 import type { PlatformTransport } from './createPlatformTransport.js';
 import { type PlatformCallContext, requestLabelHeaders } from './PlatformCallContext.js';
 import { readJsonObject, refusal } from './readPlatformAnswer.js';
 import type { SlidingWindowPacer } from './slidingWindowPacer.js';
-import { TokenRequestBackoff } from './TokenRequestBackoff.js';
+import { TokenRequestGate, type TokenRequestGateOptions } from './TokenRequestGate.js';
 
 export interface TokenSourceOptions {
   apiKey: string;
@@ -19,12 +19,12 @@ export interface TokenSourceOptions {
   /** The per-IP pacer every token request of the process takes a slot of (`ipTokenPacer`). */
   tokenPacer: SlidingWindowPacer;
   clock: Clock;
-  /** Aborting it cuts a back-off wait short (shutdown). */
+  /** Aborting it cuts a wait for the token endpoint short (shutdown). */
   signal?: AbortSignal | undefined;
   /** Scoped (learner) tokens kept; beyond that the least recently used scope asks again. @default 10000 */
   maxScopedTokens?: number;
-  /** The pause after failed token requests. @default { firstMs: 1000, capMs: 30000 } */
-  backoff?: { firstMs?: number; capMs?: number; random?: () => number };
+  /** The pauses after failed token requests (see `TokenRequestGate`). */
+  gate?: Omit<TokenRequestGateOptions, 'clock' | 'signal'>;
 }
 
 /** Access tokens for the platform: the system account's and scoped ones (`scope` = an external id). */
@@ -33,7 +33,8 @@ export interface TokenSource {
   /**
    * The scope's access token: cached until shortly before it expires, fetched once for all its callers
    * (single flight). While token requests are failing, a caller either waits out a short pause or gets
-   * `KnewtonUnavailableError` at once with the pause's remaining time as `retryAfterSeconds`.
+   * `KnewtonUnavailableError` at once with the pause's remaining time as `retryAfterSeconds`
+   * (`TokenRequestGate`).
    */
   token(scope: string, context?: PlatformCallContext): Promise<string>;
   /** Forgets `accessToken` (the platform answered 401 to it) unless the scope already has another. */
@@ -58,12 +59,6 @@ interface ScopeEntry {
 
 const tokenCall = 'POST /v0/oauth/token';
 
-/**
- * A caller meeting a pause that ends within this waits for it and shares the request that follows,
- * rather than being told to come back: an outage answer's `Retry-After` would be as long (2 s).
- */
-const maxBackoffWaitMs = 2_000;
-
 /** Tokens live `expires_in` seconds; the documented sample says 3599 when the answer omits it. */
 const defaultLifetimeSeconds = 3599;
 
@@ -71,15 +66,15 @@ const defaultLifetimeSeconds = 3599;
  * The token source of one client: `POST /v0/oauth/token` with the partner's Basic credentials and
  * `scope=<external id>`, paced per IP, sent under the client's call policy, cached per scope.
  *
- * The pause after a failure ({@link TokenRequestBackoff}) is one per source, not per scope: every
- * failure that starts it (5xx, 429, timeout, no connection) is the token endpoint's, whatever the scope.
+ * The gate ({@link TokenRequestGate}) is one per source, not per scope: every failure that closes it
+ * (5xx, 429, timeout, no connection) is the token endpoint's, whatever the scope.
  * A refusal (4xx) is an answer, not a failure: for the system scope it means wrong credentials (a
  * configuration error, reported at once, every time), for another scope that the account does not exist.
  */
 export function createTokenSource(options: TokenSourceOptions): TokenSource {
   const { transport, policy, tokenPacer, clock, signal, systemExternalUserId } = options;
   const basicAuth = `Basic ${Buffer.from(`${options.apiKey}:${options.apiSecret}`, 'utf8').toString('base64')}`;
-  const backoff = new TokenRequestBackoff({ clock, ...options.backoff });
+  const gate = new TokenRequestGate({ ...options.gate, clock, signal });
   // The system token never competes with learners for a place in the LRU.
   const system: ScopeEntry = {};
   const scoped = new LRUCache<string, ScopeEntry>({ max: options.maxScopedTokens ?? 10_000 });
@@ -94,25 +89,14 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
     return entry;
   }
 
-  /** One token request through the pause, the per-IP pacer and the policy: any answer but a failure. */
-  async function request(
+  /** One token request through the gate, the per-IP pacer and the policy: any answer but a failure. */
+  function request(
     scope: string,
     context: PlatformCallContext | undefined,
     what: string,
   ): Promise<Response> {
-    const leftMs = backoff.remainingMs();
-    if (leftMs > maxBackoffWaitMs) {
-      throw new KnewtonUnavailableError(
-        `Knewton ${what} failed ${backoff.failures} times in a row; not asking again for ${Math.ceil(leftMs / 1000)} s`,
-        { status: backoff.lastStatus, retryAfterSeconds: Math.max(1, Math.ceil(leftMs / 1000)) },
-      );
-    }
-    if (leftMs > 0) {
-      await sleep(clock, leftMs, signal);
-      policy.throwIfAborted(what);
-    }
-    try {
-      const response = await policy.send({
+    return gate.send(what, () =>
+      policy.send({
         what,
         pacer: tokenPacer,
         attempt: () =>
@@ -120,13 +104,8 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
             headers: { authorization: basicAuth, ...requestLabelHeaders(context) },
             form: new URLSearchParams({ grant_type: 'client_credentials', scope }),
           }),
-      });
-      backoff.answered();
-      return response;
-    } catch (error) {
-      if (!signal?.aborted) backoff.failed((error as KnewtonUnavailableError).status);
-      throw error;
-    }
+      }),
+    );
   }
 
   async function fetchToken(
