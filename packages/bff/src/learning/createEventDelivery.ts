@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
+import { sleep, systemClock } from '../clock.js';
 import { isKnewtonUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { sleep, systemClock } from '../clock.js';
 import { backoffDelayMs } from '../platform/backoff.js';
 import type { LearningCalls } from '../platform/createLearningCalls.js';
 import { PerTokenCallWindow } from '../platform/PerTokenCallWindow.js';

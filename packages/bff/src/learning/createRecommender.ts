@@ -2,8 +2,8 @@ import { LRUCache } from 'lru-cache';
 import { isKnewtonUnavailableError } from '../errors.js';
 import { ApiError } from '../http/ApiError.js';
 import type { LearningCalls, PlatformRecommendation } from '../platform/createLearningCalls.js';
-import type { PlatformCallContext as LearningCallContext } from '../platform/PlatformCallContext.js';
 import { PerTokenCallWindow } from '../platform/PerTokenCallWindow.js';
+import type { PlatformCallContext as LearningCallContext } from '../platform/PlatformCallContext.js';
 import type { AccountRow } from '../store/AccountStore.js';
 import type { Registrar } from './createRegistrar.js';
 

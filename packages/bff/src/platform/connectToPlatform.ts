@@ -5,7 +5,10 @@ import { createPlatformTransport, type PlatformTransport } from './createPlatfor
 import { createTokenSource, type TokenSource } from './createTokenSource.js';
 import { ipTokenPacer } from './ipTokenPacer.js';
 import type { PlatformClientOptions } from './PlatformClientOptions.js';
-import { type ValidatedPlatformOptions, validatePlatformOptions } from './validatePlatformOptions.js';
+import {
+  type ValidatedPlatformOptions,
+  validatePlatformOptions,
+} from './validatePlatformOptions.js';
 
 /** What a client of the platform calls through: one transport, one call policy, one token source. */
 export interface PlatformConnection {

@@ -38,7 +38,9 @@ describe('the call policy, through the account calls', () => {
     const platform = createPlatformClient(env.platform);
     await env.drive(platform.checkToken());
     env.sim.setFaults({ errorRate: 1, errorStatus: 429 });
-    const failure = await env.drive(platform.createAccount('ext-1')).catch((error: unknown) => error);
+    const failure = await env
+      .drive(platform.createAccount('ext-1'))
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(KnewtonUnavailableError);
     expect(failure).toMatchObject({ status: 429 });
     expect(env.count(accounts)).toBe(4);
@@ -49,7 +51,9 @@ describe('the call policy, through the account calls', () => {
     const platform = createPlatformClient(env.platform);
     await env.drive(platform.checkToken());
     env.sim.setFaults({ errorRate: 1, errorStatus: 502 });
-    const failure = await env.drive(platform.createAccount('ext-1')).catch((error: unknown) => error);
+    const failure = await env
+      .drive(platform.createAccount('ext-1'))
+      .catch((error: unknown) => error);
     expect(failure).toMatchObject({ status: 502, retryAfterSeconds: 2 });
     const sentAt = env.sent.filter((request) => request.route === accounts).map((r) => r.at);
     expect(sentAt).toHaveLength(3);
@@ -66,7 +70,9 @@ describe('the call policy, through the account calls', () => {
     const platform = createPlatformClient(env.platform);
     await env.drive(platform.checkToken());
     env.sim.setFaults({ hang: true });
-    const failure = await env.drive(platform.createAccount('ext-1')).catch((error: unknown) => error);
+    const failure = await env
+      .drive(platform.createAccount('ext-1'))
+      .catch((error: unknown) => error);
     expect((failure as Error).message).toMatch(/timed out after 200 ms/);
     expect(env.count(accounts)).toBe(2);
     env.sim.setFaults({});
@@ -142,7 +148,9 @@ describe('the call policy, through the account calls', () => {
     await env.drive(platform.createAccount('ext-1', undefined, { slot: sent })).catch(() => {});
     expect(env.count(accounts)).toBe(1);
     expect(slots.tryTakeSingle()).toBeUndefined();
-    expect(slots.nextFreeInMs()).toBe(60_020 - (env.clock.now() - (env.sent.at(-1)?.at ?? 0) - 200));
+    expect(slots.nextFreeInMs()).toBe(
+      60_020 - (env.clock.now() - (env.sent.at(-1)?.at ?? 0) - 200),
+    );
     env.sim.setFaults({});
   });
 });

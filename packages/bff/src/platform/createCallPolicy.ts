@@ -118,7 +118,10 @@ export function createCallPolicy(options: CallPolicyOptions): CallPolicy {
           : {};
         let response: Response;
         try {
-          response = await call.attempt(token === undefined ? undefined : `Bearer ${token}`, limits);
+          response = await call.attempt(
+            token === undefined ? undefined : `Bearer ${token}`,
+            limits,
+          );
         } catch (error) {
           // Timed out or cut: it may still have arrived, so it counts like an answered call.
           slot?.answered();
@@ -136,7 +139,10 @@ export function createCallPolicy(options: CallPolicyOptions): CallPolicy {
             });
           }
           failures++;
-          logger.warn({ call: what, reason, attempt: failures }, 'knewton request failed, retrying');
+          logger.warn(
+            { call: what, reason, attempt: failures },
+            'knewton request failed, retrying',
+          );
           await sleep(clock, waitMs, signal);
           continue;
         }
@@ -171,7 +177,10 @@ export function createCallPolicy(options: CallPolicyOptions): CallPolicy {
             );
           }
           rateLimited++;
-          logger.warn({ call: what, waitMs, attempt: rateLimited }, 'knewton rate limited, waiting');
+          logger.warn(
+            { call: what, waitMs, attempt: rateLimited },
+            'knewton rate limited, waiting',
+          );
           await sleep(clock, waitMs, signal);
           continue;
         }

@@ -86,7 +86,9 @@ describe('createLearningCalls', () => {
     const failure = await env
       .drive(learning.sendBatchEvents('learner-1', 'r-1', [], undefined, { ms: 1_000 }))
       .catch((e) => e);
-    expect((failure as Error).message).toMatch(/gave up waiting for a token: its budget of 1000 ms/);
+    expect((failure as Error).message).toMatch(
+      /gave up waiting for a token: its budget of 1000 ms/,
+    );
     expect(env.clock.now() - startedAt).toBeLessThan(1_100);
     expect(env.count('POST /v0/registrations/r-1/batch-events')).toBe(0);
     env.sim.setFaults({});

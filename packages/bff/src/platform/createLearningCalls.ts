@@ -114,7 +114,10 @@ export function createLearningCalls(options: PlatformClientOptions): LearningCal
       budgetMs: extra.budget?.ms,
       bearer: { tokens, scope, context },
       attempt: (authorization, limits) =>
-        request({ authorization: authorization as string, ...requestLabelHeaders(context) }, limits),
+        request(
+          { authorization: authorization as string, ...requestLabelHeaders(context) },
+          limits,
+        ),
     });
   }
 

@@ -17,7 +17,9 @@ describe('createPlatformClient', () => {
 
   it('labels requests with the caller request id; the shared system token request with none', async () => {
     const env = simOnTestClock();
-    await env.drive(createPlatformClient(env.platform).createAccount('ext-1', { requestId: 'req-7' }));
+    await env.drive(
+      createPlatformClient(env.platform).createAccount('ext-1', { requestId: 'req-7' }),
+    );
     expect(env.sent.map((request) => request.label)).toEqual(['', 'req-7']);
   });
 

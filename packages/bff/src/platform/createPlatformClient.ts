@@ -92,7 +92,9 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
           }),
       });
       if (response.status === 422) {
-        const body = await readJsonObject(response, what).catch(() => ({}) as Record<string, unknown>);
+        const body = await readJsonObject(response, what).catch(
+          () => ({}) as Record<string, unknown>,
+        );
         const message = String(body.error_message ?? body.message ?? '');
         if (/duplicate/i.test(message)) return { kind: 'duplicate' };
         throw new KnewtonUnavailableError(`Knewton ${what} refused the external id (422)`, {

@@ -40,15 +40,13 @@ export interface PlatformTransport {
 }
 
 /**
- * One request to the platform per call, with a timeout and the shutdown signal: what the clients used ky
- * for. Written on `fetch` itself because the create path is latency-bound: ky builds each request twice
- * (it clones every request for its retries, teeing the body, even with `retry: 0`), links a fresh signal
- * with `AbortSignal.any` and merges its options per call; together about half of the client's CPU per
- * create (measured on the simulator: ~480 against ~210 µs per `POST /v0/accounts` outside the handler,
- * which itself spent twice as long reading the teed body). The retry policy was ours already.
+ * One request to the platform per call, with a timeout and the shutdown signal; retries are the call
+ * policy's. Written on `fetch` itself rather than on a client library because the create path is
+ * latency-bound, and ky (for one) clones and tees every request for its retries and links a fresh
+ * signal per call, about half the client's CPU per create.
  *
- * The timeout races the answer (like ky's), so it holds even for a `fetch` that ignores its signal, such
- * as an in-process simulator; the request's signal is aborted too, so a real connection is dropped.
+ * The timeout races the answer, so it holds even for a `fetch` that ignores its signal, such as an
+ * in-process simulator; the request's signal is aborted too, so a real connection is dropped.
  */
 export function createPlatformTransport(options: PlatformTransportOptions): PlatformTransport {
   const { timeoutMs, signal } = options;

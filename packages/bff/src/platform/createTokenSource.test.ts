@@ -14,9 +14,7 @@ const token = 'POST /v0/oauth/token';
 /** A token source on its own, with learner accounts `learner-0..count-1` on the simulator. */
 async function tokenSourceWithLearners(env: SimOnTestClock, count: number, maxScopedTokens = 10) {
   const accounts = createPlatformClient(env.platform);
-  await env.drive(
-    accounts.createAccounts(Array.from({ length: count }, (_, i) => `learner-${i}`)),
-  );
+  await env.drive(accounts.createAccounts(Array.from({ length: count }, (_, i) => `learner-${i}`)));
   const transport = createPlatformTransport({
     baseUrl: env.platform.baseUrl,
     timeoutMs: 5_000,
@@ -88,7 +86,11 @@ describe('createTokenSource', () => {
     tokens.drop('learner-0', first);
     expect(await env.drive(tokens.token('learner-0'))).toBe(renewed);
     await env.drive(tokens.token('learner-1'));
-    expect(env.sent.map((request) => request.scope)).toEqual(['learner-0', 'learner-1', 'learner-0']);
+    expect(env.sent.map((request) => request.scope)).toEqual([
+      'learner-0',
+      'learner-1',
+      'learner-0',
+    ]);
   });
 
   it('keeps a bounded number of learner tokens, never at the cost of the system token', async () => {
@@ -115,7 +117,9 @@ describe('createTokenSource', () => {
     expect(created.kind === 'created' && created.accountId).toBe(
       await env.drive(platform.findAccountIdByExternalId('ext-dup')),
     );
-    expect(await env.drive(platform.findAccountIdByExternalId('ext-never-created'))).toBeUndefined();
+    expect(
+      await env.drive(platform.findAccountIdByExternalId('ext-never-created')),
+    ).toBeUndefined();
     expect(env.sim.stats().accounts).toBe(1);
   });
 

@@ -114,7 +114,11 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
   ): Promise<CachedToken> {
     const what = tokenCall;
     // The system token serves every caller: no one caller's label on its request.
-    const response = await request(scope, scope === systemExternalUserId ? undefined : context, what);
+    const response = await request(
+      scope,
+      scope === systemExternalUserId ? undefined : context,
+      what,
+    );
     if (!response.ok) {
       if (scope !== systemExternalUserId) throw await refusal(response, what);
       await response.body?.cancel();

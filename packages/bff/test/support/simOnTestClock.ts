@@ -1,4 +1,8 @@
-import { createPlatformSim, type PlatformSim, type PlatformSimOptions } from '@knewton-kit/platform-sim';
+import {
+  createPlatformSim,
+  type PlatformSim,
+  type PlatformSimOptions,
+} from '@knewton-kit/platform-sim';
 import type { PlatformClientOptions } from '../../src/platform/PlatformClientOptions.js';
 import { createTestClock, type TestClock } from './createTestClock.js';
 import type { Intercept } from './deliveryHarness.js';
@@ -37,7 +41,11 @@ let origins = 0;
  * time takes milliseconds. Each call gets its own origin (and so its own per-IP token pacer).
  */
 export function simOnTestClock(
-  options: { sim?: PlatformSimOptions; intercept?: Intercept; platform?: Partial<PlatformClientOptions> } = {},
+  options: {
+    sim?: PlatformSimOptions;
+    intercept?: Intercept;
+    platform?: Partial<PlatformClientOptions>;
+  } = {},
 ): SimOnTestClock {
   const clock = createTestClock();
   const sim = createPlatformSim({ ...options.sim, now: () => clock.now() });
