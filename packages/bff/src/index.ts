@@ -9,6 +9,7 @@ export {
   looksLikePii,
   normalizeAppUserId,
 } from '@knewton-kit/contract';
+export type { Clock, ClockTimer } from './clock.js';
 export { createKnewtonBff } from './createKnewtonBff.js';
 export type { PgliteFolderOwner } from './errors.js';
 export {
@@ -39,7 +40,7 @@ export type { KnewtonLearningOptions } from './learning/KnewtonLearningOptions.j
 export type { LogFn, Logger, LogLevel } from './logger.js';
 export { silentLogger } from './logger.js';
 export { logRedactPaths } from './logRedactPaths.js';
-export type { PlatformRateLimits } from './platform/createPlatformClient.js';
+export type { PlatformRateLimits } from './platform/PlatformClientOptions.js';
 export type {
   AccountProvisionerOptions,
   ExternalIdOptions,

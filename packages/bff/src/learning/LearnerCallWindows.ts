@@ -1,15 +1,17 @@
 import { type Clock, systemClock } from '../clock.js';
 import { PerTokenCallWindow } from '../platform/PerTokenCallWindow.js';
+import {
+  departureSlackMs,
+  eventCallsPerMinute,
+  perTokenWindowMs,
+} from '../platform/platformLimits.js';
 
-/** Documented: 15 calls a minute per token on each event endpoint. */
-const batchCallsPerMinute = 15;
-/** The slack of the other per-token windows: we count departures, the platform counts arrivals. */
-const batchWindowMs = 60_000 + 2_000;
+const batchWindowMs = perTokenWindowMs + departureSlackMs;
 /**
  * One call per 1/15 of the window at most (4,134 ms): spending the 15 calls as events arrive and then
  * waiting out the minute leaves a learner's later events waiting most of a minute; spread, at most ~4 s.
  */
-export const batchSpacingMs = Math.ceil(batchWindowMs / batchCallsPerMinute);
+export const batchSpacingMs = Math.ceil(batchWindowMs / eventCallsPerMinute);
 
 /**
  * When each learner may next call `batch-events` with their own token: at least {@link batchSpacingMs}
@@ -23,9 +25,8 @@ export class LearnerCallWindows {
   readonly #waitingUntil = new Map<string, number>();
 
   constructor(private readonly clock: Clock = systemClock) {
-    const now = () => clock.now();
-    this.#budget = new PerTokenCallWindow(batchCallsPerMinute, batchWindowMs, 10_000, now);
-    this.#spacing = new PerTokenCallWindow(1, batchSpacingMs, 10_000, now);
+    this.#budget = new PerTokenCallWindow(eventCallsPerMinute, batchWindowMs, 10_000, clock);
+    this.#spacing = new PerTokenCallWindow(1, batchSpacingMs, 10_000, clock);
   }
 
   /**

@@ -1,13 +1,12 @@
 import { type Clock, sleep } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { LearningCalls } from '../platform/createLearningCalls.js';
+import { maxBatchEvents } from '../platform/platformLimits.js';
 import type { AccountStore } from '../store/AccountStore.js';
 import type { EventOutboxQueries } from '../store/eventOutboxQueries.js';
 import type { Registrar } from './createRegistrar.js';
 import type { LearnerCallWindows } from './LearnerCallWindows.js';
 
-/** Documented: at most 500 events per batch. */
-const maxBatchEvents = 500;
 /**
  * Below this (or a quarter of the lease, if shorter) a call's budget is not worth sending: the store was
  * slow since the renewal, and the learner is claimed afresh later.

@@ -29,8 +29,7 @@ export function createLearning(
   { clock = systemClock }: CreateLearningOptions = {},
 ): Learning {
   const options = validateLearningOptions(learning);
-  // TODO(merge): pass clock to createLearningCalls
-  const calls = createLearningCalls({ ...platform, logger });
+  const calls = createLearningCalls({ clock, ...platform, logger });
   const registrar = createRegistrar({
     store,
     calls,

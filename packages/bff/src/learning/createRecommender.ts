@@ -2,22 +2,18 @@ import { LRUCache } from 'lru-cache';
 import { type Clock, systemClock } from '../clock.js';
 import { isKnewtonUnavailableError } from '../errors.js';
 import { ApiError } from '../http/ApiError.js';
-import type {
-  LearningCallContext,
-  LearningCalls,
-  PlatformRecommendation,
-} from '../platform/createLearningCalls.js';
+import type { LearningCalls, PlatformRecommendation } from '../platform/createLearningCalls.js';
 import { PerTokenCallWindow } from '../platform/PerTokenCallWindow.js';
+import type { PlatformCallContext as LearningCallContext } from '../platform/PlatformCallContext.js';
+import {
+  departureSlackMs,
+  perTokenWindowMs,
+  recommendationsPerMinute,
+} from '../platform/platformLimits.js';
 import type { AccountRow } from '../store/AccountStore.js';
 import type { Registrar } from './createRegistrar.js';
 
-/** Documented: `GET …/recommendation` 15 per minute per token. */
-const recommendationsPerMinute = 15;
-/**
- * We count when a call leaves; the platform counts when it arrives. The same slack as the account
- * calls keeps a delayed call from landing in the platform's next window with a full count.
- */
-const windowMs = 60_000 + 2_000;
+const windowMs = perTokenWindowMs + departureSlackMs;
 
 export interface RecommenderOptions {
   calls: LearningCalls;
@@ -49,15 +45,16 @@ interface CachedRecommendation {
 export function createRecommender(options: RecommenderOptions): Recommender {
   const { calls, registrar, cacheMs } = options;
   const clock = options.clock ?? systemClock;
-  const now = () => clock.now();
-  const budget = new PerTokenCallWindow(recommendationsPerMinute, windowMs, 10_000, now);
+  const budget = new PerTokenCallWindow(recommendationsPerMinute, windowMs, 10_000, clock);
   const cache = new LRUCache<string, CachedRecommendation>({ max: 10_000 });
   const inFlight = new Map<string, Promise<PlatformRecommendation>>();
 
   function cached(appUserId: string): PlatformRecommendation | undefined {
     const entry = cache.get(appUserId);
     // `cacheMs: 0` is no cache at all, not "an answer from this same millisecond".
-    return entry && cacheMs > 0 && now() - entry.at <= cacheMs ? entry.recommendation : undefined;
+    return entry && cacheMs > 0 && clock.now() - entry.at <= cacheMs
+      ? entry.recommendation
+      : undefined;
   }
 
   async function ask(
@@ -81,7 +78,7 @@ export function createRecommender(options: RecommenderOptions): Recommender {
         registrationId,
         context,
       );
-      cache.set(account.appUserId, { recommendation, at: now() });
+      cache.set(account.appUserId, { recommendation, at: clock.now() });
       return recommendation;
     } catch (error) {
       // Limited by the platform after all (another process spent the budget): the cache, if fresh.

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { KnewtonUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { LearningCallContext, LearningCalls } from '../platform/createLearningCalls.js';
+import type { LearningCalls } from '../platform/createLearningCalls.js';
+import type { PlatformCallContext as LearningCallContext } from '../platform/PlatformCallContext.js';
 import type { AccountStore } from '../store/AccountStore.js';
 import { createLearningQueries, type RegistrationRow } from '../store/learningQueries.js';
 

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { type Clock, systemClock } from '../clock.js';
 
 /**
  * Per-key sliding windows: at most `limit` calls per key in any `windowMs`, decided at once (no waiting),
@@ -8,19 +9,26 @@ import { LRUCache } from 'lru-cache';
  */
 export class PerTokenCallWindow {
   readonly #starts: LRUCache<string, number[]>;
+  readonly #now: () => number;
 
   constructor(
     private readonly limit: number,
     private readonly windowMs: number,
     maxKeys = 10_000,
-    private readonly now: () => number = Date.now,
+    clock: Clock = systemClock,
   ) {
-    this.#starts = new LRUCache({ max: maxKeys, ttl: windowMs, ttlAutopurge: false });
+    this.#now = () => clock.now();
+    this.#starts = new LRUCache({
+      max: maxKeys,
+      ttl: windowMs,
+      ttlAutopurge: false,
+      perf: { now: this.#now },
+    });
   }
 
   /** Counts one call of `key` and returns 0, or returns the milliseconds until one is allowed. */
   tryTake(key: string): number {
-    const now = this.now();
+    const now = this.#now();
     const starts = (this.#starts.get(key) ?? []).filter((start) => start > now - this.windowMs);
     if (starts.length >= this.limit) {
       this.#starts.set(key, starts);

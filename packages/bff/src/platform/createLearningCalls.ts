@@ -1,18 +1,11 @@
-import { LRUCache } from 'lru-cache';
 import { KnewtonUnavailableError } from '../errors.js';
-import { type PlatformClientOptions, validatePlatformOptions } from './createPlatformClient.js';
-import {
-  createPlatformTransport,
-  PlatformTimeoutError,
-  type PlatformTransport,
-} from './createPlatformTransport.js';
-import { ipTokenPacer } from './ipTokenPacer.js';
+import { connectToPlatform } from './connectToPlatform.js';
+import type { AttemptLimits, RetryRules } from './createCallPolicy.js';
+import { type PlatformCallContext, requestLabelHeaders } from './PlatformCallContext.js';
+import type { PlatformClientOptions } from './PlatformClientOptions.js';
+import { pacingSlackMs, perTokenWindowMs, registrationsPerMinute } from './platformLimits.js';
+import { readJson, readJsonObject, refusal } from './readPlatformAnswer.js';
 import { SlidingWindowPacer } from './slidingWindowPacer.js';
-
-export interface LearningCallContext {
-  /** Sent as `request-label` so the platform's logs can be matched with ours. */
-  requestId?: string;
-}
 
 /**
  * A hard limit on a whole call: token, request and the one retry after a 401 together. Past it the call is
@@ -42,33 +35,30 @@ export type CreateRegistrationOutcome =
  * partner-admin token) and recommendations (with the learner's own token, `scope=<external id>`, so the
  * platform's per-token limits apply per learner). Every failure to get a usable answer is a
  * `KnewtonUnavailableError` with a `retryAfterSeconds`.
- *
- * Deliberately one attempt per call (plus one token refresh on 401): these calls serve a request a
- * browser is waiting on, and the browser's query layer already retries 503s with `Retry-After`.
  */
 export interface LearningCalls {
   /** `GET /v0/learning-instances`: the id of the partner's instance with this exact name, if any. */
   findLearningInstanceByName(
     name: string,
-    context?: LearningCallContext,
+    context?: PlatformCallContext,
   ): Promise<string | undefined>;
   /** `POST /v0/learning-instances`. */
   createLearningInstance(
     graphId: string,
     name: string,
-    context?: LearningCallContext,
+    context?: PlatformCallContext,
   ): Promise<string>;
   /** `GET /v0/learning-instances/{id}/registrations`: this account's registration there, if any. */
   findRegistration(
     learningInstanceId: string,
     accountId: string,
-    context?: LearningCallContext,
+    context?: PlatformCallContext,
   ): Promise<string | undefined>;
   /** `POST /v0/registrations` as a learner. */
   createRegistration(
     learningInstanceId: string,
     accountId: string,
-    context?: LearningCallContext,
+    context?: PlatformCallContext,
   ): Promise<CreateRegistrationOutcome>;
   /**
    * `POST /v0/registrations/{id}/batch-events` with the learner's token (at most 500 events).
@@ -78,232 +68,62 @@ export interface LearningCalls {
     externalId: string,
     registrationId: string,
     events: readonly unknown[],
-    context: LearningCallContext | undefined,
+    context: PlatformCallContext | undefined,
     budget: CallBudget,
   ): Promise<{ kind: 'delivered' } | { kind: 'refused'; status: number }>;
   /** `GET /v0/registrations/{id}/recommendation` with the learner's token. */
   recommendation(
     externalId: string,
     registrationId: string,
-    context?: LearningCallContext,
+    context?: PlatformCallContext,
   ): Promise<PlatformRecommendation>;
 }
 
-/** A call's hard end: `signal` aborts at `endsAt` (epoch ms), `ms` after the call began. */
-interface Deadline {
-  ms: number;
-  endsAt: number;
-  signal: AbortSignal;
-}
-
-/** What a request under a deadline passes to the transport: the time left as its timeout, the deadline's signal. */
-interface RequestLimits {
-  timeoutMs?: number;
-  signal?: AbortSignal;
-}
-
-interface CachedToken {
-  accessToken: string;
-  /** Epoch ms after which it is not used any more (short of the platform's expiry). */
-  refreshAt: number;
-}
-
 /**
- * Documented: 375 `POST /registrations` a minute per token (here the partner-admin token, one per
- * process); the pacer holds each slot until its call is answered, so 2 s of slack is generous. Found by the chaos suite: with 16
- * learners delivered at once, first registrations of 1,000 learners went past it (13 × 429).
+ * One attempt per call (plus one token renewal on 401): these calls serve a request a browser is
+ * waiting on, and the browser's query layer already retries 503s with `Retry-After`. On 429 the
+ * platform documents no `Retry-After`; a per-token window is a minute long, so come back in 5 s.
  */
-const registrationsPerMinute = 375;
-const registrationWindowMs = 62_000;
-/** Learner tokens kept; beyond that the least recently used learner asks for a new one. */
-const learnerTokenCacheSize = 10_000;
+const oneAttempt: RetryRules = {
+  maxRetries: 0,
+  maxRateLimitRetries: 0,
+  rateLimitedRetryAfterSeconds: 5,
+};
 
 export function createLearningCalls(options: PlatformClientOptions): LearningCalls {
-  const config = validatePlatformOptions(options);
-  const http: PlatformTransport = createPlatformTransport({
-    baseUrl: config.baseUrl,
-    timeoutMs: config.timeoutMs,
-    fetch: config.fetch,
-  });
-  const basicAuth = `Basic ${Buffer.from(`${config.apiKey}:${config.apiSecret}`, 'utf8').toString('base64')}`;
-  // Shared with the provisioner's token requests: the platform limits them per IP.
-  const tokenPacer = ipTokenPacer(config.baseUrl);
-  const registrationPacer = new SlidingWindowPacer(registrationsPerMinute, registrationWindowMs);
-  // One entry per scope (the system id or a learner's external id); an in-flight request is shared.
-  const tokens = new LRUCache<string, Promise<CachedToken>>({ max: learnerTokenCacheSize });
+  const { transport, policy, tokens, clock } = connectToPlatform(options, () => oneAttempt);
+  const system = tokens.systemScope;
+  // The partner-admin token's window, one per process (not scaled: the learning tests run at real limits).
+  const registrationPacer = new SlidingWindowPacer(
+    registrationsPerMinute,
+    perTokenWindowMs + pacingSlackMs,
+    clock,
+  );
 
-  function labelHeaders(context: LearningCallContext | undefined): Record<string, string> {
-    const label = context?.requestId?.replace(/[^\x20-\x7e]/g, '').slice(0, 256);
-    return label ? { 'request-label': label } : {};
-  }
-
-  /** One request; transport failures, 5xx and 429 become `KnewtonUnavailableError`. */
-  async function attempt(
-    what: string,
-    run: () => Promise<Response>,
-    deadline?: Deadline,
-  ): Promise<Response> {
-    let response: Response;
-    try {
-      response = await run();
-    } catch (error) {
-      const reason = deadline?.signal.aborted
-        ? `gave up: its budget of ${deadline.ms} ms ran out`
-        : error instanceof PlatformTimeoutError
-          ? `timed out after ${config.timeoutMs} ms`
-          : 'failed to connect';
-      throw new KnewtonUnavailableError(`Knewton ${what} ${reason}`, {
-        cause: error,
-        retryAfterSeconds: 2,
-      });
-    }
-    if (response.status === 429 || response.status >= 500) {
-      await response.body?.cancel();
-      throw new KnewtonUnavailableError(`Knewton ${what} answered ${response.status}`, {
-        status: response.status,
-        // On 429 the platform documents no Retry-After; a per-token window is a minute long.
-        retryAfterSeconds: response.status === 429 ? 5 : 2,
-      });
-    }
-    return response;
-  }
-
-  async function readJson(response: Response, what: string): Promise<unknown> {
-    try {
-      return await response.json();
-    } catch (error) {
-      throw new KnewtonUnavailableError(`Knewton ${what} answered unreadable JSON`, {
-        cause: error,
-      });
-    }
-  }
-
-  function refused(what: string, status: number): KnewtonUnavailableError {
-    return new KnewtonUnavailableError(`Knewton ${what} refused the request (${status})`, {
-      status,
-      retryAfterSeconds: 30,
-    });
-  }
-
-  function token(scope: string, context: LearningCallContext | undefined): Promise<CachedToken> {
-    const cached = tokens.get(scope);
-    if (cached) {
-      return cached.then((found) =>
-        found.refreshAt > Date.now() ? found : renew(scope, context, cached),
-      );
-    }
-    return renew(scope, context, undefined);
-  }
-
-  function renew(
-    scope: string,
-    context: LearningCallContext | undefined,
-    stale: Promise<CachedToken> | undefined,
-  ): Promise<CachedToken> {
-    // Someone else renewed already: use theirs (single flight per scope).
-    const current = tokens.get(scope);
-    if (current && current !== stale) return current;
-    const what = 'POST /v0/oauth/token';
-    const pending = (async () => {
-      const slot = await tokenPacer.take();
-      // Counted until answered and a window beyond (see `SlidingWindowPacer`).
-      const response = await attempt(what, () =>
-        http.post('oauth/token', {
-          headers: { authorization: basicAuth, ...labelHeaders(context) },
-          form: new URLSearchParams({ grant_type: 'client_credentials', scope }),
-        }),
-      ).finally(() => slot.answered());
-      if (!response.ok) {
-        await response.body?.cancel();
-        throw refused(what, response.status);
-      }
-      const body = (await readJson(response, what)) as Record<string, unknown> | null;
-      const accessToken = body?.access_token;
-      if (typeof accessToken !== 'string' || accessToken === '') {
-        throw new KnewtonUnavailableError(`Knewton ${what} answered without an access token`);
-      }
-      const lifetimeMs =
-        (typeof body?.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 3599) *
-        1000;
-      return {
-        accessToken,
-        refreshAt: Date.now() + lifetimeMs - Math.min(60_000, lifetimeMs / 10),
-      };
-    })();
-    tokens.set(scope, pending);
-    pending.catch(() => {
-      if (tokens.get(scope) === pending) tokens.delete(scope);
-    });
-    return pending;
-  }
-
-  /**
-   * A call with `scope`'s token; a 401 (expired or revoked token) renews it and tries once more. With a
-   * `deadline`, waiting for the token counts against it and each request's timeout is what is left of it.
-   */
-  async function call(
+  /** A call with `scope`'s token (a learner's external id, or the system's). */
+  function call(
     scope: string,
     what: string,
-    context: LearningCallContext | undefined,
-    send: (authorization: string, limits: RequestLimits) => Promise<Response>,
-    deadline?: Deadline,
+    context: PlatformCallContext | undefined,
+    request: (headers: Record<string, string>, limits: AttemptLimits) => Promise<Response>,
+    extra: { budget?: CallBudget; pacer?: SlidingWindowPacer } = {},
   ): Promise<Response> {
-    for (let tries = 0; ; tries++) {
-      const { accessToken } = await withinDeadline(token(scope, context), what, deadline);
-      const limits: RequestLimits = deadline
-        ? { timeoutMs: Math.max(1, deadline.endsAt - Date.now()), signal: deadline.signal }
-        : {};
-      const response = await attempt(what, () => send(`Bearer ${accessToken}`, limits), deadline);
-      if (response.status !== 401 || tries > 0) return response;
-      await response.body?.cancel();
-      // Drop only the token that failed: another caller may already have fetched a fresh one.
-      const stored = tokens.get(scope);
-      if (stored && (await stored.catch(() => undefined))?.accessToken === accessToken) {
-        tokens.delete(scope);
-      }
-    }
-  }
-
-  /** The token (shared by every caller of its scope) is waited for only until the deadline. */
-  async function withinDeadline<T>(
-    pending: Promise<T>,
-    what: string,
-    deadline: Deadline | undefined,
-  ): Promise<T> {
-    if (!deadline) return pending;
-    const { signal } = deadline;
-    const expired = () =>
-      new KnewtonUnavailableError(
-        `Knewton ${what} gave up waiting for a token: its budget of ${deadline.ms} ms ran out`,
-        { retryAfterSeconds: 2 },
-      );
-    if (signal.aborted) throw expired();
-    let onAbort: (() => void) | undefined;
-    try {
-      return await Promise.race([
-        pending,
-        new Promise<never>((_, reject) => {
-          onAbort = () => reject(expired());
-          signal.addEventListener('abort', onAbort, { once: true });
-        }),
-      ]);
-    } finally {
-      if (onAbort) signal.removeEventListener('abort', onAbort);
-    }
-  }
-
-  const system = config.systemExternalUserId;
-
-  function headers(authorization: string, context: LearningCallContext | undefined) {
-    return { authorization, ...labelHeaders(context) };
+    return policy.send({
+      what,
+      pacer: extra.pacer,
+      budgetMs: extra.budget?.ms,
+      bearer: { tokens, scope, context },
+      attempt: (authorization, limits) =>
+        request(
+          { authorization: authorization as string, ...requestLabelHeaders(context) },
+          limits,
+        ),
+    });
   }
 
   async function createdId(response: Response, what: string): Promise<string> {
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw refused(what, response.status);
-    }
-    const id = ((await readJson(response, what)) as { id?: unknown } | null)?.id;
+    if (!response.ok) throw await refusal(response, what);
+    const id = (await readJsonObject(response, what)).id;
     if (typeof id !== 'string' || id === '') {
       throw new KnewtonUnavailableError(`Knewton ${what} answered without an id`);
     }
@@ -311,10 +131,7 @@ export function createLearningCalls(options: PlatformClientOptions): LearningCal
   }
 
   async function list(response: Response, what: string): Promise<Record<string, unknown>[]> {
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw refused(what, response.status);
-    }
+    if (!response.ok) throw await refusal(response, what);
     const body = await readJson(response, what);
     if (!Array.isArray(body))
       throw new KnewtonUnavailableError(`Knewton ${what} answered a non-list`);
@@ -326,8 +143,8 @@ export function createLearningCalls(options: PlatformClientOptions): LearningCal
   return {
     async findLearningInstanceByName(name, context) {
       const what = 'GET /v0/learning-instances';
-      const response = await call(system, what, context, (authorization) =>
-        http.get('learning-instances', { headers: headers(authorization, context) }),
+      const response = await call(system, what, context, (headers) =>
+        transport.get('learning-instances', { headers }),
       );
       const found = (await list(response, what)).find((instance) => instance.name === name);
       return typeof found?.id === 'string' ? found.id : undefined;
@@ -335,21 +152,17 @@ export function createLearningCalls(options: PlatformClientOptions): LearningCal
 
     async createLearningInstance(graphId, name, context) {
       const what = 'POST /v0/learning-instances';
-      const response = await call(system, what, context, (authorization) =>
-        http.post('learning-instances', {
-          headers: headers(authorization, context),
-          json: { graph_id: graphId, name },
-        }),
+      const response = await call(system, what, context, (headers) =>
+        transport.post('learning-instances', { headers, json: { graph_id: graphId, name } }),
       );
       return createdId(response, what);
     },
 
     async findRegistration(learningInstanceId, accountId, context) {
       const what = 'GET /v0/learning-instances/{id}/registrations';
-      const response = await call(system, what, context, (authorization) =>
-        http.get(`learning-instances/${encodeURIComponent(learningInstanceId)}/registrations`, {
-          headers: headers(authorization, context),
-        }),
+      const path = `learning-instances/${encodeURIComponent(learningInstanceId)}/registrations`;
+      const response = await call(system, what, context, (headers) =>
+        transport.get(path, { headers }),
       );
       const found = (await list(response, what)).find(
         (registration) => registration.account_id === accountId,
@@ -359,52 +172,47 @@ export function createLearningCalls(options: PlatformClientOptions): LearningCal
 
     async createRegistration(learningInstanceId, accountId, context) {
       const what = 'POST /v0/registrations';
-      const slot = await registrationPacer.take();
-      // Counted until answered and a window beyond (see `SlidingWindowPacer`); never left taken.
-      const response = await call(system, what, context, (authorization) =>
-        http.post('registrations', {
-          headers: headers(authorization, context),
-          json: {
-            account_id: accountId,
-            learning_instance_id: learningInstanceId,
-            type: 'learner',
-          },
-        }),
-      ).finally(() => slot.answered());
+      const response = await call(
+        system,
+        what,
+        context,
+        (headers) =>
+          transport.post('registrations', {
+            headers,
+            json: {
+              account_id: accountId,
+              learning_instance_id: learningInstanceId,
+              type: 'learner',
+            },
+          }),
+        { pacer: registrationPacer },
+      );
       if (response.status === 422) {
-        const body = (await readJson(response, what).catch(() => undefined)) as
-          | Record<string, unknown>
-          | undefined;
+        const body = await readJsonObject(response, what).catch(() => undefined);
         const message = String(body?.message ?? body?.error_message ?? '');
         if (/already registered/i.test(message)) return { kind: 'duplicate' };
         // The documented 422 "entity limit"; the account's own limit (also 500) is not the instance's.
         if (/learning instance/i.test(message) && /limit|registrations/i.test(message))
           return { kind: 'instance-full' };
-        throw refused(what, 422);
+        throw new KnewtonUnavailableError(`Knewton ${what} refused the request (422)`, {
+          status: 422,
+          retryAfterSeconds: 30,
+        });
       }
       return { kind: 'created', registrationId: await createdId(response, what) };
     },
 
     async sendBatchEvents(externalId, registrationId, events, context, budget) {
       const what = 'POST /v0/registrations/{id}/batch-events';
+      const path = `registrations/${encodeURIComponent(registrationId)}/batch-events`;
       // Background delivery, no browser waiting: the request may take the whole budget (not just the
       // client's `timeoutMs`), since a call abandoned after the platform took the batch is a duplicate.
-      const deadline: Deadline = {
-        ms: budget.ms,
-        endsAt: Date.now() + budget.ms,
-        signal: AbortSignal.timeout(budget.ms),
-      };
       const response = await call(
         externalId,
         what,
         context,
-        (authorization, limits) =>
-          http.post(`registrations/${encodeURIComponent(registrationId)}/batch-events`, {
-            headers: headers(authorization, context),
-            json: { events },
-            ...limits,
-          }),
-        deadline,
+        (headers, limits) => transport.post(path, { headers, json: { events }, ...limits }),
+        { budget },
       );
       await response.body?.cancel();
       if (response.ok) return { kind: 'delivered' };
@@ -419,19 +227,13 @@ export function createLearningCalls(options: PlatformClientOptions): LearningCal
 
     async recommendation(externalId, registrationId, context) {
       const what = 'GET /v0/registrations/{id}/recommendation';
-      const response = await call(externalId, what, context, (authorization) =>
-        http.get(`registrations/${encodeURIComponent(registrationId)}/recommendation`, {
-          headers: headers(authorization, context),
-        }),
+      const path = `registrations/${encodeURIComponent(registrationId)}/recommendation`;
+      const response = await call(externalId, what, context, (headers) =>
+        transport.get(path, { headers }),
       );
-      if (!response.ok) {
-        await response.body?.cancel();
-        throw refused(what, response.status);
-      }
-      const body = (await readJson(response, what)) as Record<string, unknown> | null;
-      const recommendationId = body?.recommendation_id;
-      const moduleIds = body?.module_ids;
-      const status = body?.status;
+      if (!response.ok) throw await refusal(response, what);
+      const body = await readJsonObject(response, what);
+      const { recommendation_id: recommendationId, module_ids: moduleIds, status } = body;
       if (
         (typeof recommendationId !== 'number' && typeof recommendationId !== 'string') ||
         !Array.isArray(moduleIds) ||

@@ -1,167 +1,100 @@
-import { createPlatformSim, type PlatformSim } from '@knewton-kit/platform-sim';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { createCapturingLogger } from '../../test/support/createCapturingLogger.js';
+import { simOnTestClock } from '../../test/support/simOnTestClock.js';
 import { KnewtonUnavailableError } from '../errors.js';
-import { createPlatformClient, type PlatformClientOptions } from './createPlatformClient.js';
-
-let sim: PlatformSim;
-let labels: string[];
-
-beforeEach(() => {
-  sim = createPlatformSim();
-  labels = [];
-});
-
-function client(overrides: Partial<PlatformClientOptions> = {}) {
-  return createPlatformClient({
-    baseUrl: 'http://knewton.test',
-    apiKey: sim.apiKey,
-    apiSecret: sim.apiSecret,
-    systemExternalUserId: sim.systemExternalUserId,
-    retryBaseDelayMs: 5,
-    fetch: async (request) => {
-      labels.push(request.headers.get('request-label') ?? '');
-      return sim.fetch(request);
-    },
-    ...overrides,
-  });
-}
-
-const calls = (route: string) => sim.stats().calls[route] ?? 0;
+import { BatchUnavailableError } from './BatchUnavailableError.js';
+import { createPlatformClient } from './createPlatformClient.js';
+import type { PlatformClientOptions } from './PlatformClientOptions.js';
 
 describe('createPlatformClient', () => {
-  it('creates accounts with one cached system token', async () => {
-    const platform = client();
-    const outcomes = await Promise.all(
-      ['ext-a', 'ext-b', 'ext-c'].map((id) => platform.createAccount(id)),
-    );
-    expect(outcomes.every((outcome) => outcome.kind === 'created')).toBe(true);
-    expect(calls('POST /v0/oauth/token')).toBe(1);
-    expect(
-      sim
-        .accounts()
-        .accounts.map((a) => a.externalUserId)
-        .sort(),
-    ).toEqual(['ext-a', 'ext-b', 'ext-c']);
-  });
-
-  it('reports a duplicate as an outcome and finds its account id with a scoped token', async () => {
-    const platform = client();
-    const created = await platform.createAccount('ext-dup');
-    expect(await platform.createAccount('ext-dup')).toEqual({ kind: 'duplicate' });
-    expect(
-      created.kind === 'created' &&
-        (await platform.findAccountIdByExternalId('ext-dup')) === created.accountId,
-    ).toBe(true);
-    expect(await platform.findAccountIdByExternalId('ext-never-created')).toBeUndefined();
-    expect(sim.stats().accounts).toBe(1);
-  });
-
-  it('refreshes the token once for many callers after it expires', async () => {
-    const platform = client();
-    await platform.createAccount('ext-0');
-    sim.setFaults({ expireTokens: true });
-    await Promise.all(Array.from({ length: 10 }, (_, i) => platform.createAccount(`ext-${i + 1}`)));
-    expect(calls('POST /v0/oauth/token')).toBe(2);
-    expect(sim.stats().accounts).toBe(11);
-  });
-
   it("takes the simulator's in-process fetch as it is", async () => {
-    const platform = client({ fetch: sim.fetch });
-    expect(await platform.createAccount('ext-direct')).toMatchObject({ kind: 'created' });
-  });
-
-  it('refreshes the token shortly before it expires, without provoking a 401', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    try {
-      const platform = client();
-      await platform.checkToken();
-      // 3599 s tokens: 30 s before expiry is inside the refresh margin.
-      vi.setSystemTime(Date.now() + 3_569_000);
-      await platform.createAccount('ext-late');
-      expect(calls('POST /v0/oauth/token')).toBe(2);
-      expect(calls('POST /v0/accounts')).toBe(1);
-    } finally {
-      vi.useRealTimers();
-    }
-  });
-
-  it('waits as long as X-Knewton-Rate-Delay says before resending a 429', async () => {
-    const sent: number[] = [];
-    let refused = false;
-    const platform = client({
-      fetch: async (request) => {
-        if (new URL(request.url).pathname === '/v0/accounts') {
-          sent.push(performance.now());
-          if (!refused) {
-            refused = true;
-            return new Response(JSON.stringify({ message: 'Too many requests.' }), {
-              status: 429,
-              headers: {
-                'x-knewton-rate-exceeded': 'token-limited',
-                'x-knewton-rate-delay': '300',
-              },
-            });
-          }
-        }
-        return sim.fetch(request);
-      },
+    const env = simOnTestClock();
+    const platform = createPlatformClient({ ...env.platform, fetch: env.sim.fetch });
+    expect(await env.drive(platform.createAccount('ext-direct'))).toMatchObject({
+      kind: 'created',
     });
-    expect(await platform.createAccount('ext-paced')).toMatchObject({ kind: 'created' });
-    expect(sent).toHaveLength(2);
-    expect((sent[1] as number) - (sent[0] as number)).toBeGreaterThanOrEqual(290);
-    expect(sim.stats().accounts).toBe(1);
   });
 
-  it('labels requests with the caller request id', async () => {
-    await client().createAccount('ext-1', { requestId: 'req-7' });
-    expect(labels).toEqual(['', 'req-7']);
+  it('labels requests with the caller request id; the shared system token request with none', async () => {
+    const env = simOnTestClock();
+    await env.drive(
+      createPlatformClient(env.platform).createAccount('ext-1', { requestId: 'req-7' }),
+    );
+    expect(env.sent.map((request) => request.label)).toEqual(['', 'req-7']);
   });
 
-  it('does not retry refused credentials', async () => {
-    const failure = await client({ apiSecret: 'wrong' })
-      .checkToken()
+  it('retries a failed token request as it retries any call', async () => {
+    const env = simOnTestClock({ platform: { maxRetries: 2 } });
+    env.sim.setFaults({ errorRate: 1, errorStatus: 502 });
+    const failure = await env
+      .drive(createPlatformClient(env.platform).checkToken())
       .catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(KnewtonUnavailableError);
-    expect((failure as KnewtonUnavailableError).status).toBe(401);
-    expect((failure as Error).message).not.toContain('wrong');
-    expect(calls('POST /v0/oauth/token')).toBe(1);
-  });
-
-  it('retries 5xx a bounded number of times, then reports the platform unavailable', async () => {
-    sim.setFaults({ errorRate: 1, errorStatus: 502 });
-    const failure = await client({ maxRetries: 2 })
-      .checkToken()
-      .catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(KnewtonUnavailableError);
-    expect((failure as KnewtonUnavailableError).status).toBe(502);
-    expect(calls('POST /v0/oauth/token')).toBe(3);
+    expect(failure).toMatchObject({ status: 502 });
+    expect(env.count('POST /v0/oauth/token')).toBe(3);
   });
 
   it('reports an external id the platform refuses as a refusal, not a duplicate', async () => {
-    const failure = await client()
-      .createAccount('jane@example.com')
+    const env = simOnTestClock();
+    const failure = await env
+      .drive(createPlatformClient(env.platform).createAccount('jane@example.com'))
       .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(KnewtonUnavailableError);
-    expect((failure as KnewtonUnavailableError).status).toBe(422);
-    expect(sim.stats().accounts).toBe(0);
+    expect(failure).toMatchObject({ status: 422, retryAfterSeconds: 30 });
+    expect(env.sim.stats().accounts).toBe(0);
   });
 
-  it('reports an unreachable platform after its retries', async () => {
-    const failure = await createPlatformClient({
-      baseUrl: 'http://127.0.0.1:1',
-      apiKey: 'k',
-      apiSecret: 's',
-      systemExternalUserId: 'sys',
-      maxRetries: 1,
-      retryBaseDelayMs: 5,
-    })
-      .checkToken()
-      .catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(KnewtonUnavailableError);
-    expect((failure as Error).message).toMatch(/failed to connect/);
+  it('creates up to 50 accounts in one batch, answering each item: created, duplicate or refused', async () => {
+    const env = simOnTestClock();
+    const platform = createPlatformClient(env.platform);
+    await env.drive(platform.createAccount('ext-1'));
+    const outcomes = await env.drive(
+      platform.createAccounts(['ext-0', 'ext-1', 'jane@example.com']),
+    );
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(['created', 'duplicate', 'refused']);
+    // The platform's message may quote the external id: never passed on.
+    expect(JSON.stringify(outcomes[2])).not.toContain('jane');
+    expect(env.count('POST /v0/batch')).toBe(1);
+    await expect(platform.createAccounts([])).rejects.toBeInstanceOf(RangeError);
+    const tooMany = Array.from({ length: 51 }, (_, i) => `ext-x${i}`);
+    await expect(platform.createAccounts(tooMany)).rejects.toBeInstanceOf(RangeError);
   });
+
+  for (const status of [404, 405, 410]) {
+    it(`switches to single creates when /batch answers ${status}, and says so once`, async () => {
+      const lines: string[] = [];
+      const env = simOnTestClock({
+        intercept: async (request, next) =>
+          request.url.endsWith('/v0/batch') ? new Response(null, { status }) : next(request),
+        platform: { logger: createCapturingLogger(lines) },
+      });
+      const platform = createPlatformClient(env.platform);
+      const { creationSlots } = platform;
+      const perMinuteBefore = creationSlots.accountsPerMinute();
+      const twice = [
+        platform.createAccounts(['ext-a']),
+        platform.createAccounts(['ext-b'], undefined, { slot: creationSlots.tryTakeBatch() }),
+      ].map((call) => call.catch((error: unknown) => error));
+      for (const failure of await env.drive(Promise.all(twice)))
+        expect(failure).toBeInstanceOf(BatchUnavailableError);
+      expect(creationSlots.batchAvailable).toBe(false);
+      expect(creationSlots.tryTakeBatch()).toBeUndefined();
+      expect(creationSlots.accountsPerMinute()).toBe(750);
+      expect(perMinuteBefore).toBe(750 + 90 * 50);
+      expect(lines.filter((line) => line.includes('/v0/batch is not available'))).toHaveLength(1);
+      // From now on no batch is sent at all.
+      const sentBefore = env.count('POST /v0/batch');
+      await expect(env.drive(platform.createAccounts(['ext-c']))).rejects.toBeInstanceOf(
+        BatchUnavailableError,
+      );
+      expect(env.count('POST /v0/batch')).toBe(sentBefore);
+      expect(await env.drive(platform.createAccount('ext-c'))).toMatchObject({ kind: 'created' });
+    });
+  }
 
   it('validates its options, naming the option', () => {
+    const env = simOnTestClock();
+    const client = (overrides: Partial<PlatformClientOptions>) =>
+      createPlatformClient({ ...env.platform, ...overrides });
     expect(() => client({ baseUrl: 'ftp://x' })).toThrow('`baseUrl`');
     const withCredentials = () => client({ baseUrl: 'https://key:s3cret@api.knewton.test' });
     expect(withCredentials).toThrow('`baseUrl` must not contain credentials');
@@ -170,5 +103,7 @@ describe('createPlatformClient', () => {
     expect(() => client({ maxRetries: -1 })).toThrow('`maxRetries`');
     expect(() => client({ maxRateLimitRetries: 11 })).toThrow('`maxRateLimitRetries`');
     expect(() => client({ fetch: 'nope' as never })).toThrow('`fetch`');
+    expect(() => client({ clock: {} as never })).toThrow('`clock`');
+    expect(() => client({ rateLimits: { timeScale: 0 } })).toThrow('`rateLimits.timeScale`');
   });
 });

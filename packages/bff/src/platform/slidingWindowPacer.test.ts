@@ -1,35 +1,40 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { createTestClock } from '../../test/support/createTestClock.js';
 import { backoffDelayMs } from './backoff.js';
 import { SlidingWindowPacer } from './slidingWindowPacer.js';
 
 describe('SlidingWindowPacer', () => {
-  beforeEach(() => {
-    vi.useFakeTimers({ now: 0 });
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
   it('lets a burst up to the limit through, then starts no more than the limit per window', async () => {
-    const pacer = new SlidingWindowPacer(3, 1000);
+    const clock = createTestClock(0);
+    const pacer = new SlidingWindowPacer(3, 1000, clock);
     const startedAt: number[] = [];
     const takes = Array.from({ length: 7 }, () =>
       pacer.take().then((slot) => {
-        startedAt.push(Date.now());
+        startedAt.push(clock.now());
         slot.answered();
       }),
     );
-    await vi.advanceTimersByTimeAsync(5000);
+    await clock.advance(5000);
     await Promise.all(takes);
     expect(startedAt).toEqual([0, 0, 0, 1000, 1000, 1000, 2000]);
-    // Any window of 1000 ms holds at most 3 starts.
-    for (const start of startedAt) {
-      expect(startedAt.filter((t) => t >= start && t < start + 1000).length).toBeLessThanOrEqual(3);
-    }
+  });
+
+  it('stops waiting when its signal aborts', async () => {
+    const clock = createTestClock(0);
+    const pacer = new SlidingWindowPacer(1, 1000, clock);
+    pacer.tryTake();
+    const shutdown = new AbortController();
+    const waiting = pacer.take(shutdown.signal).catch((error: unknown) => error);
+    await clock.advance(100);
+    shutdown.abort(new Error('shutdown'));
+    expect(await waiting).toMatchObject({ message: 'shutdown' });
+    expect(clock.now()).toBe(100);
   });
 
   it('holds a slot while its call is out and for a whole window after its answer', () => {
-    const pacer = new SlidingWindowPacer(2, 1000);
+    const clock = createTestClock(0);
+    const at = (ms: number) => clock.advance(ms - clock.now());
+    const pacer = new SlidingWindowPacer(2, 1000, clock);
     const a = pacer.tryTake();
     const b = pacer.tryTake();
     expect(a && b).toBeTruthy();
@@ -37,29 +42,32 @@ describe('SlidingWindowPacer', () => {
     // Both out: nothing frees within a window, whatever the answers' timing.
     expect(pacer.freeWithin(999)).toBe(0);
     expect(pacer.nextFreeInMs()).toBe(1000);
-    // `a` answered at 100 (it arrived some time before), `b` still out at 2000 (a slow connection).
-    vi.setSystemTime(100);
-    a?.answered();
-    vi.setSystemTime(1099);
-    expect(pacer.tryTake()).toBeUndefined();
-    expect(pacer.nextFreeInMs()).toBe(1);
-    vi.setSystemTime(1100);
-    const c = pacer.tryTake();
-    expect(c).toBeDefined();
-    vi.setSystemTime(2000);
-    // `b` may arrive any moment: its slot is still taken; `c` is still out too.
-    expect(pacer.tryTake()).toBeUndefined();
-    b?.answered();
-    c?.answered();
-    vi.setSystemTime(2999);
-    expect(pacer.freeWithin(0)).toBe(0);
-    expect(pacer.freeWithin(1)).toBe(2);
-    vi.setSystemTime(3000);
-    expect(pacer.tryTake()).toBeDefined();
+    return (async () => {
+      // `a` answered at 100 (it arrived some time before), `b` still out at 2000 (a slow connection).
+      await at(100);
+      a?.answered();
+      await at(1099);
+      expect(pacer.tryTake()).toBeUndefined();
+      expect(pacer.nextFreeInMs()).toBe(1);
+      await at(1100);
+      const c = pacer.tryTake();
+      expect(c).toBeDefined();
+      await at(2000);
+      // `b` may arrive any moment: its slot is still taken; `c` is still out too.
+      expect(pacer.tryTake()).toBeUndefined();
+      b?.answered();
+      c?.answered();
+      await at(2999);
+      expect(pacer.freeWithin(0)).toBe(0);
+      expect(pacer.freeWithin(1)).toBe(2);
+      await at(3000);
+      expect(pacer.tryTake()).toBeDefined();
+    })();
   });
 
-  it('frees a slot at once when its call was never sent, and counts each slot once', () => {
-    const pacer = new SlidingWindowPacer(1, 1000);
+  it('frees a slot at once when its call was never sent, and counts each slot once', async () => {
+    const clock = createTestClock(0);
+    const pacer = new SlidingWindowPacer(1, 1000, clock);
     const unsent = pacer.tryTake();
     expect(pacer.tryTake()).toBeUndefined();
     unsent?.release();
@@ -70,7 +78,7 @@ describe('SlidingWindowPacer', () => {
     sent?.answered();
     sent?.release();
     expect(pacer.tryTake()).toBeUndefined();
-    vi.setSystemTime(1000);
+    await clock.advance(1000);
     expect(pacer.tryTake()).toBeDefined();
   });
 });

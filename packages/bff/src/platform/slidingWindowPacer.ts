@@ -1,3 +1,5 @@
+import { type Clock, sleep, systemClock } from '../clock.js';
+
 /**
  * One call's place in a {@link SlidingWindowPacer}: taken before the call leaves, `answered()` once the
  * platform answered it (or it failed or timed out), `release()` if it was never sent. Both are idempotent;
@@ -16,9 +18,8 @@ export interface PacerSlot {
  * after it took its slot and arrived before it was answered. So a slot is held while its call is out and
  * for a whole window after its answer. However long a busy event loop, a connection waiting to be read or
  * a starved platform process delays a call between leaving and arriving, no window of the platform's
- * length (however aligned) then sees more than `limit` arrivals. Counting from when a call left, as this
- * pacer once did, needed the delay to stay under a fixed slack (2 s a minute); on a loaded machine it did
- * not, and the platform answered 429 (1 in a backfill of 50,000 on a quiet machine, 14 on a loaded one).
+ * length (however aligned) then sees more than `limit` arrivals; a slack counted from departure would
+ * have to outlast every such delay.
  *
  * A sliding window, not a token bucket, so bursts up to the limit go out at once. Written here rather
  * than taken from a library (p-throttle, bottleneck) because those count starts, and because the creation
@@ -36,8 +37,12 @@ export class SlidingWindowPacer {
   constructor(
     private readonly limit: number,
     private readonly windowMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {}
+
+  private now(): number {
+    return this.clock.now();
+  }
 
   #expire(now: number): void {
     const answeredAt = this.#answeredAt;
@@ -108,14 +113,14 @@ export class SlidingWindowPacer {
     return Math.max(1, oldest + this.windowMs - now);
   }
 
-  /** Resolves with a slot when one more call may start. */
+  /** Resolves with a slot when one more call may start; rejects with the signal's reason once it aborts. */
   async take(signal?: AbortSignal): Promise<PacerSlot> {
     // Bounded: each pass either returns or sleeps until the oldest answered call leaves the window.
     for (let pass = 0; pass < 10_000; pass++) {
       signal?.throwIfAborted();
       const slot = this.tryTake();
       if (slot) return slot;
-      await new Promise((resolve) => setTimeout(resolve, this.nextFreeInMs()));
+      await sleep(this.clock, this.nextFreeInMs(), signal);
     }
     throw new Error('Pacer gave up waiting for a slot');
   }

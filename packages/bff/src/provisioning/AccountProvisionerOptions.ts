@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { ExternalIdMapperOptions } from '../externalId/createExternalIdMapper.js';
 import type { Logger } from '../logger.js';
-import type { PlatformClientOptions } from '../platform/createPlatformClient.js';
+import type { PlatformClientOptions } from '../platform/PlatformClientOptions.js';
 import type { AccountStore } from '../store/AccountStore.js';
 
 /** Where and how to reach the Knewton Platform (see `PlatformClientOptions` for each field). */

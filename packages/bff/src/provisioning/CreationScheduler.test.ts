@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTestClock } from '../../test/support/createTestClock.js';
-import type { CreationSlots } from '../platform/createPlatformClient.js';
+import type { CreationSlots } from '../platform/createCreationSlots.js';
 import type { PacerSlot } from '../platform/slidingWindowPacer.js';
 import { CreationScheduler } from './CreationScheduler.js';
 

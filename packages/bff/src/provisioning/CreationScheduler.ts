@@ -1,5 +1,6 @@
 import { type Clock, type ClockTimer, systemClock } from '../clock.js';
-import { type CreationSlots, maxBatchSize } from '../platform/createPlatformClient.js';
+import type { CreationSlots } from '../platform/createCreationSlots.js';
+import { maxBatchSize } from '../platform/platformLimits.js';
 import type { PacerSlot } from '../platform/slidingWindowPacer.js';
 
 /** One platform call the scheduler chose, with the pacing slot already taken for it. */

@@ -3,11 +3,8 @@ import { type Clock, type ClockTimer, systemClock } from '../clock.js';
 import { StoreUnavailableError } from '../errors.js';
 import { createExternalIdMapper } from '../externalId/createExternalIdMapper.js';
 import { isLogger, silentLogger } from '../logger.js';
-import {
-  createPlatformClient,
-  type PlatformClient,
-  validatePlatformOptions,
-} from '../platform/createPlatformClient.js';
+import { createPlatformClient, type PlatformClient } from '../platform/createPlatformClient.js';
+import { validatePlatformOptions } from '../platform/validatePlatformOptions.js';
 import type { AccountStore } from '../store/AccountStore.js';
 import { AccountCreationQueue } from './AccountCreationQueue.js';
 import type { AccountProvisionerOptions } from './AccountProvisionerOptions.js';
@@ -93,8 +90,7 @@ export async function createAccountProvisioner(
       throw new TypeError(`\`${key}\` must be a positive integer`);
   }
   const mapExternalId = createExternalIdMapper(externalIds);
-  // TODO(merge): pass clock to createPlatformClient
-  const platform: PlatformClient = createPlatformClient({ ...options.platform, logger });
+  const platform: PlatformClient = createPlatformClient({ clock, ...options.platform, logger });
   const cache = new ResolvedAccountCache(cacheSize);
   const queue = new AccountCreationQueue({
     platform,

@@ -1,9 +1,6 @@
 import { AccountStoreConflictError, KnewtonUnavailableError } from '../errors.js';
-import {
-  type BatchItemOutcome,
-  BatchUnavailableError,
-  type PlatformClient,
-} from '../platform/createPlatformClient.js';
+import { BatchUnavailableError } from '../platform/BatchUnavailableError.js';
+import type { BatchItemOutcome, PlatformClient } from '../platform/createPlatformClient.js';
 import type { PacerSlot } from '../platform/slidingWindowPacer.js';
 import type { QueuedJob } from './CreationJob.js';
 import { type CreateDependencies, createSingle } from './createSingle.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CreationSlots } from '../platform/createPlatformClient.js';
+import type { CreationSlots } from '../platform/createCreationSlots.js';
 import { estimateCreationWaitMs, toRetryAfterSeconds } from './estimateCreationWait.js';
 
 /** Windows that can start `startable` accounts within any horizon, at `perMinute` after that. */

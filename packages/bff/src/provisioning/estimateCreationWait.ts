@@ -1,4 +1,4 @@
-import type { CreationSlots } from '../platform/createPlatformClient.js';
+import type { CreationSlots } from '../platform/createCreationSlots.js';
 
 /**
  * Rough wait before the user `position` places from the head of the line is sent: none while the

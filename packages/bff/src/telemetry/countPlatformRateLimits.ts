@@ -1,4 +1,4 @@
-import type { PlatformFetch } from '../platform/createPlatformClient.js';
+import type { PlatformFetch } from '../platform/createPlatformTransport.js';
 import type { KnewtonTelemetry } from './knewtonTelemetry.js';
 
 /**

@@ -1,0 +1,95 @@
+import { seededGraphs } from '@knewton-kit/platform-sim';
+import { describe, expect, it } from 'vitest';
+import { type SimOnTestClock, simOnTestClock } from '../../test/support/simOnTestClock.js';
+import { sleep } from '../clock.js';
+import { isKnewtonUnavailableError } from '../errors.js';
+import { createLearningCalls } from './createLearningCalls.js';
+import { createPlatformClient } from './createPlatformClient.js';
+
+const outageMs = 30_000;
+/** What the platform sees of a BFF that already holds its token: about 1.4 calls a second. */
+const boundPerSecond = 1.4;
+
+/**
+ * `callers` users arrive over 2 s and each asks until it gets an answer, coming back after the
+ * `Retry-After` it was given (as a browser's query layer does). The platform answers 503 to everything
+ * for the first 30 s, starting before the BFF has any token. Returns the requests the platform saw in
+ * those 30 s and once more after everyone got through.
+ */
+async function throughOutage(
+  env: SimOnTestClock,
+  callers: number,
+  call: (caller: number) => Promise<unknown>,
+): Promise<{ duringOutage: number; afterwards: number }> {
+  const { clock, sim, sent } = env;
+  const before = sent.length;
+  sim.setFaults({ errorRate: 1, errorStatus: 503 });
+  const startedAt = clock.now();
+  const everyone = Promise.all(
+    Array.from({ length: callers }, async (_, caller) => {
+      await sleep(clock, (caller * 2_000) / callers);
+      for (;;) {
+        try {
+          return await call(caller);
+        } catch (error) {
+          if (!isKnewtonUnavailableError(error) || error.status === 404) throw error;
+          await sleep(clock, error.retryAfterSeconds * 1_000);
+        }
+      }
+    }),
+  );
+  everyone.catch(() => {});
+  await env.advance(startedAt + outageMs - clock.now(), 50);
+  const duringOutage = sent.length - before;
+  if (process.env.COLD_START_REPORT) console.info(`${callers} callers: ${duringOutage} calls`);
+  sim.setFaults({});
+  await env.drive(everyone, 50);
+  return { duringOutage, afterwards: sent.length - before };
+}
+
+describe('an outage that starts before the BFF holds a token', () => {
+  for (const callers of [50, 500]) {
+    it(`costs the platform at most ${boundPerSecond} calls a second for ${callers} users creating accounts`, async () => {
+      const env = simOnTestClock();
+      const platform = createPlatformClient(env.platform);
+      const { duringOutage } = await throughOutage(env, callers, (caller) =>
+        platform.createAccount(`user-${caller}`),
+      );
+      expect(duringOutage).toBeLessThanOrEqual((outageMs / 1000) * boundPerSecond);
+      // Once the platform is back every user got an account, one each.
+      expect(env.sim.stats().accounts).toBe(callers);
+    });
+
+    it(`costs the platform at most ${boundPerSecond} calls a second for ${callers} learners asking for recommendations`, async () => {
+      const env = simOnTestClock();
+      // Accounts and registrations made beforehand by clients of their own: learning's token source is cold.
+      const setup = createPlatformClient(env.platform);
+      const accountIds: string[] = [];
+      for (let first = 0; first < callers; first += 50) {
+        const externalIds = Array.from(
+          { length: Math.min(50, callers - first) },
+          (_, i) => `learner-${first + i}`,
+        );
+        const items = await env.drive(setup.createAccounts(externalIds));
+        for (const item of items) if (item.kind === 'created') accountIds.push(item.accountId);
+      }
+      const setupLearning = createLearningCalls(env.platform);
+      const graph = seededGraphs[0] as (typeof seededGraphs)[number];
+      const instance = await env.drive(setupLearning.createLearningInstance(graph.id, 'cold'));
+      const registrations = await env.drive(
+        Promise.all(accountIds.map((id) => setupLearning.createRegistration(instance, id))),
+        200,
+      );
+      const learning = createLearningCalls(env.platform);
+
+      const { duringOutage } = await throughOutage(env, callers, (caller) => {
+        const registration = registrations[caller];
+        if (registration?.kind !== 'created') throw new Error('registration missing');
+        return learning.recommendation(`learner-${caller}`, registration.registrationId);
+      });
+      expect(duringOutage).toBeLessThanOrEqual((outageMs / 1000) * boundPerSecond);
+      // Every learner got a token of its own and an answer once the platform was back.
+      expect(env.sim.stats().rateLimited).toBe(0);
+    }, 60_000);
+  }
+});
