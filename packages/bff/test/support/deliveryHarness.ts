@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createPlatformSim, type PlatformSim, seededGraphs } from '@knewton-kit/platform-sim';
 import { test } from 'vitest';
+import { systemClock } from '../../src/clock.js';
 import { createLearning, type Learning } from '../../src/learning/createLearning.js';
 import type { KnewtonLearningOptions } from '../../src/learning/KnewtonLearningOptions.js';
 import { createAccountProvisioner } from '../../src/provisioning/createAccountProvisioner.js';
@@ -97,10 +98,15 @@ export const deliveryTest = test.extend<{
     const { store, dispose } = await createTestStore(storeKind, { dedicated: true });
     const lines: string[] = [];
     const logger = createCapturingLogger(lines);
-    const platform = simPlatform(sim, {
-      intercept: (request, next) =>
-        harness.intercept ? harness.intercept(request, next) : next(request),
-    });
+    // The platform layer keeps real time (its request timeouts would otherwise fire as soon as the loop
+    // clock is stepped, before any real answer); it has fake-clock tests of its own in platform/.
+    const platform = {
+      ...simPlatform(sim, {
+        intercept: (request, next) =>
+          harness.intercept ? harness.intercept(request, next) : next(request),
+      }),
+      clock: systemClock,
+    };
     const provisioner = await createAccountProvisioner({
       platform,
       store,

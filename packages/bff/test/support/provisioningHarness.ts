@@ -4,7 +4,7 @@ import {
   type PlatformSimOptions,
 } from '@knewton-kit/platform-sim';
 import { test } from 'vitest';
-import type { Clock } from '../../src/clock.js';
+import { type Clock, systemClock } from '../../src/clock.js';
 import type {
   AccountProvisionerOptions,
   PlatformOptions,
@@ -94,6 +94,9 @@ export async function createProvisioningHarness(
     systemExternalUserId: sim.systemExternalUserId,
     fetch: observingFetch,
     retryBaseDelayMs: 10,
+    // The platform layer keeps real time even when the provisioner's clock is fake: the tests here hold
+    // calls at the platform's door; the platform layer has fake-clock tests of its own in platform/.
+    clock: systemClock,
     ...options.platform,
   };
   const logger = createCapturingLogger(logLines);
