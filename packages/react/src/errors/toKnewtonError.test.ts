@@ -3,11 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { knewtonErrorBody, knewtonErrorResponse } from '../testing/knewtonErrorResponse.js';
 import { isKnewtonAccountError } from './isKnewtonAccountError.js';
 import { KnewtonAccountError } from './KnewtonAccountError.js';
-import { toKnewtonAccountError } from './toKnewtonAccountError.js';
+import { toKnewtonError } from './toKnewtonError.js';
+
+const toKnewtonAccountError = (...args: [string, Response?, unknown?, unknown?]) =>
+  toKnewtonError(KnewtonAccountError, ...args);
 
 const where = 'PUT /api/knewton/account';
 
-describe('toKnewtonAccountError', () => {
+describe('toKnewtonError', () => {
   it.each(Object.keys(errorStatus) as ErrorCode[])(
     'carries %s with its status, request id and the contract retryability',
     (code) => {
