@@ -1,8 +1,8 @@
-import { queryOptions, skipToken } from '@tanstack/react-query';
+import { type DataTag, queryOptions, skipToken, type UseQueryOptions } from '@tanstack/react-query';
 import type { KnewtonAccountError } from './errors/KnewtonAccountError.js';
 import { fetchKnewtonAccount } from './fetchKnewtonAccount.js';
 import type { KnewtonClientOptions } from './KnewtonClientOptions.js';
-import { knewtonAccountQueryKey } from './knewtonAccountQueryKey.js';
+import { type KnewtonAccountQueryKey, knewtonAccountQueryKey } from './knewtonAccountQueryKey.js';
 import { knewtonRetry } from './knewtonRetry.js';
 
 export interface KnewtonAccountQueryOptionsInput extends KnewtonClientOptions {
@@ -16,7 +16,16 @@ export interface KnewtonAccountQueryOptionsInput extends KnewtonClientOptions {
  * TanStack Query options for the signed-in user's account id: for `useQuery`, route loaders
  * (`ensureQueryData`), prefetching and server rendering. Plain TypeScript, no React.
  */
-export function knewtonAccountQueryOptions(input: KnewtonAccountQueryOptionsInput) {
+// The return type is spelled out so the declaration names only types every supported TanStack Query
+// version has (`queryOptions()` alone would emit newer ones).
+export function knewtonAccountQueryOptions(input: KnewtonAccountQueryOptionsInput): UseQueryOptions<
+  string,
+  KnewtonAccountError,
+  string,
+  KnewtonAccountQueryKey
+> & {
+  queryKey: DataTag<KnewtonAccountQueryKey, string, KnewtonAccountError>;
+} {
   const { userId, mode } = input;
   if (userId === '' || userId === null)
     throw new TypeError('`userId` must be a string or undefined');
