@@ -103,7 +103,7 @@ describe('the error family', () => {
     [KnewtonRecommendationError, 'KnewtonRecommendationError', false],
     [KnewtonEventsError, 'KnewtonEventsError', false],
   ] as const)('names the failure %#: %s', (Failure, name, isAccount) => {
-    const error = toKnewtonError(Failure, 'GET /x', unavailable(), body);
+    const error = toKnewtonError<KnewtonError>(Failure, 'GET /x', unavailable(), body);
     expect(error).toBeInstanceOf(KnewtonError);
     expect(error.name).toBe(name);
     expect(isKnewtonError(error, 'knewton_unavailable')).toBe(true);
