@@ -36,7 +36,7 @@ for (const file of files) {
             logEvent(_filename, event) {
               const at = `${name}:${event.fnLoc?.start.line ?? event.detail?.loc?.start?.line ?? '?'}`;
               if (event.kind === 'CompileSuccess') compiled.push(`${at} ${event.fnName ?? '?'}`);
-              else if (event.kind === 'CompileError' || event.kind === 'PipelineError') {
+              else if (['CompileError', 'CompileSkip', 'PipelineError'].includes(event.kind)) {
                 const reason = event.detail?.reason ?? event.detail?.options?.reason ?? event.data;
                 skipped.set(at, new Set([...(skipped.get(at) ?? []), reason]));
               }
@@ -48,6 +48,7 @@ for (const file of files) {
   });
 }
 
+for (const line of compiled) console.log(`compiled ${line}`);
 for (const [at, reasons] of skipped) console.error(`SKIPPED  ${at}: ${[...reasons].join('; ')}`);
 console.log(`react compiler: ${compiled.length} functions compiled, ${skipped.size} skipped`);
 if (skipped.size > 0 || compiled.length === 0) process.exit(1);
