@@ -37,15 +37,15 @@ export function KnewtonGate({
   onError,
 }: KnewtonGateProps): ReactNode {
   const account = useKnewtonAccount();
-  const firstError = account.status === 'error' ? account.error : undefined;
-  const inError = firstError !== undefined;
+  const shownError = account.status === 'error' ? account.error : undefined;
+  const inError = shownError !== undefined;
   // Once per error state, not per background attempt: the recovery replaces the error on every
   // failure, and a log line every few seconds of an outage helps nobody. The latest callback and
   // error are kept for the effect, so an inline `onError` does not report again on each render.
-  const latest = useRef({ onError, error: firstError });
+  const latest = useRef({ onError, error: shownError });
   const reported = useRef(false);
   useEffect(() => {
-    latest.current = { onError, error: firstError };
+    latest.current = { onError, error: shownError };
   });
   useEffect(() => {
     const { onError: report, error } = latest.current;
