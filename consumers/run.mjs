@@ -149,7 +149,7 @@ const react = {
 function viteApp(reactMajor, queryVersion) {
   return {
     name: `vite-react${reactMajor}-query${queryVersion}`,
-    template: join(root, 'consumers/vite-react'),
+    templates: [join(root, 'consumers/vite-react')],
     packageJson: {
       name: 'knewton-consumer',
       private: true,
@@ -179,6 +179,31 @@ function viteApp(reactMajor, queryVersion) {
   };
 }
 
+/**
+ * The same app built with the React Compiler (Babel, through `@rolldown/plugin-babel`), over the app
+ * and the kit's shipped code, with the compiler's own check that the gate's hooks were compiled.
+ */
+function viteCompilerApp(queryVersion) {
+  const app = viteApp(19, queryVersion);
+  return {
+    ...app,
+    name: `vite-compiler-react19-query${queryVersion}`,
+    templates: [...app.templates, join(root, 'consumers/vite-react-compiler')],
+    packageJson: {
+      ...app.packageJson,
+      devDependencies: {
+        ...app.packageJson.devDependencies,
+        '@babel/core': '^7.29',
+        '@rolldown/plugin-babel': '^0.3',
+        'babel-plugin-react-compiler': '^1',
+        '@types/babel__core': '^7',
+        // The compiler's own declarations import zod; the app type-checks them (`skipLibCheck: false`).
+        zod: '^4',
+      },
+    },
+  };
+}
+
 /** The Next.js example, built from the same tarballs: `apps/next` is not a workspace package. */
 function nextApp() {
   const source = JSON.parse(readFileSync(join(root, 'apps/next/package.json'), 'utf8'));
@@ -189,7 +214,7 @@ function nextApp() {
   }
   return {
     name: 'next',
-    template: join(root, 'apps/next'),
+    templates: [join(root, 'apps/next')],
     packageJson: source,
     steps: source.consumerSteps,
   };
@@ -202,6 +227,7 @@ const apps = [
   viteApp(19, lowestQuery),
   viteApp(18, lowestQuery),
   viteApp(18, latestQuery),
+  viteCompilerApp(latestQuery),
 ];
 const only = args.only?.split(',');
 const selected = only ? apps.filter((app) => only.some((name) => app.name.startsWith(name))) : apps;
@@ -211,10 +237,13 @@ if (selected.length === 0)
 const started = Date.now();
 for (const app of selected) {
   const dir = join(work, app.name);
-  cpSync(app.template, dir, {
-    recursive: true,
-    filter: (path) => !/[/\\](node_modules|\.next|dist|\.data)([/\\]|$)/.test(path),
-  });
+  // Later templates overlay earlier ones (the compiler app's Vite config and its own test).
+  for (const template of app.templates) {
+    cpSync(template, dir, {
+      recursive: true,
+      filter: (path) => !/[/\\](node_modules|\.next|dist|\.data)([/\\]|$)/.test(path),
+    });
+  }
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(app.packageJson, null, 2)}\n`);
 }
 

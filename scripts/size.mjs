@@ -2,20 +2,19 @@
 // package's dist/index.js plus the contract it imports), minified and gzipped, with react, TanStack
 // Query and ky external. Also prints, for information, the total with ky bundled and the testing entry.
 //
-// The gate's budget pays for its self-recovery (forward-only state, Retry-After, backoff, hidden page,
-// online) and one shared ensure for sign-up and `202 queued`: behaviours a user notices, not size to trim.
-// The learning entry (`@knewton-kit/react/learning`) has its own, so the gate's holds for hosts that only
-// gate; measured alone, it counts the context and error type it shares with the core. It keeps the
-// contract's event validator (one invalid event makes the BFF refuse the whole batch); ~200 B of its
-// budget is room for fixes, not for a feature.
+// Core budget 3328 B (3.25 kB) for 3248 B measured: the gate's forward-only states and recovery, the
+// shared ensure, and the contract's own parsers for every answer (about 400 B of it), kept because a
+// misread answer costs more than the bytes. The learning entry (`@knewton-kit/react/learning`) has a
+// budget of its own, measured alone (so it also counts the provider and error types it shares with
+// the core): 3840 B (3.75 kB) for 3703 B measured. Either grows only in the open, with the figure.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
-const budgetBytes = 2560;
-const learningBudgetBytes = 3328;
+const budgetBytes = 3328;
+const learningBudgetBytes = 3840;
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'packages', 'react');
 const peers = ['react', 'react/jsx-runtime', 'react-dom', '@tanstack/react-query'];
 

@@ -37,19 +37,21 @@ export function KnewtonGate({
   onError,
 }: KnewtonGateProps): ReactNode {
   const account = useKnewtonAccount();
-  const firstError = account.status === 'error' ? account.error : undefined;
+  const shownError = account.status === 'error' ? account.error : undefined;
+  const inError = shownError !== undefined;
   // Once per error state, not per background attempt: the recovery replaces the error on every
-  // failure, and a log line every few seconds of an outage helps nobody. `onError` is left out of
-  // the dependencies so an inline callback does not repeat it.
-  const reported = useRef<KnewtonAccountError>(undefined);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: see above
+  // failure, and a log line every few seconds of an outage helps nobody. The latest callback and
+  // error are kept for the effect, so an inline `onError` does not report again on each render.
+  const latest = useRef({ onError, error: shownError });
+  const reported = useRef(false);
   useEffect(() => {
-    if (firstError && !reported.current) {
-      reported.current = firstError;
-      onError?.(firstError);
-    }
-    if (!firstError) reported.current = undefined;
-  }, [firstError]);
+    latest.current = { onError, error: shownError };
+  });
+  useEffect(() => {
+    const { onError: report, error } = latest.current;
+    if (error && !reported.current) report?.(error);
+    reported.current = inError;
+  }, [inError]);
   switch (account.status) {
     case 'ready':
       return typeof children === 'function' ? children(account.accountId) : children;

@@ -1,7 +1,7 @@
 'use client';
 
 import { type QueryClient, useQueryClient } from '@tanstack/react-query';
-import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
+import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from 'react';
 import type { KnewtonClientOptions } from './KnewtonClientOptions.js';
 import { knewtonQueryKeyPrefix } from './knewtonAccountQueryKey.js';
 import type { KnewtonAccountQueryOptionsInput } from './knewtonAccountQueryOptions.js';
@@ -30,20 +30,35 @@ function hostRetry(client: QueryClient): number | undefined {
  * (place it inside `QueryClientProvider`). Ids are cached per user, so another user's is never shown,
  * and signing out removes them all.
  */
-export function KnewtonProvider({ children, initialAccountId, ...input }: KnewtonProviderProps) {
+export function KnewtonProvider({
+  children,
+  userId,
+  initialAccountId,
+  baseUrl,
+  mode,
+  ky,
+  retry,
+}: KnewtonProviderProps) {
   const queryClient = useQueryClient();
-  const { userId } = input;
   // The bootstrapped id belongs to the user the page was rendered for, never to a later one.
   const [bootstrapUserId] = useState(userId);
   // Signing out forgets every user's id; a switch needs nothing, as ids are cached per user.
   useEffect(() => {
     if (userId === undefined) queryClient.removeQueries({ queryKey: knewtonQueryKeyPrefix });
   }, [queryClient, userId]);
-  const value = {
-    ...input,
-    retry: input.retry ?? hostRetry(queryClient),
-    initialAccountId: userId === bootstrapUserId ? initialAccountId : undefined,
-  };
+  const bootstrapped = userId === bootstrapUserId ? initialAccountId : undefined;
+  // Memoised so the hooks' effects and memos keyed on the settings run only when one changes.
+  const value = useMemo(
+    () => ({
+      userId,
+      baseUrl,
+      mode,
+      ky,
+      retry: retry ?? hostRetry(queryClient),
+      initialAccountId: bootstrapped,
+    }),
+    [userId, baseUrl, mode, ky, retry, queryClient, bootstrapped],
+  );
   return <KnewtonContext.Provider value={value}>{children}</KnewtonContext.Provider>;
 }
 

@@ -1,10 +1,12 @@
 export type { KnewtonErrorOf } from './errors/isKnewtonAccountError.js';
-export { isKnewtonAccountError } from './errors/isKnewtonAccountError.js';
+export { isKnewtonAccountError, isKnewtonError } from './errors/isKnewtonAccountError.js';
 export type {
   KnewtonAccountErrorCode,
   KnewtonAccountErrorDetails,
 } from './errors/KnewtonAccountError.js';
 export { KnewtonAccountError } from './errors/KnewtonAccountError.js';
+export type { KnewtonErrorCode, KnewtonErrorDetails } from './errors/KnewtonError.js';
+export { KnewtonError } from './errors/KnewtonError.js';
 export type { KnewtonAccountId } from './KnewtonAccountId.js';
 export type { KnewtonClientOptions, KnewtonMode } from './KnewtonClientOptions.js';
 export type { KnewtonGateProps } from './KnewtonGate.js';

@@ -1,4 +1,4 @@
-import { type DataTag, skipToken, type UseQueryOptions } from '@tanstack/react-query';
+import { type DataTag, queryOptions, skipToken, type UseQueryOptions } from '@tanstack/react-query';
 import type { KnewtonAccountError } from './errors/KnewtonAccountError.js';
 import { fetchKnewtonAccount } from './fetchKnewtonAccount.js';
 import type { KnewtonClientOptions } from './KnewtonClientOptions.js';
@@ -9,13 +9,15 @@ export interface KnewtonAccountQueryOptionsInput extends KnewtonClientOptions {
   /** The signed-in user's id in the host app; `undefined` when signed out (the query is skipped). */
   userId: string | undefined;
   /** The account id the server already knows, so the client needs no request. */
-  initialAccountId?: string;
+  initialAccountId?: string | undefined;
 }
 
 /**
  * TanStack Query options for the signed-in user's account id: for `useQuery`, route loaders
  * (`ensureQueryData`), prefetching and server rendering. Plain TypeScript, no React.
  */
+// The return type is spelled out so the declaration names only types every supported TanStack Query
+// version has (`queryOptions()` alone would emit newer ones).
 export function knewtonAccountQueryOptions(input: KnewtonAccountQueryOptionsInput): UseQueryOptions<
   string,
   KnewtonAccountError,
@@ -29,13 +31,13 @@ export function knewtonAccountQueryOptions(input: KnewtonAccountQueryOptionsInpu
     throw new TypeError('`userId` must be a string or undefined');
   if (mode && mode !== 'lazy' && mode !== 'eager')
     throw new TypeError('`mode` must be lazy or eager');
-  // A plain object typed as `queryOptions()` would type it, without importing that identity function.
-  return {
-    queryKey: knewtonAccountQueryKey(userId) as DataTag<
-      KnewtonAccountQueryKey,
-      string,
-      KnewtonAccountError
-    >,
+  return queryOptions<
+    string,
+    KnewtonAccountError,
+    string,
+    ReturnType<typeof knewtonAccountQueryKey>
+  >({
+    queryKey: knewtonAccountQueryKey(userId),
     queryFn:
       userId === undefined
         ? skipToken
@@ -47,8 +49,8 @@ export function knewtonAccountQueryOptions(input: KnewtonAccountQueryOptionsInpu
     staleTime: Infinity,
     gcTime: Infinity,
     ...knewtonRetry(input.retry ?? 3),
-    // After the error state, only the kit's recovery asks again: a refetch by TanStack Query (on
-    // focus, reconnect or a new gate mounting) would put a query without data back to `pending`.
+    // After the error state, only the kit's recovery asks again (see `watchKnewtonRecovery`), so
+    // the attempts keep its pace rather than one per focus, reconnect or newly mounted gate.
     retryOnMount: false,
     refetchOnWindowFocus: false,
     refetchOnReconnect: false,
@@ -56,5 +58,5 @@ export function knewtonAccountQueryOptions(input: KnewtonAccountQueryOptionsInpu
     placeholderData: undefined,
     // The gate shows `fallback` instead; a host default must not send errors to a boundary.
     throwOnError: false,
-  };
+  });
 }

@@ -1,11 +1,12 @@
 'use client';
 
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
+import { useEffect, useSyncExternalStore } from 'react';
 import type { KnewtonAccountError } from './errors/KnewtonAccountError.js';
 import type { KnewtonAccountId } from './KnewtonAccountId.js';
 import { useKnewtonContext } from './KnewtonProvider.js';
 import { knewtonAccountQueryOptions } from './knewtonAccountQueryOptions.js';
+import { knewtonFailures } from './knewtonFailures.js';
 import { retryKnewtonAccount, watchKnewtonRecovery } from './watchKnewtonRecovery.js';
 
 /** The signed-in user's Knewton account, as a union TypeScript narrows on `status`. */
@@ -30,32 +31,27 @@ export function useKnewtonAccount(): UseKnewtonAccountResult {
   const input = useKnewtonContext();
   const client = useQueryClient();
   const { userId } = input;
-  const { data, error, errorUpdateCount, failureReason } = useQuery(
-    knewtonAccountQueryOptions(input),
-  );
-  // The state is derived here, not read off TanStack Query's `status`: a refetch of a query without
-  // data (a host's `invalidateQueries()`, say) reports `pending` again, which would take the error
-  // rendering off screen. Once the error state was reached, it holds until the id arrives.
-  const shown = useRef<{ userId: string; error: KnewtonAccountError }>(undefined);
-  if (userId !== undefined && error) shown.current = { userId, error };
-  const failure =
-    error ??
-    (errorUpdateCount > 0
-      ? (failureReason ?? (shown.current?.userId === userId ? shown.current?.error : undefined))
-      : undefined);
+  const options = knewtonAccountQueryOptions(input);
+  // Read from the kit's failure store, not TanStack Query's `status`: a query without data that is
+  // asked again reports `pending`, which would take the error rendering off screen.
+  const knownFailures = knewtonFailures(client);
+  const shownError = () => knownFailures.get(options.queryKey) as KnewtonAccountError | undefined;
+  const failure = useSyncExternalStore(knownFailures.subscribe, shownError, shownError);
+  const { data } = useQuery({
+    ...options,
+    // In the error state the recovery paces the attempts, one request each.
+    ...(failure && { retry: 0 }),
+  });
   const failed = userId !== undefined && data === undefined && failure !== undefined;
   // Recovery by itself: while this user's account is in the error state, the kit keeps asking.
-  // Keyed by user, not by `input`: the provider's settings object is new on every render and the
-  // recovery must not restart (and push its next attempt back) each time.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: see above
   useEffect(
-    () => (failed ? watchKnewtonRecovery(client, input, userId) : undefined),
+    () => (failed && userId !== undefined ? watchKnewtonRecovery(client, userId) : undefined),
     [client, userId, failed],
   );
   if (userId === undefined) return { status: 'signed-out' };
   // Data first: a failed refetch keeps the id, and a gate that opened must not close.
   if (data !== undefined) return { status: 'ready', accountId: data as KnewtonAccountId };
-  if (failed) {
+  if (failure) {
     return { status: 'error', error: failure, retry: () => retryKnewtonAccount(client, userId) };
   }
   return { status: 'pending' };

@@ -1,7 +1,7 @@
 'use client';
 
 import { type UseMutationResult, useMutation, useQueryClient } from '@tanstack/react-query';
-import { useRef } from 'react';
+import { useCallback } from 'react';
 import { ensureKnewtonAccount } from './ensureKnewtonAccount.js';
 import type { KnewtonAccountError } from './errors/KnewtonAccountError.js';
 import { useKnewtonContext } from './KnewtonProvider.js';
@@ -20,39 +20,45 @@ export type UseProvisionKnewtonAccountResult = UseMutationResult<string, Knewton
 export function useProvisionKnewtonAccount(): UseProvisionKnewtonAccountResult {
   const input = useKnewtonContext();
   const client = useQueryClient();
-  const started = useRef<Promise<string>>(undefined);
+  const { userId } = input;
   // The user is taken when the request leaves: by the time the answer arrives the provider may have
   // another user, who must not be given this id (an `onSuccess` would see the new one).
-  const ensure = () => {
-    const { userId } = input;
+  const ensure = useCallback(() => {
     // Signed out, there is nothing to share: the BFF answers 401 `unauthenticated`.
     if (userId === undefined) return requestKnewtonAccount(input, 'PUT');
     const cached = client.getQueryData<string>(knewtonAccountQueryKey(userId));
     return cached === undefined
       ? ensureKnewtonAccount(client, input, userId)
       : Promise.resolve(cached);
-  };
+  }, [client, input, userId]);
   const mutation = useMutation({
-    mutationFn() {
-      const ensured = started.current ?? ensure();
-      started.current = undefined;
-      return ensured;
-    },
+    mutationFn: ensure,
     // The ensure is idempotent, so retrying it is as safe as retrying a read.
     ...knewtonRetry(input.retry ?? 3),
   });
   // The ensure starts within `mutate()` itself, not a few ticks later when TanStack Query calls the
-  // mutation function: a gate that mounts in the same commit (its query starts in an effect) then
-  // finds it in flight and waits for it instead of sending an eager `GET`.
+  // mutation function (which then joins it): an eager gate that mounts in the same commit finds it
+  // in flight and waits for it instead of reading.
+  // Stable like TanStack Query's own, so a host may list them as effect dependencies.
+  const { mutate, mutateAsync } = mutation;
+  const startEnsure = useCallback(() => {
+    if (userId !== undefined) ensure().catch(() => {});
+  }, [ensure, userId]);
   return {
     ...mutation,
-    mutate: (variables, options) => {
-      started.current = ensure();
-      mutation.mutate(variables, options);
-    },
-    mutateAsync: (variables, options) => {
-      started.current = ensure();
-      return mutation.mutateAsync(variables, options);
-    },
-  } as UseProvisionKnewtonAccountResult;
+    mutate: useCallback<typeof mutate>(
+      (variables, options) => {
+        startEnsure();
+        mutate(variables, options);
+      },
+      [startEnsure, mutate],
+    ),
+    mutateAsync: useCallback<typeof mutateAsync>(
+      (variables, options) => {
+        startEnsure();
+        return mutateAsync(variables, options);
+      },
+      [startEnsure, mutateAsync],
+    ),
+  };
 }

@@ -1,47 +1,36 @@
 import { focusManager, onlineManager, type QueryClient } from '@tanstack/react-query';
 import type { KnewtonAccountError } from './errors/KnewtonAccountError.js';
-import { fetchKnewtonAccount } from './fetchKnewtonAccount.js';
-import type { KnewtonClientOptions } from './KnewtonClientOptions.js';
 import { knewtonAccountQueryKey } from './knewtonAccountQueryKey.js';
-import { knewtonRetryDelay } from './knewtonRetry.js';
+import { knewtonFailures } from './knewtonFailures.js';
+import { accountRetryDelay } from './knewtonRetry.js';
+import { perQueryClient } from './perQueryClient.js';
 
 interface Recovery {
   watchers: number;
-  /** One attempt now, unless one is on its way. */
-  attempt: () => Promise<void>;
   stop: () => void;
 }
 
-// Per QueryClient and user, so however many gates watch one failed account, one timer asks for it.
-const recoveriesByClient = new WeakMap<QueryClient, Map<string, Recovery>>();
+// Per user, so however many gates watch one failed account, one timer asks for it.
+const recoveriesOf = perQueryClient(() => new Map<string, Recovery>());
 
-/**
- * Asks `retry()`'s attempt of the recovery for `userId`'s account, if a gate watches it.
- */
+/** Asks for `userId`'s account now (`refetchQueries`: joins a request already on its way). */
 export function retryKnewtonAccount(client: QueryClient, userId: string): void {
-  recoveriesByClient.get(client)?.get(userId)?.attempt();
+  void client.refetchQueries({ queryKey: knewtonAccountQueryKey(userId), exact: true });
 }
 
 /**
- * The kit's recovery after the last failed attempt, written here rather than left to TanStack Query:
- * its refetch of a query without data goes back to `pending` (the gate would flicker) and its retry
- * waits cannot be cut short. While the account is in the error state and someone watches it, this
- * keeps asking in the background: after `Retry-After` or a backoff up to 10 s for retryable failures,
- * not while the page is hidden or the browser offline, and at once when the page becomes visible or
- * the browser comes back online. Each failure replaces the error on screen (the state stays `error`);
- * success fills the cache, so every gate opens. Returns the function that stops watching; the
- * recovery ends with its last watcher.
+ * The kit's recovery after the last failed attempt. While the account is in the error state and a
+ * gate watches it, it asks again through TanStack Query (`refetchQueries`) after `Retry-After` or a
+ * back-off up to 10 s, for failures that may pass by themselves; not while the page is hidden or the
+ * browser offline, and at once when that ends (`focusManager`, `onlineManager`). Each failure
+ * replaces the one on screen; success fills the cache and every gate opens. Returns the function
+ * that stops watching; the recovery ends with its last watcher.
  */
-export function watchKnewtonRecovery(
-  client: QueryClient,
-  options: KnewtonClientOptions,
-  userId: string,
-): () => void {
-  const recoveries = recoveriesByClient.get(client) ?? new Map<string, Recovery>();
-  recoveriesByClient.set(client, recoveries);
+export function watchKnewtonRecovery(client: QueryClient, userId: string): () => void {
+  const recoveries = recoveriesOf(client);
   let recovery = recoveries.get(userId);
   if (!recovery) {
-    recovery = startRecovery(client, options, userId, () => recoveries.delete(userId));
+    recovery = startRecovery(client, userId, () => recoveries.delete(userId));
     recoveries.set(userId, recovery);
   }
   const watched = recovery;
@@ -51,60 +40,43 @@ export function watchKnewtonRecovery(
   };
 }
 
-function startRecovery(
-  client: QueryClient,
-  options: KnewtonClientOptions,
-  userId: string,
-  forget: () => void,
-): Recovery {
-  const key = knewtonAccountQueryKey(userId);
-  const query = client
-    .getQueryCache()
-    .find<string, KnewtonAccountError>({ queryKey: key, exact: true });
-  let failures = query?.state.fetchFailureCount ?? 1;
-  let lastError = query?.state.error ?? undefined;
+function startRecovery(client: QueryClient, userId: string, forget: () => void): Recovery {
+  const queryKey = knewtonAccountQueryKey(userId);
+  const failures = knewtonFailures(client);
+  let failed = client.getQueryState(queryKey)?.fetchFailureCount ?? 1;
+  let error = failures.get(queryKey) as KnewtonAccountError | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let attempting = false;
-  let stopped = false;
 
-  const attempt = async () => {
-    clearTimeout(timer);
-    if (stopped || attempting) return;
-    attempting = true;
-    try {
-      const accountId = await fetchKnewtonAccount(options, userId, client);
-      if (!stopped) client.setQueryData(key, accountId);
-      stop();
-    } catch (error) {
-      failures++;
-      lastError = error as KnewtonAccountError;
-      if (!stopped) query?.setState({ error: lastError, errorUpdatedAt: Date.now() });
-      schedule();
-    } finally {
-      attempting = false;
-    }
-  };
-  // Only failures that may pass by themselves are retried unasked; `retry()` tries any.
   const attemptIfRetryable = () => {
-    if (lastError?.retryable && focusManager.isFocused() && onlineManager.isOnline()) attempt();
-  };
-  const schedule = () => {
-    if (!stopped && lastError?.retryable) {
-      // A timer that fires while the page is hidden or offline does nothing; the listeners below
-      // make the attempt when that ends.
-      timer = setTimeout(attemptIfRetryable, knewtonRetryDelay(failures, lastError));
+    if (error?.retryable && focusManager.isFocused() && onlineManager.isOnline()) {
+      retryKnewtonAccount(client, userId);
     }
   };
+  // A timer that fires while the page is hidden or offline does nothing; the listeners make the
+  // attempt when that ends.
+  const schedule = () => {
+    clearTimeout(timer);
+    if (error?.retryable) timer = setTimeout(attemptIfRetryable, accountRetryDelay(failed, error));
+  };
+  const unsubscribeFailures = failures.subscribe(() => {
+    const latest = failures.get(queryKey) as KnewtonAccountError | undefined;
+    if (latest && latest !== error) {
+      error = latest;
+      failed++;
+      schedule();
+    }
+  });
   const unsubscribeFocus = focusManager.subscribe((focused) => focused && attemptIfRetryable());
   const unsubscribeOnline = onlineManager.subscribe((online) => online && attemptIfRetryable());
-  function stop() {
-    if (stopped) return;
-    stopped = true;
-    clearTimeout(timer);
-    unsubscribeFocus();
-    unsubscribeOnline();
-    forget();
-  }
   schedule();
-  return { watchers: 0, attempt, stop };
+  return {
+    watchers: 0,
+    stop() {
+      clearTimeout(timer);
+      unsubscribeFailures();
+      unsubscribeFocus();
+      unsubscribeOnline();
+      forget();
+    },
+  };
 }

@@ -7,10 +7,11 @@ import {
   type LearningEventInput,
   MAX_EVENTS_PER_REQUEST,
 } from '@knewton-kit/contract';
-import type { KnewtonAccountError } from '../errors/KnewtonAccountError.js';
 import type { KnewtonClientOptions } from '../KnewtonClientOptions.js';
+import { knewtonBackoff } from '../knewtonBackoff.js';
+import { knewtonRequest } from '../knewtonRequest.js';
+import { KnewtonEventsError } from './KnewtonEventsError.js';
 import type { KnewtonLearningEvent } from './KnewtonLearningEvent.js';
-import { knewtonRequest } from './knewtonRequest.js';
 
 /**
  * What the keepalive requests of one page exit may carry together: browsers refuse a `keepalive`
@@ -26,7 +27,7 @@ export interface KnewtonEventQueueOptions extends KnewtonClientOptions {
   /** Called after every accepted batch (the recommendation refreshes). */
   onAccepted?: () => void;
   /** Called when the BFF refused a batch for good (401, 403, 404…): those events are dropped. */
-  onRejected?: (error: KnewtonAccountError, events: LearningEventInput[]) => void;
+  onRejected?: (error: KnewtonEventsError, events: LearningEventInput[]) => void;
   /**
    * Whether the learner these events belong to is still the signed-in one. Checked before every
    * request: the BFF takes the learner from the session cookie, so after a sign-out the queue's
@@ -90,15 +91,21 @@ export function createKnewtonEventQueue(options: KnewtonEventQueueOptions): Knew
     sending = true;
     const batch = queued.slice(0, MAX_EVENTS_PER_REQUEST);
     try {
-      await knewtonRequest(options, bffPaths.events, 202, { events: batch });
+      await knewtonRequest(options, {
+        method: 'POST',
+        path: bffPaths.events,
+        body: { events: batch },
+        read: ({ status }) => status === 202 || undefined,
+        Failure: KnewtonEventsError,
+      });
       failures = 0;
       acknowledge(batch);
     } catch (error) {
-      const failure = error as KnewtonAccountError;
+      const failure = error as KnewtonEventsError;
       if (failure.retryable) {
         // Kept, with their ids, for the next attempt.
         failures++;
-        schedule(failure.retryAfterMs ?? Math.min(1000 * 2 ** (failures - 1), maxBackoffMs));
+        schedule(knewtonBackoff(failures - 1, failure, maxBackoffMs));
         return;
       }
       // A 4xx will not pass by itself (signed out, no account): those events cannot be delivered.

@@ -3,20 +3,21 @@ import {
   parseRecommendationResponse,
   type RecommendationResponse,
 } from '@knewton-kit/contract';
-import { toKnewtonAccountError } from '../errors/toKnewtonAccountError.js';
 import type { KnewtonClientOptions } from '../KnewtonClientOptions.js';
-import { knewtonRequest } from './knewtonRequest.js';
+import { knewtonRequest } from '../knewtonRequest.js';
+import { KnewtonRecommendationError } from './KnewtonRecommendationError.js';
 
-/** `GET {baseUrl}/recommendation`, checked against the contract's shape. */
-export async function fetchKnewtonRecommendation(
+/**
+ * `GET {baseUrl}/recommendation`, checked against the contract's shape: a 200 in another shape is
+ * usually a wrong `baseUrl` (an HTML page), an `invalid_response` not worth retrying.
+ */
+export function fetchKnewtonRecommendation(
   options: KnewtonClientOptions,
 ): Promise<RecommendationResponse> {
-  const json = await knewtonRequest(options, bffPaths.recommendation, 200);
-  const recommendation = parseRecommendationResponse(json);
-  if (recommendation) return recommendation;
-  // A 200 in another shape is usually a wrong `baseUrl` (an HTML page): not worth retrying.
-  throw toKnewtonAccountError(
-    `GET ${bffPaths.recommendation}`,
-    new Response(null, { status: 200 }),
-  );
+  return knewtonRequest(options, {
+    method: 'GET',
+    path: bffPaths.recommendation,
+    read: ({ status, json }) => (status === 200 ? parseRecommendationResponse(json) : undefined),
+    Failure: KnewtonRecommendationError,
+  });
 }

@@ -1,6 +1,8 @@
 export type { KnewtonEventQueue, KnewtonEventQueueOptions } from './createKnewtonEventQueue.js';
 export { createKnewtonEventQueue } from './createKnewtonEventQueue.js';
+export { KnewtonEventsError } from './KnewtonEventsError.js';
 export type { KnewtonLearningEvent } from './KnewtonLearningEvent.js';
+export { KnewtonRecommendationError } from './KnewtonRecommendationError.js';
 export type { KnewtonRecommendationQueryKey } from './knewtonRecommendationQueryKey.js';
 export { knewtonRecommendationQueryKey } from './knewtonRecommendationQueryKey.js';
 export type { UseKnewtonEventsResult } from './useKnewtonEvents.js';

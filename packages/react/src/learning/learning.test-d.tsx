@@ -1,8 +1,8 @@
 import type { RecommendationResponse } from '@knewton-kit/contract';
 import { describe, expectTypeOf, it } from 'vitest';
-import type { KnewtonAccountError } from '../errors/KnewtonAccountError.js';
 import { KnewtonGate } from '../KnewtonGate.js';
 import { useKnewtonAccount } from '../useKnewtonAccount.js';
+import type { KnewtonRecommendationError } from './KnewtonRecommendationError.js';
 import { useKnewtonEvents } from './useKnewtonEvents.js';
 import { useKnewtonRecommendation } from './useKnewtonRecommendation.js';
 
@@ -51,7 +51,7 @@ describe('useKnewtonRecommendation', () => {
         expectTypeOf(result.status).toEqualTypeOf<'pending' | 'ready' | 'error'>();
         if (result.status === 'ready') {
           expectTypeOf(result.recommendation).toEqualTypeOf<RecommendationResponse>();
-          expectTypeOf(result.refreshError).toEqualTypeOf<KnewtonAccountError | undefined>();
+          expectTypeOf(result.refreshError).toEqualTypeOf<KnewtonRecommendationError | undefined>();
         }
         if (result.status === 'error') {
           expectTypeOf(result.retry).toEqualTypeOf<() => void>();

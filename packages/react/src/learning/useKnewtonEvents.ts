@@ -4,6 +4,7 @@ import { type QueryClient, useQueryClient } from '@tanstack/react-query';
 import type { KnewtonAccountId } from '../KnewtonAccountId.js';
 import { useKnewtonContext } from '../KnewtonProvider.js';
 import { knewtonAccountQueryKey } from '../knewtonAccountQueryKey.js';
+import { perQueryClient } from '../perQueryClient.js';
 import { createKnewtonEventQueue, type KnewtonEventQueue } from './createKnewtonEventQueue.js';
 import type { KnewtonLearningEvent } from './KnewtonLearningEvent.js';
 import { knewtonRecommendationQueryKey } from './knewtonRecommendationQueryKey.js';
@@ -25,18 +26,17 @@ export interface UseKnewtonEventsResult {
  */
 const refreshAfterMs = [1_500, 6_000];
 
-// Per QueryClient and user: every component of a page sends into one queue, so answers checked
-// together go out in one batch, and a queue outlives the component that sent into it (a lesson
-// page left right after its answers still delivers them).
-const queuesByClient = new WeakMap<QueryClient, Map<string, KnewtonEventQueue>>();
+// Per user: every component of a page sends into one queue, so answers checked together go out in
+// one batch, and a queue outlives the component that sent into it (a lesson page left right after
+// its answers still delivers them).
+const queuesOf = perQueryClient(() => new Map<string, KnewtonEventQueue>());
 
 function queueFor(
   client: QueryClient,
   input: ReturnType<typeof useKnewtonContext>,
   userId: string,
 ): KnewtonEventQueue {
-  const queues = queuesByClient.get(client) ?? new Map<string, KnewtonEventQueue>();
-  queuesByClient.set(client, queues);
+  const queues = queuesOf(client);
   let queue = queues.get(userId);
   if (!queue) {
     const key = knewtonRecommendationQueryKey(userId);

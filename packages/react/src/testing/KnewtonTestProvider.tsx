@@ -1,13 +1,16 @@
 'use client';
 
 import { bffPaths, KNEWTON_BFF_BASE_PATH } from '@knewton-kit/contract';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { hashKey, hydrate, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import ky from 'ky';
 import { type ReactNode, useState } from 'react';
-import type { KnewtonAccountErrorCode } from '../errors/KnewtonAccountError.js';
-import { toKnewtonAccountError } from '../errors/toKnewtonAccountError.js';
+import {
+  KnewtonAccountError,
+  type KnewtonAccountErrorCode,
+} from '../errors/KnewtonAccountError.js';
+import { toKnewtonError } from '../errors/toKnewtonError.js';
 import { KnewtonProvider } from '../KnewtonProvider.js';
-import { knewtonAccountQueryKey, knewtonQueryKeyPrefix } from '../knewtonAccountQueryKey.js';
+import { knewtonAccountQueryKey } from '../knewtonAccountQueryKey.js';
 import { knewtonErrorBody, knewtonErrorResponse } from './knewtonErrorResponse.js';
 import { testKnewtonAccountId } from './knewtonHandlers.js';
 
@@ -74,10 +77,14 @@ function answerFor(state: KnewtonTestState): typeof fetch {
 function pinnedError(code: KnewtonAccountErrorCode) {
   const where = `PUT ${baseUrl}${bffPaths.account}`;
   if (code === 'network_error') {
-    return toKnewtonAccountError(where, undefined, undefined, new TypeError('Failed to fetch'));
+    const cause = new TypeError('Failed to fetch');
+    return toKnewtonError(KnewtonAccountError, where, undefined, undefined, cause);
   }
-  if (code === 'invalid_response') return toKnewtonAccountError(where, new Response(''));
-  return toKnewtonAccountError(where, knewtonErrorResponse(code), knewtonErrorBody(code));
+  if (code === 'invalid_response') {
+    return toKnewtonError(KnewtonAccountError, where, new Response(''));
+  }
+  const response = knewtonErrorResponse(code);
+  return toKnewtonError(KnewtonAccountError, where, response, knewtonErrorBody(code));
 }
 
 /**
@@ -99,16 +106,33 @@ export function KnewtonTestProvider({
       ky: ky.create({ fetch: answerFor(state), timeout: false }),
     };
     if (state.status === 'error') {
-      // Starts in the error state, rather than pending for a tick, and stays there until `retry()`.
-      client.setQueryDefaults(knewtonQueryKeyPrefix, { retryOnMount: false });
-      client
-        .getQueryCache()
-        .build(client, { queryKey: knewtonAccountQueryKey(userId) })
-        .setState({
-          status: 'error',
-          error: pinnedError(state.code ?? 'knewton_unavailable'),
-          errorUpdatedAt: Date.now(),
-        });
+      // Starts in the error state, rather than pending for a tick, and stays there until `retry()`:
+      // the failed query is put in the cache as a server would hand it over (`hydrate`).
+      const queryKey = knewtonAccountQueryKey(userId);
+      hydrate(client, {
+        mutations: [],
+        queries: [
+          {
+            queryKey,
+            queryHash: hashKey(queryKey),
+            dehydratedAt: Date.now(),
+            state: {
+              data: undefined,
+              dataUpdateCount: 0,
+              dataUpdatedAt: 0,
+              error: pinnedError(state.code ?? 'knewton_unavailable'),
+              errorUpdateCount: 1,
+              errorUpdatedAt: Date.now(),
+              fetchFailureCount: 1,
+              fetchFailureReason: null,
+              fetchMeta: null,
+              isInvalidated: false,
+              status: 'error',
+              fetchStatus: 'idle',
+            },
+          },
+        ],
+      });
     }
     return { client, options };
   });

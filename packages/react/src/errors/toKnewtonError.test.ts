@@ -1,13 +1,19 @@
 import { type ErrorCode, errorStatus, retryableErrorCodes } from '@knewton-kit/contract';
 import { describe, expect, it } from 'vitest';
+import { KnewtonEventsError } from '../learning/KnewtonEventsError.js';
+import { KnewtonRecommendationError } from '../learning/KnewtonRecommendationError.js';
 import { knewtonErrorBody, knewtonErrorResponse } from '../testing/knewtonErrorResponse.js';
-import { isKnewtonAccountError } from './isKnewtonAccountError.js';
+import { isKnewtonAccountError, isKnewtonError } from './isKnewtonAccountError.js';
 import { KnewtonAccountError } from './KnewtonAccountError.js';
-import { toKnewtonAccountError } from './toKnewtonAccountError.js';
+import { KnewtonError } from './KnewtonError.js';
+import { toKnewtonError } from './toKnewtonError.js';
+
+const toKnewtonAccountError = (...args: [string, Response?, unknown?, unknown?]) =>
+  toKnewtonError(KnewtonAccountError, ...args);
 
 const where = 'PUT /api/knewton/account';
 
-describe('toKnewtonAccountError', () => {
+describe('toKnewtonError', () => {
   it.each(Object.keys(errorStatus) as ErrorCode[])(
     'carries %s with its status, request id and the contract retryability',
     (code) => {
@@ -86,4 +92,34 @@ describe('isKnewtonAccountError', () => {
       expect(isKnewtonAccountError(value)).toBe(false);
     },
   );
+});
+
+describe('the error family', () => {
+  const unavailable = () => knewtonErrorResponse('knewton_unavailable');
+  const body = knewtonErrorBody('knewton_unavailable');
+
+  it.each([
+    [KnewtonAccountError, 'KnewtonAccountError', true],
+    [KnewtonRecommendationError, 'KnewtonRecommendationError', false],
+    [KnewtonEventsError, 'KnewtonEventsError', false],
+  ] as const)('names the failure %#: %s', (Failure, name, isAccount) => {
+    const error = toKnewtonError<KnewtonError>(Failure, 'GET /x', unavailable(), body);
+    expect(error).toBeInstanceOf(KnewtonError);
+    expect(error.name).toBe(name);
+    expect(isKnewtonError(error, 'knewton_unavailable')).toBe(true);
+    expect(isKnewtonAccountError(error)).toBe(isAccount);
+  });
+
+  it('reads an error body outside the contract as invalid_response', () => {
+    const unknownCode = {
+      error: { code: 'teapot', message: 'x', retryable: false, requestId: 'r' },
+    };
+    const error = toKnewtonError(
+      KnewtonAccountError,
+      'GET /x',
+      new Response('', { status: 418 }),
+      unknownCode,
+    );
+    expect(error).toMatchObject({ code: 'invalid_response', status: 418, requestId: undefined });
+  });
 });
