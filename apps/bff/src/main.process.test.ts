@@ -284,7 +284,7 @@ describe('pnpm bff: start, serve and shut down gracefully', () => {
 
 const testDatabaseUrl = process.env.TEST_DATABASE_URL || undefined;
 if (!testDatabaseUrl)
-  console.warn('[main.test] PostgreSQL variant skipped: TEST_DATABASE_URL is not set');
+  console.warn('[main.process.test] PostgreSQL variant skipped: TEST_DATABASE_URL is not set');
 
 describe.skipIf(!testDatabaseUrl)(
   'two pnpm bff processes on one PostgreSQL share the demo sessions',
