@@ -1,5 +1,5 @@
 import { configDefaults, defineProject, mergeConfig } from 'vitest/config';
-import { processTests, sourceConditions } from '../../vite.shared';
+import { nodeTestRuntime, processTests, sourceConditions } from '../../vite.shared';
 
 export default mergeConfig(
   sourceConditions,
@@ -9,6 +9,7 @@ export default mergeConfig(
       environment: 'node',
       include: ['src/**/*.test.{ts,tsx}'],
       exclude: [...configDefaults.exclude, processTests],
+      ...nodeTestRuntime,
       // PGlite's initdb and simulator round trips on a shared 2-core machine.
       testTimeout: 60_000,
       hookTimeout: 60_000,

@@ -1,5 +1,5 @@
 import { configDefaults, defineProject, mergeConfig } from 'vitest/config';
-import { processTests, sourceConditions } from '../../vite.shared';
+import { nodeTestRuntime, processTests, sourceConditions } from '../../vite.shared';
 
 export default mergeConfig(
   sourceConditions,
@@ -9,6 +9,7 @@ export default mergeConfig(
       environment: 'node',
       include: ['src/**/*.test.{ts,tsx}'],
       exclude: [...configDefaults.exclude, processTests],
+      ...nodeTestRuntime,
     },
   }),
 );

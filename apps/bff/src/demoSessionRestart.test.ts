@@ -2,7 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sessionCookieOf } from '../test/support/sessionCookieOf.js';
 import { createExampleBff, type ExampleBff } from './createExampleBff.js';
+import { sessionCookieName } from './demoSession.js';
 import type { ExampleBffConfig } from './ExampleBffConfig.js';
 
 const origin = 'http://localhost:5173';
@@ -38,7 +40,7 @@ describe('demo sessions on PGlite in DATA_DIR', () => {
     let revoked: string;
     try {
       const cookieOf = (response: Response) =>
-        (response.headers.get('Set-Cookie') ?? '').split(';')[0] ?? '';
+        `${sessionCookieName}=${sessionCookieOf(response) ?? ''}`;
       kept = cookieOf(await session(first, 'POST'));
       revoked = cookieOf(await session(first, 'POST'));
       expect((await session(first, 'DELETE', revoked)).status).toBe(204);

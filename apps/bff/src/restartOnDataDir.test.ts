@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAccountResponse, parseRecommendationResponse } from '@knewton-kit/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sessionCookieOf } from '../test/support/sessionCookieOf.js';
 import { createExampleBff, type ExampleBff } from './createExampleBff.js';
 import { sessionCookieName } from './demoSession.js';
 import type { ExampleBffConfig } from './ExampleBffConfig.js';
@@ -41,7 +42,7 @@ function send(app: ExampleBff, path: string, method: 'GET' | 'PUT' | 'POST', coo
 
 async function signIn(app: ExampleBff): Promise<string> {
   const response = await send(app, '/api/session', 'POST');
-  const cookie = /knewton_demo_session=([^;]*)/.exec(response.headers.get('Set-Cookie') ?? '')?.[1];
+  const cookie = sessionCookieOf(response);
   if (!cookie) throw new Error('no session cookie');
   return cookie;
 }

@@ -1,0 +1,17 @@
+import { PGlite } from '@electric-sql/pglite';
+import { mkdtempSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+const t = async (label, fn) => { const s = performance.now(); const r = await fn(); console.log(label, Math.round(performance.now() - s), 'ms'); return r; };
+const a = await t('memory initdb #1', async () => { const p = new PGlite(); await p.waitReady; return p; });
+const b = await t('memory initdb #2', async () => { const p = new PGlite(); await p.waitReady; return p; });
+const dump = await t('dump', () => b.dumpDataDir('gzip'));
+await t('loadDataDir', async () => { const p = new PGlite({ loadDataDir: dump }); await p.waitReady; return p; });
+await t('clone', () => b.clone());
+const dir = join(mkdtempSync(join(tmpdir(), 'pgb-')), 'db');
+const f = await t('folder initdb', async () => { const p = new PGlite(dir); await p.waitReady; return p; });
+await f.close();
+const dir2 = join(mkdtempSync(join(tmpdir(), 'pgb-')), 'db');
+await t('cp folder', () => cpSync(dir, dir2, { recursive: true }));
+const g = await t('open existing folder', async () => { const p = new PGlite(dir2); await p.waitReady; return p; });
+await t('query', () => g.query('select 1'));
