@@ -25,8 +25,8 @@ export function testReporters(): TestUserConfig['reporters'] {
 }
 
 /**
- * Node suites share each worker's modules between test files (`isolate: false`): the migrated PGlite
- * template, Hono and Kysely load once per worker rather than once per file, which more than halves the
- * BFF's test time. A test file must leave nothing global behind (fake timers, stubbed globals) past its hooks.
+ * Test files share each worker's modules (`isolate: false`): the migrated PGlite template, Hono, Kysely,
+ * React and jsdom's setup load once per worker rather than once per file, which more than halves
+ * `pnpm test`. A test file must leave nothing global behind (fake timers, stubbed globals) past its hooks.
  */
-export const nodeTestRuntime = { isolate: false } as const;
+export const sharedModules = { isolate: false } as const;

@@ -1,5 +1,5 @@
 import { configDefaults, defineProject, mergeConfig } from 'vitest/config';
-import { nodeTestRuntime, processTests, sourceConditions } from '../../vite.shared';
+import { sharedModules, processTests, sourceConditions } from '../../vite.shared';
 
 export default mergeConfig(
   sourceConditions,
@@ -9,7 +9,7 @@ export default mergeConfig(
       environment: 'node',
       include: ['src/**/*.test.{ts,tsx}'],
       exclude: [...configDefaults.exclude, processTests],
-      ...nodeTestRuntime,
+      ...sharedModules,
       // PGlite's initdb and simulator round trips on a shared 2-core machine.
       testTimeout: 60_000,
       hookTimeout: 60_000,

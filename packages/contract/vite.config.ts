@@ -1,5 +1,5 @@
 import { defineProject, mergeConfig } from 'vitest/config';
-import { nodeTestRuntime, sourceConditions } from '../../vite.shared';
+import { sharedModules, sourceConditions } from '../../vite.shared';
 
 export default mergeConfig(
   sourceConditions,
@@ -8,7 +8,7 @@ export default mergeConfig(
       name: 'contract',
       environment: 'node',
       include: ['src/**/*.test.{ts,tsx}'],
-      ...nodeTestRuntime,
+      ...sharedModules,
     },
   }),
 );

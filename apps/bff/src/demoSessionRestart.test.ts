@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedPgliteFolder } from '../../../packages/bff/test/support/testStores.js';
 import { sessionCookieOf } from '../test/support/sessionCookieOf.js';
 import { createExampleBff, type ExampleBff } from './createExampleBff.js';
 import { sessionCookieName } from './demoSession.js';
@@ -12,6 +13,8 @@ let dataDir: string;
 let config: ExampleBffConfig;
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'example-bff-sessions-'));
+  // A first start's database, copied in: initdb on a new folder is createPgliteStore's own test.
+  await seedPgliteFolder(join(dataDir, 'pglite'));
   config = {
     port: 0,
     platform: { kind: 'simulator' },

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
@@ -74,6 +74,39 @@ async function openTemplate(): Promise<PGlite> {
   await writeFile(partial, dump);
   await rename(partial, dumpPath);
   return instance;
+}
+
+let folderTemplate: Promise<string> | undefined;
+
+/** A migrated PGlite folder, built once per template digest and left in the temp folder for later runs. */
+async function openFolderTemplate(): Promise<string> {
+  const folder = (await templateDumpPath()).replace(/\.tar\.gz$/, '-folder');
+  if (
+    await readFile(join(folder, 'PG_VERSION')).then(
+      () => true,
+      () => false,
+    )
+  )
+    return folder;
+  const building = await mkdtemp(`${folder}.building-`);
+  const instance = new PGlite(join(building, 'pglite'));
+  await instance.waitReady;
+  await migrateToLatest(new Kysely<unknown>({ dialect: createPgliteDialect(instance) }));
+  await instance.close();
+  // Renamed into place whole, so a concurrent test file never copies half a folder.
+  await rename(join(building, 'pglite'), folder).catch(() => {});
+  await rm(building, { recursive: true, force: true });
+  return folder;
+}
+
+/**
+ * Puts a migrated PGlite database into `dataDir` (which must not exist yet), as a first start would leave
+ * it: opening it then takes well under a second instead of running initdb for several.
+ */
+export async function seedPgliteFolder(dataDir: string): Promise<void> {
+  folderTemplate ??= openFolderTemplate();
+  await mkdir(dirname(dataDir), { recursive: true });
+  await cp(await folderTemplate, dataDir, { recursive: true, errorOnExist: true, force: false });
 }
 
 /**
