@@ -1,5 +1,5 @@
 import { configDefaults, defineProject, mergeConfig } from 'vitest/config';
-import { sharedModules, processTests, sourceConditions } from '../../vite.shared';
+import { processTests, sharedModules, sourceConditions } from '../../vite.shared';
 
 export default mergeConfig(
   sourceConditions,
