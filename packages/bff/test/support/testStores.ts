@@ -145,14 +145,15 @@ let sharedPglite: Promise<AccountStore> | undefined;
 
 export interface TestStoreOptions
   extends Partial<Omit<PostgresStoreOptions, 'connectionString' | 'schema'>> {
-  /** PGlite only: a store of its own (e.g. to close it) instead of the file's shared, emptied one. */
+  /** PGlite only: a store of its own (e.g. to close it) instead of the worker's shared, emptied one. */
   dedicated?: boolean;
 }
 
 /**
  * An empty store of the given kind. PostgreSQL: a new schema per call, dropped by `dispose` (fast, and
- * isolated from other suites sharing the database). PGlite: one clone per test file, emptied for each
- * caller (a clone costs about a second on a busy machine, emptying the table milliseconds).
+ * isolated from other suites sharing the database). PGlite: one clone per worker (its test files share
+ * modules), emptied for each caller (a clone costs about a second on a busy machine, emptying the table
+ * milliseconds).
  */
 export async function createTestStore(
   kind: StoreKind,
@@ -171,7 +172,7 @@ export async function createTestStore(
     await learningTables.deleteFrom('knewton_registrations').execute();
     await learningTables.deleteFrom('knewton_learning_instances').execute();
     await store.db.deleteFrom('knewton_accounts').execute();
-    // The shared instance lives as long as the test file's worker.
+    // The shared instance lives as long as the worker.
     return { store, dispose: async () => {} };
   }
   if (!testDatabaseUrl) throw new Error('TEST_DATABASE_URL is not set');
