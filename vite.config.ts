@@ -1,12 +1,11 @@
 import { defineConfig } from 'vitest/config';
+import { testReporters } from './vite.shared.ts';
 
-// `.ci/run` sets this to collect one machine-readable report per run for its closing summary line.
-const jsonReport = process.env.VITEST_JSON_REPORT;
-
-// Every package and app with a vite.config.ts is one Vitest project; `pnpm test` runs them all.
+// Every package and app with a vite.config.ts is one Vitest project; `pnpm test` runs them all. The
+// process-level scenarios (`*.process.test.ts`) are left out: `pnpm test:process` runs them.
 export default defineConfig({
   test: {
     projects: ['packages/*/vite.config.ts', 'apps/*/vite.config.ts', 'chaos/vite.config.ts'],
-    reporters: jsonReport ? ['default', ['json', { outputFile: jsonReport }]] : ['default'],
+    reporters: testReporters(),
   },
 });

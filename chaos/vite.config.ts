@@ -1,5 +1,5 @@
-import { defineProject, mergeConfig } from 'vitest/config';
-import { sourceConditions } from '../vite.shared';
+import { configDefaults, defineProject, mergeConfig } from 'vitest/config';
+import { processTests, sharedModules, sourceConditions } from '../vite.shared';
 
 export default mergeConfig(
   sourceConditions,
@@ -8,9 +8,8 @@ export default mergeConfig(
       name: 'chaos',
       environment: 'node',
       include: ['src/**/*.test.ts'],
-      // The trimmed scenarios start BFF processes (tsx, PGlite initdb) and run load on a shared 2-core machine.
-      testTimeout: 240_000,
-      hookTimeout: 60_000,
+      exclude: [...configDefaults.exclude, processTests],
+      ...sharedModules,
     },
   }),
 );

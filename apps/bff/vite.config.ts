@@ -1,5 +1,5 @@
-import { defineProject, mergeConfig } from 'vitest/config';
-import { sourceConditions } from '../../vite.shared';
+import { configDefaults, defineProject, mergeConfig } from 'vitest/config';
+import { processTests, sharedModules, sourceConditions } from '../../vite.shared';
 
 export default mergeConfig(
   sourceConditions,
@@ -8,7 +8,9 @@ export default mergeConfig(
       name: 'example-bff',
       environment: 'node',
       include: ['src/**/*.test.{ts,tsx}'],
-      // Child-process tests start tsx and PGlite (initdb) on a shared 2-core machine.
+      exclude: [...configDefaults.exclude, processTests],
+      ...sharedModules,
+      // PGlite's initdb and simulator round trips on a shared 2-core machine.
       testTimeout: 60_000,
       hookTimeout: 60_000,
     },

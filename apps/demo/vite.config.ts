@@ -1,6 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig, mergeConfig } from 'vitest/config';
-import { sourceConditions } from '../../vite.shared.ts';
+import { sharedModules, sourceConditions } from '../../vite.shared.ts';
 
 /**
  * Where the Vite dev server forwards `/api`. `pnpm dev` sets it to the BFF it started; on its own the
@@ -33,6 +33,7 @@ export default mergeConfig(
       name: 'demo',
       environment: 'jsdom',
       include: ['src/**/*.test.{ts,tsx}'],
+      ...sharedModules,
     },
   }),
 );

@@ -1,9 +1,14 @@
 import { defineProject, mergeConfig } from 'vitest/config';
-import { sourceConditions } from '../../vite.shared';
+import { sharedModules, sourceConditions } from '../../vite.shared';
 
 export default mergeConfig(
   sourceConditions,
   defineProject({
-    test: { name: 'contract', environment: 'node', include: ['src/**/*.test.{ts,tsx}'] },
+    test: {
+      name: 'contract',
+      environment: 'node',
+      include: ['src/**/*.test.{ts,tsx}'],
+      ...sharedModules,
+    },
   }),
 );

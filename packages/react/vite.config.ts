@@ -1,5 +1,5 @@
 import { defineProject, mergeConfig } from 'vitest/config';
-import { sourceConditions } from '../../vite.shared';
+import { sharedModules, sourceConditions } from '../../vite.shared';
 
 export default mergeConfig(
   sourceConditions,
@@ -9,6 +9,7 @@ export default mergeConfig(
       environment: 'jsdom',
       include: ['src/**/*.test.{ts,tsx}'],
       setupFiles: ['./test/support/setup.ts'],
+      ...sharedModules,
       // Type tests (`*.test-d.tsx`) run with the rest, so a type regression fails `pnpm test`.
       typecheck: {
         enabled: true,

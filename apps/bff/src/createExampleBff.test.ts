@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { parseAccountResponse, parseErrorBody } from '@knewton-kit/contract';
 import { createPlatformSim } from '@knewton-kit/platform-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openExampleBff } from '../test/support/openExampleBff.js';
+import { sessionCookieOf } from '../test/support/sessionCookieOf.js';
 import { ConfigError } from './ConfigError.js';
-import { createExampleBff, type ExampleBff } from './createExampleBff.js';
+import type { ExampleBff } from './createExampleBff.js';
 import { sessionCookieName } from './demoSession.js';
 import type { ExampleBffConfig } from './ExampleBffConfig.js';
 
@@ -22,7 +24,7 @@ const config: ExampleBffConfig = {
 
 let app: ExampleBff;
 beforeAll(async () => {
-  app = await createExampleBff(config);
+  app = await openExampleBff(config);
 });
 afterAll(() => app.close());
 
@@ -44,7 +46,7 @@ async function signIn(userId: string, base?: string) {
     ...(base === undefined ? {} : { base }),
   });
   const setCookie = response.headers.get('Set-Cookie') ?? '';
-  const cookie = /knewton_demo_session=([^;]*)/.exec(setCookie)?.[1];
+  const cookie = sessionCookieOf(response);
   return { response, setCookie, cookie };
 }
 
@@ -72,7 +74,7 @@ describe('demo sign-in (/api/session)', () => {
 
   it('decides Secure from the configured public origin, not from the Host header', async () => {
     // An https proxy in front may forward `Host: localhost`; the cookie must still be Secure.
-    const behindProxy = await createExampleBff({
+    const behindProxy = await openExampleBff({
       ...config,
       allowedOrigins: ['https://app.example.com'],
     });
@@ -135,7 +137,7 @@ describe('demo sign-in (/api/session)', () => {
   });
 
   it('limits sign-ins per client address: 429 rate_limited with Retry-After, other addresses unaffected', async () => {
-    const limited = await createExampleBff({ ...config, signInsPerMinute: 3 });
+    const limited = await openExampleBff({ ...config, signInsPerMinute: 3 });
     try {
       const signInFrom = (remoteAddress: string) =>
         limited.fetch(
@@ -336,7 +338,7 @@ describe('development route: platform faults', () => {
     // Production runs only against a platform of its own; the simulator here stands in for it.
     const sim = app.sim;
     if (!sim) throw new Error('the test app runs the simulator');
-    const production = await createExampleBff({
+    const production = await openExampleBff({
       ...config,
       platform: {
         kind: 'remote',
@@ -368,7 +370,7 @@ describe('production mode never falls back to development', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'kk-production-'));
     try {
       const { pseudonymKey: _p, sessionSecret: _s, ...withoutSecrets } = config;
-      const refusal = await createExampleBff({
+      const refusal = await openExampleBff({
         ...withoutSecrets,
         database: { kind: 'pglite', dataDir },
         dataDir,
@@ -397,7 +399,7 @@ describe('production mode never falls back to development', () => {
     const { url } = await probe.listen({ port: 0 });
     await probe.close();
     const platformSim = createPlatformSim();
-    const production = await createExampleBff({
+    const production = await openExampleBff({
       ...config,
       platform: {
         kind: 'remote',

@@ -32,6 +32,12 @@ export interface ExampleBffOptions {
   logger?: Logger;
   /** Receives human-readable start-up notices (what was started, what was generated). @default nothing */
   notice?: (line: string) => void;
+  /**
+   * An open account store to use instead of opening the one `config.database` describes; `close()` closes
+   * it. Tests hand in a clone of a migrated PGlite, as a fresh in-memory PGlite runs initdb for seconds.
+   * @default the store `config.database` describes
+   */
+  store?: AccountStore;
 }
 
 /** What @hono/node-server passes as `env`, as far as the example BFF reads it. */
@@ -136,11 +142,13 @@ export async function createExampleBff(
       platform = { baseUrl, apiKey, apiSecret, systemExternalUserId };
     }
 
-    const store = await openStore(config.database);
+    const store = options.store ?? (await openStore(config.database));
     notice(
-      config.database.kind === 'postgres'
-        ? 'Account store: PostgreSQL (DATABASE_URL).'
-        : `Account store: PGlite ${config.database.dataDir === undefined ? 'in memory' : `in ${join(config.database.dataDir, 'pglite')}`}.`,
+      options.store !== undefined
+        ? 'Account store: the one given.'
+        : config.database.kind === 'postgres'
+          ? 'Account store: PostgreSQL (DATABASE_URL).'
+          : `Account store: PGlite ${config.database.dataDir === undefined ? 'in memory' : `in ${join(config.database.dataDir, 'pglite')}`}.`,
     );
     const sessions = await createDemoSessions({
       db: store.db as unknown as Kysely<unknown>,

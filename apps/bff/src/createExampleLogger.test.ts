@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExampleBff, type ExampleBff } from './createExampleBff.js';
+import { openExampleBff } from '../test/support/openExampleBff.js';
+import { sessionCookieOf } from '../test/support/sessionCookieOf.js';
+import type { ExampleBff } from './createExampleBff.js';
 import { createExampleLogger } from './createExampleLogger.js';
 import { sessionCookieName } from './demoSession.js';
 import type { ExampleBffConfig } from './ExampleBffConfig.js';
@@ -21,7 +23,7 @@ const email = 'jane.doe@example.com';
 const lines: string[] = [];
 let app: ExampleBff;
 beforeAll(async () => {
-  app = await createExampleBff(config, {
+  app = await openExampleBff(config, {
     logger: createExampleLogger({ level: 'debug', destination: { write: (l) => lines.push(l) } }),
   });
 }, 60_000);
@@ -45,7 +47,7 @@ describe('the example BFF logs through pino', () => {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ userId: email }),
     });
-    const cookie = /knewton_demo_session=([^;]*)/.exec(signIn.headers.get('Set-Cookie') ?? '')?.[1];
+    const cookie = sessionCookieOf(signIn);
     expect(cookie).toBeDefined();
     expect((await send('/api/knewton/account', { method: 'PUT', cookie })).status).toBe(201);
     expect((await send('/api/knewton/account', { method: 'PUT', cookie })).status).toBe(200);

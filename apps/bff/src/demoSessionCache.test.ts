@@ -2,6 +2,7 @@ import { type AccountStore, createPgliteStore } from '@knewton-kit/bff';
 import { Hono } from 'hono';
 import type { Kysely, KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sessionCookieOf } from '../test/support/sessionCookieOf.js';
 import {
   createDemoSessions,
   type DemoSessions,
@@ -57,9 +58,9 @@ async function instance(options: Partial<DemoSessionsOptions> = {}) {
     async signIn(userId: string, carried?: string): Promise<string> {
       const headers: Record<string, string> = carried === undefined ? {} : { Cookie: carried };
       const response = await host.request('/in', { method: 'POST', body: userId, headers });
-      const cookie = (response.headers.get('Set-Cookie') ?? '').split(';')[0];
-      if (!cookie?.startsWith(`${sessionCookieName}=`)) throw new Error('no session cookie');
-      return cookie;
+      const value = sessionCookieOf(response);
+      if (value === undefined) throw new Error('no session cookie');
+      return `${sessionCookieName}=${value}`;
     },
     async signOut(cookie: string): Promise<void> {
       await host.request('/out', { method: 'POST', headers: { Cookie: cookie } });

@@ -2,7 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedPgliteFolder } from '../../../packages/bff/test/support/testStores.js';
+import { sessionCookieOf } from '../test/support/sessionCookieOf.js';
 import { createExampleBff, type ExampleBff } from './createExampleBff.js';
+import { sessionCookieName } from './demoSession.js';
 import type { ExampleBffConfig } from './ExampleBffConfig.js';
 
 const origin = 'http://localhost:5173';
@@ -10,6 +13,8 @@ let dataDir: string;
 let config: ExampleBffConfig;
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'example-bff-sessions-'));
+  // A first start's database, copied in: initdb on a new folder is createPgliteStore's own test.
+  await seedPgliteFolder(join(dataDir, 'pglite'));
   config = {
     port: 0,
     platform: { kind: 'simulator' },
@@ -38,7 +43,7 @@ describe('demo sessions on PGlite in DATA_DIR', () => {
     let revoked: string;
     try {
       const cookieOf = (response: Response) =>
-        (response.headers.get('Set-Cookie') ?? '').split(';')[0] ?? '';
+        `${sessionCookieName}=${sessionCookieOf(response) ?? ''}`;
       kept = cookieOf(await session(first, 'POST'));
       revoked = cookieOf(await session(first, 'POST'));
       expect((await session(first, 'DELETE', revoked)).status).toBe(204);

@@ -1,7 +1,9 @@
 import { parseErrorBody, parseRecommendationResponse } from '@knewton-kit/contract';
 import { seededGraphs } from '@knewton-kit/platform-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExampleBff, type ExampleBff } from './createExampleBff.js';
+import { openExampleBff } from '../test/support/openExampleBff.js';
+import { sessionCookieOf } from '../test/support/sessionCookieOf.js';
+import type { ExampleBff } from './createExampleBff.js';
 import { sessionCookieName } from './demoSession.js';
 import type { ExampleBffConfig } from './ExampleBffConfig.js';
 
@@ -19,7 +21,7 @@ const config: ExampleBffConfig = {
 
 let app: ExampleBff;
 beforeAll(async () => {
-  app = await createExampleBff(config);
+  app = await openExampleBff(config);
 });
 afterAll(() => app.close());
 
@@ -42,7 +44,7 @@ function send(path: string, method: 'GET' | 'PUT' | 'POST', cookie?: string, bod
 
 async function signIn(userId: string): Promise<string> {
   const response = await send('/api/session', 'POST', undefined, { userId });
-  const cookie = /knewton_demo_session=([^;]*)/.exec(response.headers.get('Set-Cookie') ?? '')?.[1];
+  const cookie = sessionCookieOf(response);
   if (!cookie) throw new Error('no session cookie');
   return cookie;
 }
@@ -97,7 +99,7 @@ describe("GET /api/knewton/recommendation (the library's route, on the simulator
   });
 
   it('stops start-up with one line naming KNEWTON_GRAPH_ID when the simulator has no such graph', async () => {
-    const started = createExampleBff({
+    const started = openExampleBff({
       ...config,
       graphId: 'gref-00000000-0000-0000-0000-000000000000',
     });

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAccountResponse, parseRecommendationResponse } from '@knewton-kit/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedPgliteFolder } from '../../../packages/bff/test/support/testStores.js';
+import { sessionCookieOf } from '../test/support/sessionCookieOf.js';
 import { createExampleBff, type ExampleBff } from './createExampleBff.js';
 import { sessionCookieName } from './demoSession.js';
 import type { ExampleBffConfig } from './ExampleBffConfig.js';
@@ -13,6 +15,8 @@ let dataDir: string;
 let config: ExampleBffConfig;
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'example-bff-restart-'));
+  // A first start's database, copied in: initdb on a new folder is createPgliteStore's own test.
+  await seedPgliteFolder(join(dataDir, 'pglite'));
   // What `pnpm dev` / `pnpm bff` build from an empty environment: simulator in-process, PGlite in DATA_DIR.
   config = {
     port: 0,
@@ -41,7 +45,7 @@ function send(app: ExampleBff, path: string, method: 'GET' | 'PUT' | 'POST', coo
 
 async function signIn(app: ExampleBff): Promise<string> {
   const response = await send(app, '/api/session', 'POST');
-  const cookie = /knewton_demo_session=([^;]*)/.exec(response.headers.get('Set-Cookie') ?? '')?.[1];
+  const cookie = sessionCookieOf(response);
   if (!cookie) throw new Error('no session cookie');
   return cookie;
 }

@@ -1,6 +1,8 @@
 import { parseErrorBody } from '@knewton-kit/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExampleBff, type ExampleBff } from './createExampleBff.js';
+import { openExampleBff } from '../test/support/openExampleBff.js';
+import { sessionCookieOf } from '../test/support/sessionCookieOf.js';
+import type { ExampleBff } from './createExampleBff.js';
 import { sessionCookieName } from './demoSession.js';
 import type { ExampleBffConfig } from './ExampleBffConfig.js';
 
@@ -17,7 +19,7 @@ const config: ExampleBffConfig = {
 
 let app: ExampleBff;
 beforeAll(async () => {
-  app = await createExampleBff(config);
+  app = await openExampleBff(config);
 }, 60_000);
 afterAll(() => app.close());
 
@@ -39,7 +41,7 @@ async function signInJson(bodyText: string) {
     headers: { 'Content-Type': 'application/json' },
     body: bodyText,
   });
-  const cookie = /knewton_demo_session=([^;]*)/.exec(response.headers.get('Set-Cookie') ?? '')?.[1];
+  const cookie = sessionCookieOf(response);
   return { response, cookie };
 }
 

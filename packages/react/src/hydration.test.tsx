@@ -63,7 +63,7 @@ describe('hydration', () => {
     msw.server.use(...knewtonHandlers({ accountId: 'acc-late' }));
     const { serverHtml, consoleError, recoverable } = await serverThenHydrate({ userId: 'u1' });
     expect(serverHtml).toContain('fallback');
-    expect(await screen.findByText('features for acc-late')).toBeDefined();
+    await screen.findByText('features for acc-late');
     expect(consoleError).not.toHaveBeenCalled();
     expect(recoverable).not.toHaveBeenCalled();
     consoleError.mockRestore();

@@ -47,6 +47,6 @@ describe('SignUpPage', () => {
       'Creating the account failed. Please try again.',
     );
     expect(sentMethods()).toContain('POST');
-    expect(screen.getByRole('form', { name: 'Sign up' })).toBeDefined();
+    expect(screen.queryByRole('form', { name: 'Sign up' })).not.toBeNull();
   });
 });

@@ -225,22 +225,3 @@ describe('store factories', () => {
     expect(isStoreUnavailableError(failure)).toBe(true);
   });
 });
-
-describe('createPgliteStore with a folder', () => {
-  it('keeps the mapping across close and reopen', async () => {
-    const { mkdtemp, rm } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const dataDir = await mkdtemp(join(tmpdir(), 'bff-pglite-'));
-    try {
-      const first = await createPgliteStore({ dataDir });
-      const written = await first.withUserLock('user-1', (tx) => tx.insert(row(1)));
-      await first.close();
-      const reopened = await createPgliteStore({ dataDir });
-      expect(await reopened.findByAppUserId('user-1')).toEqual(written);
-      await reopened.close();
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-    }
-  });
-});

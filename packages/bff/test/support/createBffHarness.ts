@@ -8,6 +8,7 @@ import { createKnewtonBff } from '../../src/createKnewtonBff.js';
 import type { KnewtonBff, KnewtonBffOptions } from '../../src/KnewtonBffOptions.js';
 import type { PlatformOptions } from '../../src/provisioning/AccountProvisionerOptions.js';
 import { createCapturingLogger } from './createCapturingLogger.js';
+import { recordIssuedTokens } from './recordIssuedTokens.js';
 import { countRows, createTestStore, type StoreKind, type TestStore } from './testStores.js';
 
 /** A distinctive 32+ byte HMAC key, easy to spot if it ever leaked. */
@@ -60,17 +61,6 @@ export async function createBffHarness(options: BffHarnessOptions = {}): Promise
   const testStore = await createTestStore(options.store ?? 'pglite', { dedicated: true });
   const logLines: string[] = [];
   const issuedTokens = new Set<string>();
-  const observingFetch = async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = new Request(input, init);
-    const response = await sim.fetch(request);
-    if (new URL(request.url).pathname.endsWith('/oauth/token') && response.ok) {
-      const body = (await response.clone().json()) as Record<string, unknown>;
-      for (const key of ['access_token', 'refresh_token']) {
-        if (typeof body[key] === 'string') issuedTokens.add(body[key]);
-      }
-    }
-    return response;
-  };
   const bff = await createKnewtonBff({
     authenticate: (request) => readCookie(request, testSessionCookie),
     platform: {
@@ -78,7 +68,7 @@ export async function createBffHarness(options: BffHarnessOptions = {}): Promise
       apiKey: sim.apiKey,
       apiSecret: sim.apiSecret,
       systemExternalUserId: sim.systemExternalUserId,
-      fetch: observingFetch as typeof fetch,
+      fetch: recordIssuedTokens((request) => sim.fetch(request), issuedTokens),
       retryBaseDelayMs: 5,
       ...options.platform,
     },

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
@@ -76,6 +76,39 @@ async function openTemplate(): Promise<PGlite> {
   return instance;
 }
 
+let folderTemplate: Promise<string> | undefined;
+
+/** A migrated PGlite folder, built once per template digest and left in the temp folder for later runs. */
+async function openFolderTemplate(): Promise<string> {
+  const folder = (await templateDumpPath()).replace(/\.tar\.gz$/, '-folder');
+  if (
+    await readFile(join(folder, 'PG_VERSION')).then(
+      () => true,
+      () => false,
+    )
+  )
+    return folder;
+  const building = await mkdtemp(`${folder}.building-`);
+  const instance = new PGlite(join(building, 'pglite'));
+  await instance.waitReady;
+  await migrateToLatest(new Kysely<unknown>({ dialect: createPgliteDialect(instance) }));
+  await instance.close();
+  // Renamed into place whole, so a concurrent test file never copies half a folder.
+  await rename(join(building, 'pglite'), folder).catch(() => {});
+  await rm(building, { recursive: true, force: true });
+  return folder;
+}
+
+/**
+ * Puts a migrated PGlite database into `dataDir` (which must not exist yet), as a first start would leave
+ * it: opening it then takes well under a second instead of running initdb for several.
+ */
+export async function seedPgliteFolder(dataDir: string): Promise<void> {
+  folderTemplate ??= openFolderTemplate();
+  await mkdir(dirname(dataDir), { recursive: true });
+  await cp(await folderTemplate, dataDir, { recursive: true, errorOnExist: true, force: false });
+}
+
 /**
  * A fresh, migrated PGlite store in about a second: the template is loaded from a cached dump (or built
  * once and dumped), then cloned for every caller.
@@ -112,14 +145,15 @@ let sharedPglite: Promise<AccountStore> | undefined;
 
 export interface TestStoreOptions
   extends Partial<Omit<PostgresStoreOptions, 'connectionString' | 'schema'>> {
-  /** PGlite only: a store of its own (e.g. to close it) instead of the file's shared, emptied one. */
+  /** PGlite only: a store of its own (e.g. to close it) instead of the worker's shared, emptied one. */
   dedicated?: boolean;
 }
 
 /**
  * An empty store of the given kind. PostgreSQL: a new schema per call, dropped by `dispose` (fast, and
- * isolated from other suites sharing the database). PGlite: one clone per test file, emptied for each
- * caller (a clone costs about a second on a busy machine, emptying the table milliseconds).
+ * isolated from other suites sharing the database). PGlite: one clone per worker (its test files share
+ * modules), emptied for each caller (a clone costs about a second on a busy machine, emptying the table
+ * milliseconds).
  */
 export async function createTestStore(
   kind: StoreKind,
@@ -138,7 +172,7 @@ export async function createTestStore(
     await learningTables.deleteFrom('knewton_registrations').execute();
     await learningTables.deleteFrom('knewton_learning_instances').execute();
     await store.db.deleteFrom('knewton_accounts').execute();
-    // The shared instance lives as long as the test file's worker.
+    // The shared instance lives as long as the worker.
     return { store, dispose: async () => {} };
   }
   if (!testDatabaseUrl) throw new Error('TEST_DATABASE_URL is not set');

@@ -36,7 +36,7 @@ describe('a host error-state test', () => {
         </KnewtonProvider>
       </QueryClientProvider>,
     );
-    expect(await screen.findByText('Recommendations are paused')).toBeDefined();
+    await screen.findByText('Recommendations are paused');
     expect(msw.sent()).toEqual(['PUT /api/knewton/account']);
   });
 });

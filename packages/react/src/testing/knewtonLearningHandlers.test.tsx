@@ -47,7 +47,7 @@ describe('knewtonLearningHandlers', () => {
         <KnewtonGate>{(accountId) => <Practice accountId={accountId} />}</KnewtonGate>
       </KnewtonTestProvider>,
     );
-    expect(await screen.findByText('next: mref-fractions, mref-algebra')).toBeDefined();
+    await screen.findByText('next: mref-fractions, mref-algebra');
     fireEvent.click(screen.getByRole('button', { name: 'Check' }));
     fireEvent.click(screen.getByRole('button', { name: 'Check' }));
     await expect.poll(() => fake.events.length).toBe(2);

@@ -30,7 +30,8 @@ function expectClean(result: ScenarioResult): void {
 
 const run = (id: ScenarioId) => runScenario(id, trimmedProfile, databaseUrl);
 
-describe('chaos (trimmed; `pnpm chaos` runs the full sizes)', () => {
+// The trimmed scenarios start BFF processes (tsx, PGlite initdb) and run load on a shared 2-core machine.
+describe('chaos (trimmed; `pnpm chaos` runs the full sizes)', { timeout: 240_000 }, () => {
   it('soak: every user keeps one id through load and a restart', async () => {
     const result = await run('soak');
     expectClean(result);

@@ -6,6 +6,8 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createPgliteStore } from '@knewton-kit/bff';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sessionCookieOf } from '../test/support/sessionCookieOf.js';
+import { sessionCookieName } from './demoSession.js';
 import { shutdownGraceMs } from './startExampleBff.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
@@ -54,7 +56,7 @@ async function signIn(url: string, userId: string): Promise<string> {
     headers: csrf,
     body: JSON.stringify({ userId }),
   });
-  return (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  return `${sessionCookieName}=${sessionCookieOf(response) ?? ''}`;
 }
 
 async function platformCalls(url: string): Promise<number> {

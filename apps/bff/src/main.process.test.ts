@@ -9,6 +9,8 @@ import { createPgliteStore } from '@knewton-kit/bff';
 import { createPlatformSim } from '@knewton-kit/platform-sim';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sessionCookieOf } from '../test/support/sessionCookieOf.js';
+import { sessionCookieName } from './demoSession.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 const mainPath = resolve(import.meta.dirname, 'main.ts');
@@ -237,7 +239,7 @@ describe('pnpm bff: start, serve and shut down gracefully', () => {
       headers,
       body: JSON.stringify({ userId: 'in-flight-user' }),
     });
-    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const cookie = `${sessionCookieName}=${sessionCookieOf(signIn) ?? ''}`;
     // Every platform call now takes 1.5 s, so the ensure below is still running when SIGTERM arrives.
     const slow = await fetch(`${url}/api/dev/platform-faults`, {
       method: 'PUT',
@@ -284,7 +286,7 @@ describe('pnpm bff: start, serve and shut down gracefully', () => {
 
 const testDatabaseUrl = process.env.TEST_DATABASE_URL || undefined;
 if (!testDatabaseUrl)
-  console.warn('[main.test] PostgreSQL variant skipped: TEST_DATABASE_URL is not set');
+  console.warn('[main.process.test] PostgreSQL variant skipped: TEST_DATABASE_URL is not set');
 
 describe.skipIf(!testDatabaseUrl)(
   'two pnpm bff processes on one PostgreSQL share the demo sessions',
@@ -344,7 +346,7 @@ describe.skipIf(!testDatabaseUrl)(
         headers,
         body: JSON.stringify({ userId: 'two-process-learner' }),
       });
-      const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      const cookie = `${sessionCookieName}=${sessionCookieOf(signIn) ?? ''}`;
       const me = (url: string) =>
         fetch(`${url}/api/session`, { headers: { Cookie: cookie } }).then((r) => r.json());
       // Both processes have verified (and cached) the session.

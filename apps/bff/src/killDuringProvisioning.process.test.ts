@@ -6,6 +6,8 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createPgliteStore } from '@knewton-kit/bff';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sessionCookieOf } from '../test/support/sessionCookieOf.js';
+import { sessionCookieName } from './demoSession.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 const mainPath = resolve(import.meta.dirname, 'main.ts');
@@ -50,7 +52,7 @@ describe('pnpm bff with the in-process simulator, killed with kill -9 mid-provis
         headers: { 'X-CSRF': '1', 'Content-Type': 'application/json' },
         body: JSON.stringify({ userId: user }),
       });
-      const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      const cookie = `${sessionCookieName}=${sessionCookieOf(signIn) ?? ''}`;
       const ensured = await fetch(`${url}/api/knewton/account`, {
         method: 'PUT',
         headers: { 'X-CSRF': '1', Cookie: cookie },

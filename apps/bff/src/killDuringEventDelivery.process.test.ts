@@ -11,6 +11,8 @@ import { createAdaptorServer } from '@hono/node-server';
 import { createPlatformSim, type PlatformSim, seededGraphs } from '@knewton-kit/platform-sim';
 import pg from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { sessionCookieOf } from '../test/support/sessionCookieOf.js';
+import { sessionCookieName } from './demoSession.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 const mainPath = resolve(import.meta.dirname, 'main.ts');
@@ -128,7 +130,7 @@ async function signIn(url: string, userId: string): Promise<string> {
     headers: { 'X-CSRF': '1', 'Content-Type': 'application/json', Origin: origin },
     body: JSON.stringify({ userId }),
   });
-  return (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  return `${sessionCookieName}=${sessionCookieOf(response) ?? ''}`;
 }
 
 let nextTag = 0;
