@@ -1,3 +1,5 @@
+// Over 250 lines on purpose: every environment variable of the example BFF is read and checked here, in
+// one place, so its start-up errors and the README's configuration table can be compared line by line.
 import type { LogLevel } from '@knewton-kit/bff';
 import { ConfigError, type ConfigProblem } from './ConfigError.js';
 import type { DatabaseConfig, ExampleBffConfig, PlatformConfig } from './ExampleBffConfig.js';

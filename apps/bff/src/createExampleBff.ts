@@ -1,3 +1,5 @@
+// Over 250 lines on purpose: this is the example a host copies from, so the wiring of store, sessions,
+// routes, logging and shutdown reads top to bottom in one file rather than across several.
 import { join } from 'node:path';
 import {
   type AccountStore,

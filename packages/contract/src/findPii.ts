@@ -1,3 +1,5 @@
+// Over 250 lines on purpose: one net, whose patterns (and the exceptions that keep digests and UUIDs
+// from reading as phone numbers) only make sense read together.
 import {
   passesCpfCheck,
   passesFrenchNirKey,
