@@ -15,6 +15,7 @@ import type { AccountStore } from '../../src/store/AccountStore.js';
 import { createCapturingLogger } from './createCapturingLogger.js';
 import { createTestClock, type TestClock } from './createTestClock.js';
 import { settleOnClock } from './driveClock.js';
+import { recordIssuedTokens } from './recordIssuedTokens.js';
 import { countRows, createTestStore, type StoreKind, type TestStore } from './testStores.js';
 
 /** A test HMAC key; 32+ bytes like a real one, and distinctive so a leak into logs is easy to spot. */
@@ -69,23 +70,15 @@ export async function createProvisioningHarness(
   const logLines: string[] = [];
   const issuedTokens = new Set<string>();
   const requestLabels: string[] = [];
-  const observingFetch = async (
-    input: RequestInfo | URL,
-    init?: RequestInit,
-  ): Promise<Response> => {
+  const recordingFetch = recordIssuedTokens(
+    options.wrapFetch ? options.wrapFetch(sim.fetch) : sim.fetch,
+    issuedTokens,
+  );
+  const observingFetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
     const label = request.headers.get('request-label');
     if (label !== null) requestLabels.push(label);
-    const response = await (options.wrapFetch ? options.wrapFetch(sim.fetch) : sim.fetch)(request);
-    if (new URL(request.url).pathname === '/v0/oauth/token' && response.ok) {
-      const body = (await response.clone().json()) as {
-        access_token?: string;
-        refresh_token?: string;
-      };
-      if (body.access_token) issuedTokens.add(body.access_token);
-      if (body.refresh_token) issuedTokens.add(body.refresh_token);
-    }
-    return response;
+    return recordingFetch(request);
   };
   const platform: PlatformOptions = {
     baseUrl: 'http://knewton.test',
