@@ -89,6 +89,11 @@ async function cpuSeconds(pid: number): Promise<number> {
   }
 }
 
+/** Resolves after `ms`; at once (no timer turn) for 0, so a herd arriving at once is not staggered. */
+function arrivedAfter(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
@@ -253,7 +258,7 @@ export async function runHerdBenchmark(options: {
     let lastAnswered = 0;
     const outcomes = await Promise.all(
       cookies.map((cookie, index) =>
-        new Promise((resolve) => setTimeout(resolve, (index * arrivalSpreadMs) / users.length))
+        arrivedAfter((index * arrivalSpreadMs) / users.length)
           .then(() => ensureLikeTheKit(herdClient, cookie, index, record, giveUpAt))
           .then((outcome) => {
             if (outcome) lastAnswered = performance.now() - startedAt;
