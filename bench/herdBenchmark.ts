@@ -1,8 +1,8 @@
 /**
  * The day-one herd, measured from outside: the simulator with its
  * documented limits as its own process (`pnpm sim`), the example BFF as a process (`apps/bff/src/main.ts`,
- * PGlite), and N new users who all ensure at the same moment from this process, each behaving like the
- * browser kit (a 202 or 503 is asked again after its `Retry-After`). Three processes, so neither the
+ * PGlite), and N new users who all ensure at the same moment (or spread over `arrivalSpreadMs`) from this
+ * process, each behaving like the browser kit (a 202 or 503 is asked again after its `Retry-After`). Three processes, so neither the
  * platform nor the BFF shares an event loop with 20,000 clients. Reported, never asserted.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -15,6 +15,8 @@ import { startSimProcess } from './startSimProcess.js';
 
 export interface HerdResult {
   users: number;
+  /** The users' first PUTs were spread evenly over this long (0: all at once). */
+  arrivalSpreadMs: number;
   /** Keep-alive connections the users' requests share (a proxy's pool in front of the BFF). */
   connections: number;
   /** From the first PUT until the platform held an account for every user. */
@@ -87,6 +89,11 @@ async function cpuSeconds(pid: number): Promise<number> {
   }
 }
 
+/** Resolves after `ms`; at once (no timer turn) for 0, so a herd arriving at once is not staggered. */
+function arrivedAfter(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
@@ -126,6 +133,8 @@ async function ensureLikeTheKit(
 export async function runHerdBenchmark(options: {
   users: number;
   log?: (line: string) => void;
+  /** Spreads the users' first PUTs evenly over this long instead of all at once. @default 0 */
+  arrivalSpreadMs?: number;
   /** Keep-alive connections to the BFF. @default 512 */
   connections?: number;
   /** Give up on users still without an account after this long. @default twice the ceiling's time + 2 min */
@@ -144,6 +153,7 @@ export async function runHerdBenchmark(options: {
 }): Promise<HerdResult> {
   const log = options.log ?? (() => {});
   const connections = options.connections ?? 512;
+  const arrivalSpreadMs = options.arrivalSpreadMs ?? 0;
   const loadBefore = loadavg()[0] ?? 0;
   const sim = await startSimProcess();
   const dataDir = await mkdtemp(join(tmpdir(), 'kk-herd-'));
@@ -221,14 +231,14 @@ export async function runHerdBenchmark(options: {
       if (heldMs > 5_000) requestsOver5s++;
       if (heldMs > 10_000) requestsOver10s++;
     };
-    log(`herd: ${users.length} users ensure at once...`);
+    log(`herd: ${users.length} users ensure over ${arrivalSpreadMs / 1000} s...`);
     const cpuBefore = await cpuSeconds(bff.pid);
     const rssAtStartMiB = await memoryMiB(bff.pid, 'VmRSS');
     let herdPeakRssMiB = rssAtStartMiB;
     const bffPid = bff.pid;
     startedAt = performance.now();
     const ceilingMs = (users.length / ceilingPerMinute) * 60_000;
-    const giveUpAt = Date.now() + (options.timeoutMs ?? 2 * ceilingMs + 120_000);
+    const giveUpAt = Date.now() + arrivalSpreadMs + (options.timeoutMs ?? 2 * ceilingMs + 120_000);
     // The platform's side: when it held an account for every user (the clients learn it up to one
     // Retry-After later).
     let allCreatedMs = Number.NaN;
@@ -248,11 +258,13 @@ export async function runHerdBenchmark(options: {
     let lastAnswered = 0;
     const outcomes = await Promise.all(
       cookies.map((cookie, index) =>
-        ensureLikeTheKit(herdClient, cookie, index, record, giveUpAt).then((outcome) => {
-          if (outcome) lastAnswered = performance.now() - startedAt;
-          if (index % 1000 === 999) log(`herd: user ${index + 1} answered...`);
-          return outcome;
-        }),
+        arrivedAfter((index * arrivalSpreadMs) / users.length)
+          .then(() => ensureLikeTheKit(herdClient, cookie, index, record, giveUpAt))
+          .then((outcome) => {
+            if (outcome) lastAnswered = performance.now() - startedAt;
+            if (index % 1000 === 999) log(`herd: user ${index + 1} answered...`);
+            return outcome;
+          }),
       ),
     );
     watching = false;
@@ -277,6 +289,7 @@ export async function runHerdBenchmark(options: {
     const waits = provisioned.map((outcome) => outcome.waitMs).sort((a, b) => a - b);
     return {
       users: users.length,
+      arrivalSpreadMs,
       connections,
       allCreatedMs,
       allProvisionedMs: lastAnswered,
@@ -322,7 +335,7 @@ export function renderHerdRows(results: HerdResult[]): string {
       .map(([status, count]) => `${status}×${count}`)
       .join(' ');
     lines.push(
-      `| ${r.users.toLocaleString('en-US')} new users | ${s(r.allCreatedMs)} s | ${s(r.allProvisionedMs)} s | ${s(r.ceilingMs)} s | ${s(r.longestRequestMs)} s (goal ≤ ~5 s)${r.longestHandlerMs === undefined ? '' : `, in the handler ${s(r.longestHandlerMs)} s`} | ${r.requestsOver5s} / ${r.requestsOver10s} | ${s(r.userWaitMs.p50)} / ${s(r.userWaitMs.p99)} / ${s(r.userWaitMs.max)} s | ${answers} | ${r.provoked429} (goal 0) | ${r.duplicates} (goal 0) | ${r.unprovisioned} | ${r.batchCalls} batch + ${r.singleCalls} single | ${r.peakRssMiB.toFixed(0)} / ${r.rssAtStartMiB.toFixed(0)} / ${r.herdPeakRssMiB.toFixed(0)} MiB | ${r.bffCpuSeconds.toFixed(1)} s | ${r.load.before.toFixed(2)} / ${r.load.after.toFixed(2)} |`,
+      `| ${r.users.toLocaleString('en-US')} new users${r.arrivalSpreadMs > 0 ? ` over ${s(r.arrivalSpreadMs)} s` : ''} | ${s(r.allCreatedMs)} s | ${s(r.allProvisionedMs)} s | ${s(r.ceilingMs)} s | ${s(r.longestRequestMs)} s (goal ≤ ~5 s)${r.longestHandlerMs === undefined ? '' : `, in the handler ${s(r.longestHandlerMs)} s`} | ${r.requestsOver5s} / ${r.requestsOver10s} | ${s(r.userWaitMs.p50)} / ${s(r.userWaitMs.p99)} / ${s(r.userWaitMs.max)} s | ${answers} | ${r.provoked429} (goal 0) | ${r.duplicates} (goal 0) | ${r.unprovisioned} | ${r.batchCalls} batch + ${r.singleCalls} single | ${r.peakRssMiB.toFixed(0)} / ${r.rssAtStartMiB.toFixed(0)} / ${r.herdPeakRssMiB.toFixed(0)} MiB | ${r.bffCpuSeconds.toFixed(1)} s | ${r.load.before.toFixed(2)} / ${r.load.after.toFixed(2)} |`,
     );
   }
   return lines.join('\n');

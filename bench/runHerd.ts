@@ -18,6 +18,8 @@ for (const users of sizes.length > 0 ? sizes : [2000]) {
   results.push(
     await runHerdBenchmark({
       users,
+      // HERD_SPREAD_S=<seconds>: the users arrive evenly over that long instead of all at once.
+      arrivalSpreadMs: Number(process.env.HERD_SPREAD_S ?? 0) * 1000,
       log: (line) => process.stderr.write(`${line}\n`),
       // HERD_LOG_REQUESTS=1: also read the BFF's request log (how long its handler held each PUT).
       logRequests: process.env.HERD_LOG_REQUESTS === '1',

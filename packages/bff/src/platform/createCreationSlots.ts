@@ -20,6 +20,8 @@ export interface CreationSlots {
   nextFreeInMs(): number;
   /** The ceiling: accounts a minute the two windows allow together. */
   accountsPerMinute(): number;
+  /** The batch window's sustained pace: one call every window ÷ limit (about 667 ms at 90 a minute). */
+  readonly batchIntervalMs: number;
 }
 
 /** The create windows plus what the account calls need of them. */
@@ -47,6 +49,8 @@ export function createCreationSlots(
     get batchAvailable() {
       return batchAvailable;
     },
+    batchIntervalMs:
+      batchCallsPerMinute > 0 ? windowMs / batchCallsPerMinute : Number.POSITIVE_INFINITY,
     accountsPerMinute: () =>
       (accountCreatesPerMinute + (batchAvailable ? batchCallsPerMinute * maxBatchSize : 0)) *
       timeScale,

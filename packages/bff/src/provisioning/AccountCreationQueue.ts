@@ -32,7 +32,7 @@ export interface AccountCreationQueueOptions {
  */
 export class AccountCreationQueue {
   readonly #options: AccountCreationQueueOptions;
-  readonly #line = new CreationLine();
+  readonly #line: CreationLine;
   readonly #scheduler: CreationScheduler;
   readonly #inFlight = new Set<Promise<void>>();
   #closed = false;
@@ -40,6 +40,7 @@ export class AccountCreationQueue {
 
   constructor(options: AccountCreationQueueOptions) {
     this.#options = options;
+    this.#line = new CreationLine(options.clock);
     this.#scheduler = new CreationScheduler({
       slots: options.platform.creationSlots,
       wake: () => this.#pump(),
@@ -103,7 +104,7 @@ export class AccountCreationQueue {
   #pump(): void {
     if (this.#closed) return;
     while (this.waiting > 0 && this.#inFlight.size < this.#options.maxConcurrent) {
-      const call = this.#scheduler.next(this.waiting);
+      const call = this.#scheduler.next(this.waiting, this.#line.headWaitedMs());
       if (!call) return;
       this.#dispatch(this.#line.take(call.kind === 'single' ? 1 : call.size), call);
     }

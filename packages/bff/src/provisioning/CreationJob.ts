@@ -18,6 +18,8 @@ export interface CreationJob {
 export interface QueuedJob extends CreationJob {
   /** Arrival number; the line turns it into a place. */
   seq: number;
+  /** When it joined the line, on the queue's clock (a short line lingers for a fuller batch from then). */
+  joinedAt: number;
   /** Taken from the line for a platform call. */
   sent: boolean;
   /** Set when it failed because the platform was unavailable (timeouts, 5xx, no connection). */

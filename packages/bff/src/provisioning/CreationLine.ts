@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '../clock.js';
 import { KnewtonUnavailableError } from '../errors.js';
 import type { CreationJob, CreationResult, QueuedJob } from './CreationJob.js';
 
@@ -9,9 +10,21 @@ export class CreationLine {
   #arrivals = 0;
   #taken = 0;
 
+  readonly #clock: Clock;
+
+  constructor(clock: Clock = systemClock) {
+    this.#clock = clock;
+  }
+
   /** Users waiting for their create to be sent. */
   get waiting(): number {
     return this.#entries.length - this.#head;
+  }
+
+  /** Milliseconds the user at the head of the line has waited (0 when nobody waits). */
+  headWaitedMs(): number {
+    const head = this.#entries[this.#head];
+    return head === undefined ? 0 : this.#clock.now() - head.joinedAt;
   }
 
   /** Puts `job` at the end of the line. */
@@ -69,6 +82,7 @@ export class CreationLine {
       queued = {
         ...job,
         seq: this.#arrivals++,
+        joinedAt: this.#clock.now(),
         sent: false,
         failedUnavailable: false,
         resolve,

@@ -2,24 +2,44 @@ import { describe, expect, it } from 'vitest';
 import type { CreationSlots } from '../platform/createCreationSlots.js';
 import { estimateCreationWaitMs, toRetryAfterSeconds } from './estimateCreationWait.js';
 
-/** Windows that can start `startable` accounts within any horizon, at `perMinute` after that. */
-const windows = (startable: number, perMinute: number) =>
+/** Windows that free one account's slot at each of `freeAt` (ms from now), at `perMinute` after a window. */
+const windows = (freeAt: number[], perMinute: number) =>
   ({
-    accountsStartableWithin: () => startable,
+    accountsStartableWithin: (horizonMs: number) => freeAt.filter((at) => at <= horizonMs).length,
     accountsPerMinute: () => perMinute,
   }) as unknown as CreationSlots;
 
 describe('estimateCreationWaitMs', () => {
+  const tenNow = Array.from({ length: 10 }, () => 0);
+
   it('is 0 for a place the windows start within the horizon', () => {
-    expect(estimateCreationWaitMs(windows(10, 600), 0, 4_500)).toBe(0);
-    expect(estimateCreationWaitMs(windows(10, 600), 9, 4_500)).toBe(0);
+    expect(estimateCreationWaitMs(windows(tenNow, 600), 0, 4_500)).toBe(0);
+    expect(estimateCreationWaitMs(windows(tenNow, 600), 9, 4_500)).toBe(0);
   });
 
-  it('beyond them: the horizon, then the places left at the ceiling rate', () => {
-    // 600 a minute is one every 100 ms: the 11th place starts one step after the horizon.
-    expect(estimateCreationWaitMs(windows(10, 600), 10, 4_500)).toBe(4_600);
-    expect(estimateCreationWaitMs(windows(10, 600), 19, 4_500)).toBe(5_500);
-    expect(estimateCreationWaitMs(windows(0, 1), 0, 0)).toBe(60_000);
+  it('beyond them: when the windows free the slot of that place, not sooner', () => {
+    // A herd beyond the window's budget: the 11th place waits for the window to slide at 30 s.
+    const sliding = windows([...tenNow, 30_000, 30_000, 45_000], 600);
+    for (const [place, slidesAt] of [
+      [10, 30_000],
+      [11, 30_000],
+      [12, 45_000],
+    ] as const) {
+      const wait = estimateCreationWaitMs(sliding, place, 4_500);
+      expect(wait).toBeGreaterThanOrEqual(slidesAt);
+      expect(wait).toBeLessThanOrEqual(slidesAt + 1);
+    }
+  });
+
+  it('past a whole window: the places left at the ceiling rate', () => {
+    // 600 a minute is one every 100 ms, counted from the end of the window after the horizon.
+    expect(estimateCreationWaitMs(windows(tenNow, 600), 10, 4_500)).toBeCloseTo(
+      4_500 + 60_020 + 100,
+    );
+    expect(estimateCreationWaitMs(windows(tenNow, 600), 19, 4_500)).toBeCloseTo(
+      4_500 + 60_020 + 1_000,
+    );
+    expect(estimateCreationWaitMs(windows([], 1), 0, 0)).toBeCloseTo(60_020 + 60_000);
   });
 });
 
