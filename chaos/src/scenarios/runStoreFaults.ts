@@ -178,6 +178,7 @@ export async function runStoreFaults(
       figures: [
         `storm answers: ${describe(stormAnswers)}`,
         `outage answers: ${describe(outageAnswers)}`,
+        `${signInsRefused} sign-ins refused while the store was failing (those people used no Knewton feature)`,
         recoveredMs === undefined
           ? 'no recovery'
           : `recovered ${recoveredMs} ms after the store came back, same processes`,
