@@ -1,3 +1,4 @@
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,7 +65,7 @@ export async function openHarness(options: CountingSimOptions = {}): Promise<Har
     secrets,
     bffs,
     async spawn(env, label) {
-      const bff = await spawnBff(env, { label });
+      const bff = await spawnBff(env, { label, ...logTo(label, cleanups) });
       bffs.push(bff);
       return bff;
     },
@@ -96,7 +97,9 @@ export async function openHarness(options: CountingSimOptions = {}): Promise<Har
         provoked429: sim.tally.provoked429,
         provokedBy: Object.fromEntries(sim.tally.provokedBy),
         injected429: sim.tally.injected429,
-        droppedAfterCreate: sim.answered('POST /v0/accounts', 'dropped'),
+        // The line sends a create as a single or in a batch, whichever pacing window has room.
+        droppedAfterCreate:
+          sim.answered('POST /v0/accounts', 'dropped') + sim.answered('POST /v0/batch', 'dropped'),
       };
     },
     verdict(ledger, mustHaveAccount, storeRows, expectOneCreatedPerUser = false) {
@@ -121,6 +124,21 @@ export async function openHarness(options: CountingSimOptions = {}): Promise<Har
       await sim.close();
     },
   };
+}
+
+/**
+ * With `CHAOS_BFF_LOG_DIR` set, each BFF's JSON log goes to `<dir>/<label>-<time>.log`, to read after a
+ * failed verdict (which request the BFF answered how, what it logged about the platform).
+ */
+function logTo(
+  label: string,
+  cleanups: Array<() => Promise<void>>,
+): { onLine?: (line: string) => void } {
+  const dir = process.env.CHAOS_BFF_LOG_DIR;
+  if (!dir) return {};
+  const file = createWriteStream(join(dir, `${label}-${Date.now()}.log`));
+  cleanups.push(() => new Promise((resolve) => file.end(resolve)));
+  return { onLine: (line) => file.write(`${line}\n`) };
 }
 
 /**
