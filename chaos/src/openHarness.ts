@@ -142,22 +142,30 @@ function logTo(
 }
 
 /**
- * Ensures until the BFF gives the user an id, sending again after documented "try later" answers and
- * lost connections, as the browser kit would. Bounded by `attempts`; every answer goes to `record`.
+ * Ensures until the BFF gives the user an id, as the browser kit does: after 202 `queued` it asks again
+ * once `Retry-After` has passed (the create goes on meanwhile, so a queued user is never given up on
+ * while `budgetMs` lasts); after another documented "try later" answer or a lost connection it backs off,
+ * at most `attempts` times. Every answer goes to `record`; `undefined` when the user got no id.
  */
 export async function ensureUntilAnswered(
   pickUrl: () => string,
   cookie: string,
   record: (answer: EnsureAnswer, url: string) => void,
-  attempts = 20,
+  { attempts = 20, budgetMs = 5 * 60_000 }: { attempts?: number; budgetMs?: number } = {},
 ): Promise<EnsureAnswer | undefined> {
-  for (let attempt = 0; attempt < attempts; attempt++) {
+  const deadline = Date.now() + budgetMs;
+  for (let failures = 0; failures < attempts && Date.now() < deadline; ) {
     const url = pickUrl();
     const answer = await ensureAccount(url, cookie, { timeoutMs: 120_000 });
     record(answer, url);
     if (answer.accountId !== undefined) return answer;
+    if (answer.key === '202 queued') {
+      await sleep(Math.min(60_000, (answer.retryAfterSeconds ?? 1) * 1000));
+      continue;
+    }
     if (isDocumentedAnswer(answer.key) || answer.status === undefined) {
-      await sleep(Math.min(2_000, 100 * 2 ** Math.min(attempt, 4)));
+      await sleep(Math.min(2_000, 100 * 2 ** Math.min(failures, 4)));
+      failures++;
       continue;
     }
     return answer;
