@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CreationSlots } from '../platform/createCreationSlots.js';
+import { createTestClock } from '../../test/support/createTestClock.js';
+import { type CreationSlots, createCreationSlots } from '../platform/createCreationSlots.js';
 import { estimateCreationWaitMs, toRetryAfterSeconds } from './estimateCreationWait.js';
 
 /** Windows that can start `startable` accounts within any horizon, at `perMinute` after that. */
@@ -20,6 +21,22 @@ describe('estimateCreationWaitMs', () => {
     expect(estimateCreationWaitMs(windows(10, 600), 10, 4_500)).toBe(4_600);
     expect(estimateCreationWaitMs(windows(10, 600), 19, 4_500)).toBe(5_500);
     expect(estimateCreationWaitMs(windows(0, 1), 0, 0)).toBe(60_000);
+  });
+
+  it('with both windows spent: until their calls leave the window, not the ceiling rate from the horizon', async () => {
+    const clock = createTestClock();
+    const { slots } = createCreationSlots(
+      { accountCreatesPerMinute: 2, batchCallsPerMinute: 1, timeScale: 1 },
+      clock,
+    );
+    for (const slot of [slots.tryTakeSingle(), slots.tryTakeSingle(), slots.tryTakeBatch()])
+      slot?.answered();
+    await clock.advance(5_000);
+    // The three calls count until 60.02 s after their answers; the ceiling rate would say 5.65 s.
+    const waitMs = estimateCreationWaitMs(slots, 0, 4_500);
+    expect(waitMs).toBeGreaterThan(55_000);
+    expect(waitMs).toBeLessThanOrEqual(55_020);
+    expect(toRetryAfterSeconds(waitMs)).toBe(56);
   });
 });
 
