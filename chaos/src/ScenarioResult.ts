@@ -42,6 +42,7 @@ export interface ScenarioResult {
     /** The provoked 429s by route and limit. */
     provokedBy: Record<string, number>;
     injected429: number;
+    /** Create answers (`POST /v0/accounts` or `/v0/batch`) cut off after the platform committed them. */
     droppedAfterCreate: number;
   };
   /** Figures worth publishing (throughput, latency percentiles, recovery time). */

@@ -1,3 +1,4 @@
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,7 +65,7 @@ export async function openHarness(options: CountingSimOptions = {}): Promise<Har
     secrets,
     bffs,
     async spawn(env, label) {
-      const bff = await spawnBff(env, { label });
+      const bff = await spawnBff(env, { label, ...logTo(label, cleanups) });
       bffs.push(bff);
       return bff;
     },
@@ -96,7 +97,9 @@ export async function openHarness(options: CountingSimOptions = {}): Promise<Har
         provoked429: sim.tally.provoked429,
         provokedBy: Object.fromEntries(sim.tally.provokedBy),
         injected429: sim.tally.injected429,
-        droppedAfterCreate: sim.answered('POST /v0/accounts', 'dropped'),
+        // The line sends a create as a single or in a batch, whichever pacing window has room.
+        droppedAfterCreate:
+          sim.answered('POST /v0/accounts', 'dropped') + sim.answered('POST /v0/batch', 'dropped'),
       };
     },
     verdict(ledger, mustHaveAccount, storeRows, expectOneCreatedPerUser = false) {
@@ -124,22 +127,45 @@ export async function openHarness(options: CountingSimOptions = {}): Promise<Har
 }
 
 /**
- * Ensures until the BFF gives the user an id, sending again after documented "try later" answers and
- * lost connections, as the browser kit would. Bounded by `attempts`; every answer goes to `record`.
+ * With `CHAOS_BFF_LOG_DIR` set, each BFF's JSON log goes to `<dir>/<label>-<time>.log`, to read after a
+ * failed verdict (which request the BFF answered how, what it logged about the platform).
+ */
+function logTo(
+  label: string,
+  cleanups: Array<() => Promise<void>>,
+): { onLine?: (line: string) => void } {
+  const dir = process.env.CHAOS_BFF_LOG_DIR;
+  if (!dir) return {};
+  const file = createWriteStream(join(dir, `${label}-${Date.now()}.log`));
+  cleanups.push(() => new Promise((resolve) => file.end(resolve)));
+  return { onLine: (line) => file.write(`${line}\n`) };
+}
+
+/**
+ * Ensures until the BFF gives the user an id, as the browser kit does: after 202 `queued` it asks again
+ * once `Retry-After` has passed (the create goes on meanwhile, so a queued user is never given up on
+ * while `budgetMs` lasts); after another documented "try later" answer or a lost connection it backs off,
+ * at most `attempts` times. Every answer goes to `record`; `undefined` when the user got no id.
  */
 export async function ensureUntilAnswered(
   pickUrl: () => string,
   cookie: string,
   record: (answer: EnsureAnswer, url: string) => void,
-  attempts = 20,
+  { attempts = 20, budgetMs = 5 * 60_000 }: { attempts?: number; budgetMs?: number } = {},
 ): Promise<EnsureAnswer | undefined> {
-  for (let attempt = 0; attempt < attempts; attempt++) {
+  const deadline = Date.now() + budgetMs;
+  for (let failures = 0; failures < attempts && Date.now() < deadline; ) {
     const url = pickUrl();
     const answer = await ensureAccount(url, cookie, { timeoutMs: 120_000 });
     record(answer, url);
     if (answer.accountId !== undefined) return answer;
+    if (answer.key === '202 queued') {
+      await sleep(Math.min(60_000, (answer.retryAfterSeconds ?? 1) * 1000));
+      continue;
+    }
     if (isDocumentedAnswer(answer.key) || answer.status === undefined) {
-      await sleep(Math.min(2_000, 100 * 2 ** Math.min(attempt, 4)));
+      await sleep(Math.min(2_000, 100 * 2 ** Math.min(failures, 4)));
+      failures++;
       continue;
     }
     return answer;

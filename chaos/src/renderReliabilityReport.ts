@@ -110,7 +110,7 @@ function readingNotes(results: readonly ScenarioResult[]): string[] {
   }
   if (results.some((r) => r.id === 'platform-faults' && !r.skipped)) {
     notes.push(
-      "- **The 429 storm phase is slow by design**: every resend spends one start of the BFF's own 750 per minute create budget, so once the budget is spent the BFF waits for its window instead of pressing the platform further; first visits then get 503 `knewton_unavailable` with `Retry-After`.",
+      "- **The 429 storm phase is slow by design**: every resend spends one start of the BFF's own 750 per minute create budget, so once the budget is spent the BFF waits for its window instead of pressing the platform further; first visits then get 202 `queued` while their create waits out the 429s, 503 `knewton_unavailable` once the BFF knows creates are failing, both with `Retry-After`, and every one of them holds an account after the storm.",
     );
   }
   if (results.some((r) => r.id === 'soak' && !r.skipped && r.platform.created > 750)) {

@@ -56,7 +56,7 @@ export async function runPgliteCrashes(profile: ChaosProfile): Promise<ScenarioR
               if (answer.accountId !== undefined && url === bff?.url) answeredSinceRestart++;
               ledger.record({ userId, key: answer.key, accountId: answer.accountId, source: url });
             },
-            40,
+            { attempts: 40 },
           );
         }
       }),

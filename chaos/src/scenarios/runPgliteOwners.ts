@@ -76,7 +76,7 @@ export async function runPgliteOwners(profile: ChaosProfile): Promise<ScenarioRe
             requests++;
             ledger.record({ userId, key: answer.key, accountId: answer.accountId, source: url });
           },
-          40,
+          { attempts: 40 },
         );
       });
 

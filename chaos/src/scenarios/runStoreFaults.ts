@@ -34,9 +34,12 @@ export async function runStoreFaults(
     const users: string[] = [];
     const cookies = new Map<string, string>();
     let signInsRefused = 0;
+    // Taken before the sign-in's await: concurrent callers (the load's workers, one per BFF in the
+    // recovery poll) must never share a user, or one of them is answered 200 for the other's create.
+    let userNumber = 0;
     /** A new user who signed in, or `undefined` when the sign-in was refused (the store was down). */
     const tryNewUser = async (phase: string) => {
-      const userId = `store-${phase}-${users.length + signInsRefused}`;
+      const userId = `store-${phase}-${userNumber++}`;
       // Sessions live in the shared database: a cookie from one BFF works on every BFF of the deployment.
       const cookie = await signInAt(nextBff().url, userId);
       if (cookie === undefined) {
@@ -58,8 +61,7 @@ export async function runStoreFaults(
         await sleep(250);
       }
     };
-    const ensure = async (userId: string, phase: string) => {
-      const bff = nextBff();
+    const ensure = async (userId: string, phase: string, bff = nextBff()) => {
       const answer = await ensureAccount(bff.url, cookies.get(userId) as string, {
         timeoutMs: 60_000,
       });
@@ -125,19 +127,23 @@ export async function runStoreFaults(
     await database.allowConnections(true);
     const back = Date.now();
     let recoveredMs: number | undefined;
+    let lastRecoveryAnswers: string[] = [];
     for (
       let poll = 0;
       poll < 300 && recoveredMs === undefined && Date.now() - back < 30_000;
       poll++
     ) {
       const answers = await Promise.all(
-        bffs.map(async () => (await ensure(await newUser('recovery'), 'recovery')).key),
+        bffs.map(async (bff) => (await ensure(await newUser('recovery'), 'recovery', bff)).key),
       );
+      lastRecoveryAnswers = answers;
       if (answers.every((key) => key === '201')) recoveredMs = Date.now() - back;
       else await sleep(100);
     }
     if (recoveredMs === undefined)
-      failures.push('the BFFs did not recover within 30 s of the store coming back');
+      failures.push(
+        `the BFFs did not recover within 30 s of the store coming back (last answers: ${lastRecoveryAnswers.join(', ')})`,
+      );
     if (bffs.some((bff, i) => !bff.alive || bff.pid !== pids[i]))
       failures.push('a BFF process exited or was replaced');
     const durationMs = Date.now() - started;
@@ -172,6 +178,7 @@ export async function runStoreFaults(
       figures: [
         `storm answers: ${describe(stormAnswers)}`,
         `outage answers: ${describe(outageAnswers)}`,
+        `${signInsRefused} sign-ins refused while the store was failing (those people used no Knewton feature)`,
         recoveredMs === undefined
           ? 'no recovery'
           : `recovered ${recoveredMs} ms after the store came back, same processes`,

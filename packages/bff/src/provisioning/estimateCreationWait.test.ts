@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CreationSlots } from '../platform/createCreationSlots.js';
+import { createTestClock } from '../../test/support/createTestClock.js';
+import { type CreationSlots, createCreationSlots } from '../platform/createCreationSlots.js';
 import { estimateCreationWaitMs, toRetryAfterSeconds } from './estimateCreationWait.js';
 
 /** Windows that free one account's slot at each of `freeAt` (ms from now), at `perMinute` after a window. */
@@ -40,6 +41,23 @@ describe('estimateCreationWaitMs', () => {
       4_500 + 60_020 + 1_000,
     );
     expect(estimateCreationWaitMs(windows([], 1), 0, 0)).toBeCloseTo(60_020 + 60_000);
+  });
+
+  it('with both windows spent: until their calls leave the window, not the ceiling rate from the horizon', async () => {
+    const clock = createTestClock();
+    const { slots } = createCreationSlots(
+      { accountCreatesPerMinute: 2, batchCallsPerMinute: 1, timeScale: 1 },
+      clock,
+    );
+    for (const slot of [slots.tryTakeSingle(), slots.tryTakeSingle(), slots.tryTakeBatch()])
+      slot?.answered();
+    await clock.advance(5_000);
+    // The three calls count until 60.02 s after their answers; the ceiling rate would say 5.65 s.
+    const waitMs = estimateCreationWaitMs(slots, 0, 4_500);
+    expect(waitMs).toBeGreaterThan(55_000);
+    // The estimate is found to the millisecond, rounded up.
+    expect(waitMs).toBeLessThanOrEqual(55_021);
+    expect(toRetryAfterSeconds(waitMs)).toBe(56);
   });
 });
 
