@@ -10,7 +10,7 @@ import { sessionCookieName } from './demoSession.js';
 import type { ExampleBffConfig } from './ExampleBffConfig.js';
 
 /**
- * The `/events` and `/recommendation` rows of DESIGN.md's contract against the example app itself (its
+ * The `/events` and `/recommendation` routes of the HTTP contract (README.md) against the example app itself (its
  * demo sessions, origin list and in-process simulator), not only the library's harness.
  */
 const origin = 'http://localhost:5173';

@@ -530,7 +530,7 @@ describe('the demo in Chromium, against the real BFF and simulator', () => {
     await tab.goto(stack.appUrl);
     await tab.getByLabel('User id').waitFor();
     await tab.waitForTimeout(500);
-    // The demo reads both answers as signed out; only the BFF's 200 {"userId": null} (DESIGN.md)
+    // The demo reads both answers as signed out; only the BFF's 200 {"userId": null} (the session contract)
     // keeps the browser's console clean, as Chromium logs every 4xx it receives.
     const session = await context.request.get(new URL('/api/session', stack.appUrl).href);
     if (session.status() === 200) {

@@ -26,7 +26,7 @@ export interface DemoStack {
   simStats(): Promise<SimStats>;
   /** Secret values the server holds that the browser must never see. */
   secrets: readonly string[];
-  /** The pseudonymous external id the BFF sends the platform for an app user (DESIGN.md, key version v1). */
+  /** The pseudonymous external id the BFF sends the platform for an app user (`base64url(HMAC-SHA256(key, "v1:" + userId))`). */
   externalIdOf(userId: string): string;
   /** Everything the command printed so far. */
   output(): string;

@@ -14,7 +14,7 @@ function bffDuringOutage() {
         : new Request(new URL(String(input), 'http://app.test'), init);
     const { pathname } = new URL(request.url);
     if (pathname === '/api/session' && request.method === 'GET') {
-      // Signed out is 200 {"userId": null}, as the example BFF answers (DESIGN.md).
+      // Signed out is 200 {"userId": null}, as the example BFF answers.
       return Response.json({ userId: userId ?? null });
     }
     if (pathname === '/api/session' && request.method === 'POST') {
