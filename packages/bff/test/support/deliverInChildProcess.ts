@@ -5,19 +5,10 @@
  */
 import { createInterface } from 'node:readline';
 import { createKnewtonBff } from '../../src/createKnewtonBff.js';
-import { createPostgresStore } from '../../src/store/createPostgresStore.js';
 import { createEventOutboxQueries } from '../../src/store/eventOutboxQueries.js';
+import { childPlatform, openChildStore, required } from './childEnvironment.js';
 
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is required`);
-  return value;
-}
-
-const store = await createPostgresStore({
-  connectionString: required('CHILD_DATABASE_URL'),
-  schema: required('CHILD_SCHEMA'),
-});
+const store = await openChildStore();
 const lines = createInterface({ input: process.stdin });
 process.stdout.write('ready\n');
 await new Promise<void>((resolve) => lines.once('line', () => resolve()));
@@ -26,12 +17,7 @@ lines.close();
 // Started only now, so every process's loop starts at the same moment.
 const bff = await createKnewtonBff({
   authenticate: () => undefined,
-  platform: {
-    baseUrl: required('CHILD_SIM_URL'),
-    apiKey: required('CHILD_API_KEY'),
-    apiSecret: required('CHILD_API_SECRET'),
-    systemExternalUserId: required('CHILD_SYSTEM_ID'),
-  },
+  platform: childPlatform(),
   store,
   externalIds: { key: required('CHILD_PSEUDONYM_KEY') },
   learning: { graphId: required('CHILD_GRAPH_ID'), deliveryIntervalMs: 20 },

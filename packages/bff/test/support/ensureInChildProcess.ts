@@ -5,30 +5,16 @@
  */
 import { createInterface } from 'node:readline';
 import { createAccountProvisioner } from '../../src/provisioning/createAccountProvisioner.js';
-import { createPostgresStore } from '../../src/store/createPostgresStore.js';
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is required`);
-  return value;
-}
+import { childPlatform, openChildStore, required } from './childEnvironment.js';
 
 /** Each ensured once by this process (and by every other process). */
 const users = required('CHILD_USERS').split(',');
 /** One user every process ensures many times at once. */
 const hotUser = required('CHILD_HOT_USER');
 const hotEnsures = Number(required('CHILD_HOT_ENSURES'));
-const store = await createPostgresStore({
-  connectionString: required('CHILD_DATABASE_URL'),
-  schema: required('CHILD_SCHEMA'),
-});
+const store = await openChildStore();
 const provisioner = await createAccountProvisioner({
-  platform: {
-    baseUrl: required('CHILD_SIM_URL'),
-    apiKey: required('CHILD_API_KEY'),
-    apiSecret: required('CHILD_API_SECRET'),
-    systemExternalUserId: required('CHILD_SYSTEM_ID'),
-  },
+  platform: childPlatform(),
   store,
   externalIds: { key: required('CHILD_PSEUDONYM_KEY') },
 });

@@ -6,27 +6,13 @@
  */
 import { createInterface } from 'node:readline';
 import { createKnewtonBff } from '../../src/createKnewtonBff.js';
-import { createPostgresStore } from '../../src/store/createPostgresStore.js';
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is required`);
-  return value;
-}
+import { childPlatform, openChildStore, required } from './childEnvironment.js';
 
 const users = required('CHILD_USERS').split(',');
-const store = await createPostgresStore({
-  connectionString: required('CHILD_DATABASE_URL'),
-  schema: required('CHILD_SCHEMA'),
-});
+const store = await openChildStore();
 const bff = await createKnewtonBff({
   authenticate: (request) => request.headers.get('x-test-user') ?? undefined,
-  platform: {
-    baseUrl: required('CHILD_SIM_URL'),
-    apiKey: required('CHILD_API_KEY'),
-    apiSecret: required('CHILD_API_SECRET'),
-    systemExternalUserId: required('CHILD_SYSTEM_ID'),
-  },
+  platform: childPlatform(),
   store,
   externalIds: { key: required('CHILD_PSEUDONYM_KEY') },
   learning: {
