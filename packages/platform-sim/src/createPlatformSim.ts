@@ -96,7 +96,9 @@ export function createPlatformSim(options?: PlatformSimOptions): PlatformSim {
       if (result === DROP_CONNECTION) {
         // What a real fetch reports when the server closes the connection without answering.
         throw new TypeError('fetch failed', {
-          cause: new Error('other side closed (platform-sim dropAfterCreate fault)'),
+          cause: new Error(
+            'other side closed (platform-sim dropAfterCreate/dropAfterDelete fault)',
+          ),
         });
       }
       return result;

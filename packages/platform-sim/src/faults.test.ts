@@ -156,6 +156,20 @@ describe('faults (in-process)', () => {
     expect(sim.stats().accounts).toBe(1);
   });
 
+  it('dropAfterDelete commits the deletion, then drops the answer; deleting again is a harmless 404', async () => {
+    const { sim, call, adminToken, createAccount } = simHarness();
+    const token = await adminToken();
+    const id = await createAccount('leaving', token);
+    sim.setFaults({ dropAfterDelete: true });
+    await expect(call('DELETE', `/v0/accounts/${id}`, { token })).rejects.toThrow('fetch failed');
+    expect(sim.accounts().accounts[0]?.deletedAt).toEqual(expect.any(String));
+    sim.setFaults({});
+    expect((await call('DELETE', `/v0/accounts/${id}`, { token })).status).toBe(404);
+    // Other requests are answered normally while the fault is on.
+    sim.setFaults({ dropAfterDelete: true });
+    expect((await call('GET', '/v0/accounts/current', { token })).status).toBe(200);
+  });
+
   it('expireTokens makes every token issued so far answer 401; new and refreshed tokens work', async () => {
     const { sim, call, tokenFor, tokenRequest } = simHarness();
     const old = await tokenFor(sim.systemExternalUserId);

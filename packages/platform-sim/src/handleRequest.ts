@@ -5,14 +5,14 @@ import type { Router } from './router.js';
 import { SimHttpError } from './SimHttpError.js';
 import type { AuthenticatedRouteContext, RouteContext, SimRoute, SimState } from './simState.js';
 
-/** Returned instead of a response when the connection must be dropped unanswered (`dropAfterCreate`). */
+/** Returned instead of a response when the connection must be dropped unanswered (`dropAfterCreate`, `dropAfterDelete`). */
 export const DROP_CONNECTION: unique symbol = Symbol('drop connection');
 
 export type HandleResult = Response | typeof DROP_CONNECTION;
 
 /**
  * One request through the simulator: route → count → faults → per-IP limit / bearer auth →
- * per-token limit → route handler → `dropAfterCreate`. Every failure becomes `{"message": "..."}`;
+ * per-token limit → route handler → `dropAfterCreate` / `dropAfterDelete`. Every failure becomes `{"message": "..."}`;
  * only an aborted request rejects (with the signal's reason), as a real `fetch` would.
  */
 export async function handleRequest(
@@ -64,6 +64,7 @@ async function dispatch(
     now: 0,
     state,
     createdAccount: false,
+    deletedAccount: false,
   };
   if (route.auth === 'sim') {
     context.now = state.options.now();
@@ -104,6 +105,7 @@ async function dispatch(
     response = await route.handler(authenticated.context);
   }
   if (context.createdAccount && state.faults.current.dropAfterCreate) return DROP_CONNECTION;
+  if (context.deletedAccount && state.faults.current.dropAfterDelete) return DROP_CONNECTION;
   return response;
 }
 

@@ -9,6 +9,8 @@ export interface SimFaults {
   hang?: boolean;
   /** Account creations are committed, then the connection is destroyed without an answer. */
   dropAfterCreate?: boolean;
+  /** Account deletions are committed, then the connection is destroyed without an answer (a lost `DELETE`). */
+  dropAfterDelete?: boolean;
   /** Overrides the `rateLimitScale` option while set. */
   rateLimitScale?: number;
   /** One-off action: every access token issued so far answers 401 from now on (new tokens work). */
@@ -21,6 +23,7 @@ const FAULT_KEYS = new Set([
   'errorStatus',
   'hang',
   'dropAfterCreate',
+  'dropAfterDelete',
   'rateLimitScale',
   'expireTokens',
 ]);
@@ -35,8 +38,16 @@ export function parseSimFaults(input: unknown): SimFaults {
     if (!FAULT_KEYS.has(key)) throw new TypeError(`unknown fault \`${key}\`.`);
   }
   const faults: SimFaults = {};
-  const { latencyMs, errorRate, errorStatus, hang, dropAfterCreate, rateLimitScale, expireTokens } =
-    record;
+  const {
+    latencyMs,
+    errorRate,
+    errorStatus,
+    hang,
+    dropAfterCreate,
+    dropAfterDelete,
+    rateLimitScale,
+    expireTokens,
+  } = record;
   if (latencyMs !== undefined) {
     if (
       !Number.isInteger(latencyMs) ||
@@ -66,6 +77,9 @@ export function parseSimFaults(input: unknown): SimFaults {
   if (hang !== undefined) faults.hang = requireBoolean('hang', hang);
   if (dropAfterCreate !== undefined) {
     faults.dropAfterCreate = requireBoolean('dropAfterCreate', dropAfterCreate);
+  }
+  if (dropAfterDelete !== undefined) {
+    faults.dropAfterDelete = requireBoolean('dropAfterDelete', dropAfterDelete);
   }
   if (expireTokens !== undefined)
     faults.expireTokens = requireBoolean('expireTokens', expireTokens);

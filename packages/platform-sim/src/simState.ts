@@ -27,6 +27,8 @@ export interface RouteContext {
   state: SimState;
   /** Set by a route that committed at least one account creation (what `dropAfterCreate` drops). */
   createdAccount: boolean;
+  /** Set by a route that deleted an account (what `dropAfterDelete` drops). */
+  deletedAccount: boolean;
 }
 
 export interface AuthenticatedRouteContext extends RouteContext {

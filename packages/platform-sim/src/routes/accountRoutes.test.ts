@@ -179,6 +179,38 @@ describe('DELETE /v0/accounts/{id}', () => {
     expect(sim.accounts().accounts[0]?.deletedAt).toEqual(expect.any(String));
   });
 
+  it('refuses the deleted account scoped and refreshed tokens, and its external id for ever (single and batch)', async () => {
+    const { sim, call, adminToken, createAccount, tokenFor, tokenRequest } = simHarness();
+    const admin = await adminToken();
+    const id = await createAccount('gone', admin);
+    const own = await tokenFor('gone');
+    expect((await call('DELETE', `/v0/accounts/${id}`, { token: admin })).status).toBe(204);
+    const scoped = await tokenRequest({ grant_type: 'client_credentials', scope: 'gone' });
+    expect(scoped.status).toBe(403);
+    const refreshed = await tokenRequest({
+      grant_type: 'refresh_token',
+      refresh_token: own.refresh_token,
+    });
+    expect(refreshed.status).toBe(403);
+    const single = await call('POST', '/v0/accounts', {
+      token: admin,
+      json: { external_user_id: 'gone' },
+    });
+    expect(single.status).toBe(422);
+    const batch = await call('POST', '/v0/batch', {
+      token: admin,
+      json: {
+        requests: [
+          { method: 'post', relative_url: '/accounts', body: { external_user_id: 'gone' } },
+        ],
+      },
+    });
+    expect(batch.body.responses[0]).toMatchObject({ code: 422 });
+    expect(sim.accounts().accounts).toEqual([
+      expect.objectContaining({ id, externalUserId: 'gone', deletedAt: expect.any(String) }),
+    ]);
+  });
+
   it('is for the partner admin only and cannot delete the partner admin', async () => {
     const { sim, call, adminToken, createAccount, tokenFor } = simHarness();
     const id = await createAccount('self');

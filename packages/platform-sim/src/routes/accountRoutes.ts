@@ -79,6 +79,7 @@ export const deleteAccountRoute: SimRoute = {
     if (account.partnerAdmin)
       throw new SimHttpError(403, 'The partner admin account cannot be deleted.');
     context.state.accounts.delete(id, context.now);
+    context.deletedAccount = true;
     return noContentResponse();
   },
 };
