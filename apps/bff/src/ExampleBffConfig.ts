@@ -1,4 +1,9 @@
-import type { KnewtonBffLimits, KnewtonLearningOptions, LogLevel } from '@knewton-kit/bff';
+import type {
+  KnewtonBffLimits,
+  KnewtonLearningOptions,
+  LogLevel,
+  PseudonymKey,
+} from '@knewton-kit/bff';
 import type { HttpServerLimits } from './hardenHttpServer.js';
 
 /** Where the Knewton Platform is: a real URL with credentials, or the simulator started in-process. */
@@ -32,6 +37,11 @@ export interface ExampleBffConfig {
   dataDir?: string;
   /** HMAC key for external ids; generated (and kept in `dataDir`) only with the simulator. */
   pseudonymKey?: string;
+  /**
+   * `KNEWTON_PSEUDONYM_KEYS`: versioned HMAC keys, oldest first; replaces `pseudonymKey` (key rotation:
+   * new learners get the newest, stored mappings and recorded creates keep the key they were made with).
+   */
+  pseudonymKeys?: PseudonymKey[];
   /** HMAC key of the demo session cookie; generated (and kept in `dataDir`) only with the simulator. */
   sessionSecret?: string;
   /** Origins allowed to send state-changing requests. */

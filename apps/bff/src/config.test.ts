@@ -184,6 +184,13 @@ describe('malformed values: one line naming the variable, never the value', () =
     ['KNEWTON_API_KEY', { ...remote, KNEWTON_API_KEY: 'has:colon' }],
     ['KNEWTON_PSEUDONYM_KEY', { ...remote, KNEWTON_PSEUDONYM_KEY: 'short-secret-value' }],
     ['SESSION_SECRET', { ...remote, SESSION_SECRET: 'short-secret-value' }],
+    [
+      'KNEWTON_PSEUDONYM_KEYS',
+      { KNEWTON_PSEUDONYM_KEYS: `v1:${'k'.repeat(40)},v2:short-secret-value` },
+    ],
+    ['KNEWTON_PSEUDONYM_KEYS', { KNEWTON_PSEUDONYM_KEYS: 'short-secret-value' }],
+    ['KNEWTON_PSEUDONYM_KEYS', { KNEWTON_PSEUDONYM_KEYS: `v1:${pseudonymKey},v1:${secret}` }],
+    ['KNEWTON_PSEUDONYM_KEYS', { ...remote, KNEWTON_PSEUDONYM_KEYS: `v2:${secret}` }],
     ['SESSION_SECRET', { SESSION_SECRET: 'short-secret-value' }],
     ['DATABASE_URL', { DATABASE_URL: 'mysql://root:hunter2-password@db/app' }],
     ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: 'https://app.example.com/path' }],
@@ -204,5 +211,25 @@ describe('malformed values: one line naming the variable, never the value', () =
     for (const secretValue of ['short-secret-value', 'hunter2-password', 'has:colon']) {
       expect(error.message).not.toContain(secretValue);
     }
+  });
+});
+
+describe('KNEWTON_PSEUDONYM_KEYS (key rotation)', () => {
+  it('reads versioned keys, oldest first, in place of KNEWTON_PSEUDONYM_KEY', () => {
+    const { KNEWTON_PSEUDONYM_KEY: _single, ...rest } = remote;
+    const config = parseConfig({
+      ...rest,
+      KNEWTON_PSEUDONYM_KEYS: `v1:${pseudonymKey}, v2:${secret}`,
+    });
+    expect(config.pseudonymKeys).toEqual([
+      { version: 'v1', key: pseudonymKey },
+      { version: 'v2', key: secret },
+    ]);
+    expect(config.pseudonymKey).toBeUndefined();
+  });
+
+  it('keeps the single KNEWTON_PSEUDONYM_KEY working as before', () => {
+    expect(parseConfig(remote)).toMatchObject({ pseudonymKey });
+    expect(parseConfig(remote).pseudonymKeys).toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@ import type { LogLevel } from '@knewton-kit/bff';
 import { ConfigError, type ConfigProblem } from './ConfigError.js';
 import type { DatabaseConfig, ExampleBffConfig, PlatformConfig } from './ExampleBffConfig.js';
 import { isDevelopmentOrigin } from './isDevelopmentOrigin.js';
+import { parsePseudonymKeys } from './parsePseudonymKeys.js';
 
 /** The environment variables the example BFF reads. */
 export type ExampleBffEnv = Partial<
@@ -15,6 +16,7 @@ export type ExampleBffEnv = Partial<
     | 'KNEWTON_API_SECRET'
     | 'KNEWTON_SYSTEM_EXTERNAL_USER_ID'
     | 'KNEWTON_PSEUDONYM_KEY'
+    | 'KNEWTON_PSEUDONYM_KEYS'
     | 'DATABASE_URL'
     | 'DATA_DIR'
     | 'SESSION_SECRET'
@@ -76,7 +78,23 @@ export function parseConfig(env: ExampleBffEnv): ExampleBffConfig {
   const simulator = platform?.kind === 'simulator';
   const dataDir = value(env, 'DATA_DIR') ?? defaultDataDir;
   const database = parseDatabase(value(env, 'DATABASE_URL'), dataDir, problem);
-  const pseudonymKey = parseSecret(env, 'KNEWTON_PSEUDONYM_KEY', !simulator, because, problem);
+  const rawKeys = value(env, 'KNEWTON_PSEUDONYM_KEYS');
+  if (rawKeys !== undefined && value(env, 'KNEWTON_PSEUDONYM_KEY') !== undefined) {
+    problem(
+      'KNEWTON_PSEUDONYM_KEYS',
+      'Set KNEWTON_PSEUDONYM_KEY or KNEWTON_PSEUDONYM_KEYS, not both (list the single key as v1:<key> in KNEWTON_PSEUDONYM_KEYS).',
+    );
+  }
+  const pseudonymKeys =
+    rawKeys === undefined
+      ? undefined
+      : parsePseudonymKeys(rawKeys, minSecretBytes, (message) =>
+          problem('KNEWTON_PSEUDONYM_KEYS', message),
+        );
+  const pseudonymKey =
+    rawKeys === undefined
+      ? parseSecret(env, 'KNEWTON_PSEUDONYM_KEY', !simulator, because, problem)
+      : undefined;
   const sessionSecret = parseSecret(env, 'SESSION_SECRET', !simulator, because, problem);
   const allowedOrigins = parseOrigins(env, simulator, production, because, port, problem);
   const logLevel = parseLogLevel(value(env, 'LOG_LEVEL'), problem);
@@ -93,6 +111,7 @@ export function parseConfig(env: ExampleBffEnv): ExampleBffConfig {
     database: database as DatabaseConfig,
     dataDir,
     ...(pseudonymKey === undefined ? {} : { pseudonymKey }),
+    ...(pseudonymKeys === undefined ? {} : { pseudonymKeys }),
     ...(sessionSecret === undefined ? {} : { sessionSecret }),
     allowedOrigins,
     ...(graphId === undefined ? {} : { graphId }),

@@ -105,11 +105,15 @@ export async function createExampleBff(
   try {
     if (config.production) refuseDevelopmentFallbacks(config);
     let { pseudonymKey, sessionSecret } = config;
-    if (pseudonymKey === undefined || sessionSecret === undefined) {
+    const { pseudonymKeys } = config;
+    if (
+      (pseudonymKey === undefined && pseudonymKeys === undefined) ||
+      sessionSecret === undefined
+    ) {
       if (config.platform.kind !== 'simulator')
         throw missingSecrets(config, 'KNEWTON_API_URL is set');
       const dev = await loadDevSecrets(config.dataDir);
-      pseudonymKey ??= dev.pseudonymKey;
+      if (pseudonymKeys === undefined) pseudonymKey ??= dev.pseudonymKey;
       sessionSecret ??= dev.sessionSecret;
       notice(
         dev.path === undefined
@@ -183,7 +187,7 @@ export async function createExampleBff(
       authenticate: (request) => sessions.authenticate(request),
       platform,
       store,
-      externalIds: { key: pseudonymKey },
+      externalIds: pseudonymKeys ? { keys: pseudonymKeys } : { key: pseudonymKey as string },
       allowedOrigins: config.allowedOrigins,
       logger,
       ...(config.limits === undefined ? {} : { limits: config.limits }),
@@ -247,7 +251,7 @@ export async function createExampleBff(
 function missingSecrets(config: ExampleBffConfig, because: string): ConfigError {
   const problems: ConfigProblem[] = [];
   for (const [variable, given] of [
-    ['KNEWTON_PSEUDONYM_KEY', config.pseudonymKey],
+    ['KNEWTON_PSEUDONYM_KEY', config.pseudonymKey ?? config.pseudonymKeys],
     ['SESSION_SECRET', config.sessionSecret],
   ] as const) {
     if (given === undefined)
@@ -269,7 +273,10 @@ function refuseDevelopmentFallbacks(config: ExampleBffConfig): void {
         'KNEWTON_API_URL is required with NODE_ENV=production (the in-process simulator is for development only).',
     });
   }
-  if (config.pseudonymKey === undefined || config.sessionSecret === undefined) {
+  if (
+    (config.pseudonymKey === undefined && config.pseudonymKeys === undefined) ||
+    config.sessionSecret === undefined
+  ) {
     problems.push(...missingSecrets(config, 'NODE_ENV=production').problems);
   }
   const development = config.allowedOrigins.find(isDevelopmentOrigin);

@@ -24,6 +24,7 @@ export {
   PgliteFolderInUseError,
   StoreUnavailableError,
 } from './errors.js';
+export type { PseudonymKey } from './externalId/createExternalIdMapper.js';
 export type { ApiErrorOptions } from './http/ApiError.js';
 export { ApiError, isApiError } from './http/ApiError.js';
 export type { BffRouter, BffRouterOptions, RouteMethod } from './http/createBffRouter.js';

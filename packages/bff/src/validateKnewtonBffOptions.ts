@@ -80,7 +80,7 @@ export function validateKnewtonBffOptions(options: unknown): ResolvedKnewtonBffO
       fail('`store` must come from createPgliteStore() or createPostgresStore().');
     }
     if (!isObject(externalIds)) {
-      fail('`externalIds` ({ key } or { map }) is required without `provisioner`.');
+      fail('`externalIds` ({ key }, { keys } or { map }) is required without `provisioner`.');
     }
   }
 

@@ -153,3 +153,63 @@ describe('the PII net around host mappers', () => {
     );
   });
 });
+
+describe('createExternalIdMapper with versioned keys (rotation)', () => {
+  const older = { version: 'v1', key: 'a'.repeat(32) };
+  const newer = { version: 'v2', key: 'b'.repeat(32) };
+
+  it('maps new users under the newest key, exactly as a single key of that version would', async () => {
+    const rotated = createExternalIdMapper({ keys: [older, newer] });
+    expect(await rotated('user-1')).toEqual(
+      await createExternalIdMapper({ key: newer.key, keyVersion: 'v2' })('user-1'),
+    );
+    // The single key of today is the one-key list: nothing changes for existing deployments.
+    expect(await createExternalIdMapper({ keys: [older] })('user-1')).toEqual(
+      await createExternalIdMapper({ key: older.key })('user-1'),
+    );
+  });
+
+  it('gives every generation its own external id, and the same one each time', async () => {
+    const map = createExternalIdMapper({ keys: [older, newer] });
+    const ids = await Promise.all([0, 1, 2, 1].map((g) => map.forGeneration('user-1', g)));
+    expect(ids[1]).toEqual(ids[3]);
+    expect(new Set(ids.map((id) => id.externalId)).size).toBe(3);
+    expect(ids[1]?.externalId).toBe(
+      createHmac('sha256', newer.key).update('v2/g1:user-1').digest('base64url'),
+    );
+    await expect(map.forGeneration('user-1', -1)).rejects.toThrow('generation');
+  });
+
+  it('keys tombstones under every configured key, newest first, never showing the user id', async () => {
+    const before = await createExternalIdMapper({ keys: [older] }).userKeys('jane@example.com');
+    const after = await createExternalIdMapper({ keys: [older, newer] }).userKeys(
+      'jane@example.com',
+    );
+    expect(after).toHaveLength(2);
+    expect(after[1]).toBe(before[0]);
+    expect(after[0]?.startsWith('v2:')).toBe(true);
+    for (const userKey of after) expect(userKey).not.toContain('jane');
+    const { externalId } = await createExternalIdMapper({ keys: [older] })('jane@example.com');
+    expect(before[0]).not.toContain(externalId);
+  });
+
+  it('refuses an empty list, short keys and repeated versions, naming the entry', () => {
+    expect(() => createExternalIdMapper({ keys: [] })).toThrow('`externalIds.keys`');
+    expect(() => createExternalIdMapper({ keys: [{ version: 'v1', key: 'short' }] })).toThrow(
+      '`externalIds.keys[0].key`',
+    );
+    expect(() => createExternalIdMapper({ keys: [older, { ...newer, version: 'v1' }] })).toThrow(
+      'twice',
+    );
+    expect(() => createExternalIdMapper({ keys: [older], key: older.key } as never)).toThrow(
+      'not both',
+    );
+  });
+
+  it('a host mapper gets a suffix per generation and a hashed tombstone key', async () => {
+    const map = createExternalIdMapper({ map: (id) => `partner-${id}` });
+    expect((await map.forGeneration('u1', 2)).externalId).toBe('partner-u1~g2');
+    const [userKey] = await map.userKeys('u1');
+    expect(userKey).toMatch(/^custom:[A-Za-z0-9_-]{43}$/);
+  });
+});

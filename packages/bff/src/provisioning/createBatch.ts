@@ -3,6 +3,7 @@ import { BatchUnavailableError } from '../platform/BatchUnavailableError.js';
 import type { BatchItemOutcome, PlatformClient } from '../platform/createPlatformClient.js';
 import type { PacerSlot } from '../platform/slidingWindowPacer.js';
 import type { QueuedJob } from './CreationJob.js';
+import { claimExternalIds } from './claimExternalIds.js';
 import { type CreateDependencies, createSingle } from './createSingle.js';
 import { repairLostCreate } from './repairLostCreate.js';
 import { logAccountWritten, toProvisionedAccount } from './writeAccountRow.js';
@@ -42,15 +43,23 @@ export async function createBatch(
             row,
           ]),
         );
-        const toCreate: QueuedJob[] = [];
+        const unmapped: QueuedJob[] = [];
         for (const job of mine) {
           const row = rows.get(job.appUserId);
           if (row)
             settled.push(() =>
               job.resolve({ account: toProvisionedAccount(row), outcome: 'existed' }),
             );
-          else toCreate.push(job);
+          else unmapped.push(job);
         }
+        if (unmapped.length === 0) return;
+        const refusals = await claimExternalIds(tx, unmapped);
+        const toCreate: QueuedJob[] = [];
+        unmapped.forEach((job, index) => {
+          const refused = refusals[index];
+          if (refused) settled.push(() => job.reject(refused));
+          else toCreate.push(job);
+        });
         if (toCreate.length === 0) return;
         const outcomes = await platform.createAccounts(
           toCreate.map((job) => job.externalId),

@@ -3,6 +3,7 @@ import type { PlatformClient } from '../platform/createPlatformClient.js';
 import type { PacerSlot } from '../platform/slidingWindowPacer.js';
 import type { AccountStore } from '../store/AccountStore.js';
 import type { QueuedJob } from './CreationJob.js';
+import { claimExternalIds } from './claimExternalIds.js';
 import { repairLostCreate } from './repairLostCreate.js';
 import { toProvisionedAccount, writeAccountRow } from './writeAccountRow.js';
 
@@ -27,6 +28,8 @@ export async function createSingle(
     const result = await store.withUserLock(job.appUserId, async (tx) => {
       const raced = await tx.findByAppUserId(job.appUserId);
       if (raced) return { account: toProvisionedAccount(raced), outcome: 'existed' as const };
+      const [refused] = await claimExternalIds(tx, [job]);
+      if (refused) throw refused;
       const created = await platform.createAccount(
         job.externalId,
         job.context,

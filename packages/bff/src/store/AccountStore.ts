@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AccountStoreConflictError } from '../errors.js';
+import type { ExternalIdRecord } from './recordExternalIds.js';
 import type { AccountDatabase } from './schema.js';
 
 /** One row of the mapping: an app user, its external id, and the Knewton account both name. */
@@ -24,6 +25,14 @@ export interface AccountStoreTransaction {
    * trip; elsewhere it is `insert`, committed when the work returns.
    */
   insertLast(row: NewAccountRow): Promise<AccountRow>;
+  /**
+   * Records, committed before it resolves (outside the lock's transaction), the external id each user's
+   * create will be made with; per user, in order, the id to use: one recorded earlier wins (a create that
+   * may have reached the platform, repaired under the key it was made with). See `recordExternalIds`.
+   */
+  recordExternalIds(
+    records: readonly ExternalIdRecord[],
+  ): Promise<Array<ExternalIdRecord | AccountStoreConflictError>>;
 }
 
 /** What a batch of provisionings can do while it holds the locks of its users. */

@@ -11,6 +11,7 @@ import { findAccountsByAppUserIds, insertAccounts } from './findAccountsByAppUse
 import { KeyedMutex } from './keyedMutex.js';
 import { migrateToLatest } from './migrations.js';
 import { createPgliteDialect } from './pgliteDialect.js';
+import { type ExternalIdRecord, recordExternalIds } from './recordExternalIds.js';
 import type { AccountDatabase } from './schema.js';
 
 export interface PgliteStoreOptions {
@@ -113,6 +114,8 @@ export async function openPgliteStore(
 
   const insert = (row: NewAccountRow) =>
     guardStore('insert', () => write(() => insertAccount(db, row)));
+  const record = (records: readonly ExternalIdRecord[]) =>
+    guardStore('record', () => recordExternalIds(db, records));
 
   return {
     kind: 'pglite',
@@ -128,6 +131,7 @@ export async function openPgliteStore(
             guardStore('lookup', () => (id === appUserId ? recheck(id) : lookup(id))),
           insert,
           insertLast: insert,
+          recordExternalIds: record,
         }),
       ),
     async withFreeUserLocks(appUserIds, work) {
@@ -148,6 +152,7 @@ export async function openPgliteStore(
               guardStore('lookup', () => findAccountsByAppUserIds(db, ids)),
             insert,
             insertLast: insert,
+            recordExternalIds: record,
             insertMany: (rows) => guardStore('insert', () => write(() => insertAccounts(db, rows))),
           },
           locked,

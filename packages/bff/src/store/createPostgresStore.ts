@@ -7,6 +7,7 @@ import { describeCause } from './describeCause.js';
 import { findAccountsByAppUserIds, insertAccounts } from './findAccountsByAppUserIds.js';
 import { migrateToLatest } from './migrations.js';
 import { lockedTransaction, lockScript } from './postgresUserLock.js';
+import { type ExternalIdRecord, recordExternalIds } from './recordExternalIds.js';
 import type { AccountDatabase, KnewtonAccountTable } from './schema.js';
 import { Semaphore } from './semaphore.js';
 
@@ -89,6 +90,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   // Capped below the pool size so lookups always find a connection; the rest queue here, not in pg's pool
   // where they would starve lookups, and no holder needs a second connection, so the queue always drains.
   const provisioningSlots = new Semaphore(Math.max(1, max - 2));
+  // On the pool, not the lock's connection: committed before the platform call (see AccountStore).
+  const record = (records: readonly ExternalIdRecord[]) =>
+    guardStore('record', () => recordExternalIds(db, records));
 
   /**
    * One Kysely transaction (the batch path): `lock` takes the advisory locks and builds the queries, `work`
@@ -136,7 +140,10 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
             lockScript(appUserId, lockTimeoutMs),
           )) as unknown as pg.QueryResult<Selectable<KnewtonAccountTable>>[];
           const state = { committed: false };
-          const tx = lockedTransaction(client, appUserId, results[3]?.rows[0], state);
+          const tx = {
+            ...lockedTransaction(client, appUserId, results[3]?.rows[0], state),
+            recordExternalIds: record,
+          };
           let result: Awaited<ReturnType<typeof work>>;
           try {
             result = await work(tx);
@@ -182,6 +189,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
               // The batch's transaction commits when its work returns.
               insertLast: (row) => guardStore('insert', () => insertAccount(trx, row)),
               insertMany: (rows) => guardStore('insert', () => insertAccounts(trx, rows)),
+              recordExternalIds: record,
             };
             return tx;
           },

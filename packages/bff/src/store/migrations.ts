@@ -138,6 +138,22 @@ export const migrations: Record<string, Migration> = {
       await sql`drop index knewton_learning_events_delivered`.execute(db);
     },
   },
+  // The external id a create is made with, committed before the platform call: a create whose answer
+  // was lost is repaired under the id (and key) it was made with, even after the pseudonym key rotated.
+  '2026-12-05-002-knewton-external-ids': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('knewton_external_ids')
+        .addColumn('app_user_id', 'text', (col) => col.primaryKey())
+        .addColumn('external_id', 'text', (col) => col.notNull().unique())
+        .addColumn('key_version', 'text', (col) => col.notNull())
+        .addColumn('recorded_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('knewton_external_ids').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -41,7 +41,7 @@ export function lockedTransaction(
   appUserId: string,
   recheck: Selectable<KnewtonAccountTable> | undefined,
   state: LockedTransactionState,
-): AccountStoreTransaction {
+): Omit<AccountStoreTransaction, 'recordExternalIds'> {
   let prefetched = true;
   async function find(id: string): Promise<AccountRow | undefined> {
     if (prefetched && id === appUserId) {

@@ -13,6 +13,18 @@ export interface KnewtonAccountTable {
   created_at: ColumnType<Date, Date | undefined, never>;
 }
 
+/**
+ * The external id each user's create is (or was) made with, written and committed before the platform
+ * call. Removed with the mapping by an erasure.
+ */
+export interface KnewtonExternalIdTable {
+  app_user_id: string;
+  external_id: string;
+  key_version: string;
+  recorded_at: ColumnType<Date, Date | undefined, never>;
+}
+
 export interface AccountDatabase {
   knewton_accounts: KnewtonAccountTable;
+  knewton_external_ids: KnewtonExternalIdTable;
 }

@@ -40,7 +40,9 @@ export interface ProvisioningHarness {
   /** Store lookups of one user (`findByAppUserId`) answered so far: an ensure's step before the line. */
   lookups(): number;
   /** Another provisioner over the same store and simulator (an empty in-memory cache, as in a second process). */
-  secondProvisioner(): Promise<AccountProvisioner>;
+  secondProvisioner(
+    overrides?: Pick<AccountProvisionerOptions, 'externalIds'>,
+  ): Promise<AccountProvisioner>;
   dispose(): Promise<void>;
 }
 
@@ -120,11 +122,11 @@ export async function createProvisioningHarness(
     tokenCalls: () => calls('POST /v0/oauth/token'),
     rows: () => countRows(testStore.store),
     lookups: () => lookups,
-    async secondProvisioner() {
+    async secondProvisioner(overrides) {
       const second = await createAccountProvisioner({
         platform,
         store: testStore.store,
-        externalIds,
+        externalIds: overrides?.externalIds ?? externalIds,
         logger,
         closeStore: false,
         ...clock,
