@@ -68,6 +68,12 @@ export interface KnewtonBff {
   /** The provisioner behind the routes, for eager creation in your own server code. */
   provisioner: AccountProvisioner;
   /**
+   * Erases a user's Knewton data, for your own account-deletion flow (what `DELETE /account` does for the
+   * signed-in user): the platform account, registrations, undelivered events and the mapping. Exactly
+   * once and crash-safe; the user's next ensure creates a fresh account with a new external id.
+   */
+  eraseAccount(appUserId: string): Promise<void>;
+  /**
    * Stops event delivery and closes the provisioner (and its store) if this BFF created it; a provisioner
    * you passed in stays open.
    * Users still queued for the platform's rate limits are answered at once (503, `Retry-After`); creates in

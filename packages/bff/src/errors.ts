@@ -31,6 +31,18 @@ export class KnewtonUnavailableError extends BffError {
   }
 }
 
+/**
+ * The learner's erasure has not finished (the platform has not confirmed the deletion yet): nothing is
+ * created for them until it has. Answered 503 with `Retry-After`, like the platform being unavailable.
+ */
+export class ErasureInProgressError extends KnewtonUnavailableError {
+  constructor() {
+    super("The learner's Knewton data is being erased; try again shortly", {
+      retryAfterSeconds: 2,
+    });
+  }
+}
+
 export function isKnewtonUnavailableError(error: unknown): error is KnewtonUnavailableError {
   return (
     error instanceof KnewtonUnavailableError ||

@@ -93,7 +93,7 @@ describe('mounted in a plain Node server (@hono/node-server), over a real socket
     expect(missing.status).toBe(404);
     expect(parseErrorBody(await missing.json())?.error.code).toBe('not_found');
     const wrong = await fetch(`${base}/api/knewton/account`, {
-      method: 'DELETE',
+      method: 'PATCH',
       headers: signedIn,
     });
     expect(wrong.status).toBe(405);

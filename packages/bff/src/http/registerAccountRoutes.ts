@@ -27,7 +27,7 @@ const createHoldMs = 4_500;
  * `GET /account` reads the signed-in user's account (404 `account_not_found`, never creates);
  * `PUT /account` ensures it (201 when created by this call, 200 when it existed, 202 `queued` with
  * `Retry-After` when the account is not there within about 5 s: the platform's rate limits, a slow store
- * or a slow platform; 503 when the platform is failing).
+ * or a slow platform; 503 when the platform is failing); `DELETE /account` erases it (204).
  */
 export function registerAccountRoutes(router: BffRouter, options: AccountRoutesOptions): void {
   const { provisioner, authenticate, rateLimiter } = options;
@@ -87,6 +87,20 @@ export function registerAccountRoutes(router: BffRouter, options: AccountRoutesO
       return typeof appUserId === 'string'
         ? ensure(c, appUserId)
         : appUserId.then((id) => ensure(c, id));
+    },
+    // Erasure: 204 once done (also when there was nothing to erase), so a retry after a lost answer is
+    // harmless; 503 with Retry-After while the platform or store cannot complete it (nothing half done).
+    async DELETE(c) {
+      refuseBodyFields(readJsonBody(c));
+      const appUserId = await signedInUser(c);
+      if (!provisioner.eraseAccount) {
+        throw new ApiError(
+          'method_not_allowed',
+          "This BFF's provisioner cannot erase accounts (it has no eraseAccount).",
+        );
+      }
+      await provisioner.eraseAccount(appUserId, { requestId: c.get('requestId') });
+      return c.body(null, 204);
     },
   });
 }

@@ -49,8 +49,9 @@ export function createRecommender(options: RecommenderOptions): Recommender {
   const cache = new LRUCache<string, CachedRecommendation>({ max: 10_000 });
   const inFlight = new Map<string, Promise<PlatformRecommendation>>();
 
-  function cached(appUserId: string): PlatformRecommendation | undefined {
-    const entry = cache.get(appUserId);
+  // Keyed by account id, never reused: a learner erased and provisioned again starts with nothing cached.
+  function cached(accountId: string): PlatformRecommendation | undefined {
+    const entry = cache.get(accountId);
     // `cacheMs: 0` is no cache at all, not "an answer from this same millisecond".
     return entry && cacheMs > 0 && clock.now() - entry.at <= cacheMs
       ? entry.recommendation
@@ -64,7 +65,7 @@ export function createRecommender(options: RecommenderOptions): Recommender {
     const registrationId = await registrar.registrationId(account, context);
     const waitMs = budget.tryTake(account.externalId);
     if (waitMs > 0) {
-      const last = cached(account.appUserId);
+      const last = cached(account.accountId);
       if (last) return last;
       throw new ApiError(
         'rate_limited',
@@ -78,13 +79,13 @@ export function createRecommender(options: RecommenderOptions): Recommender {
         registrationId,
         context,
       );
-      cache.set(account.appUserId, { recommendation, at: clock.now() });
+      cache.set(account.accountId, { recommendation, at: clock.now() });
       return recommendation;
     } catch (error) {
       // Limited by the platform after all (another process spent the budget): the cache, if fresh.
       const last =
         isKnewtonUnavailableError(error) && error.status === 429
-          ? cached(account.appUserId)
+          ? cached(account.accountId)
           : undefined;
       if (last) return last;
       throw error;

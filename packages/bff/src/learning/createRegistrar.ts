@@ -210,13 +210,14 @@ export function createRegistrar(options: RegistrarOptions): Registrar {
 
   return {
     async registrationId(learner, context) {
-      const cached = registrations.get(learner.appUserId);
+      // By account id: a learner erased and provisioned again has a new account and a new registration.
+      const cached = registrations.get(learner.accountId);
       if (cached) return cached;
       const running = registering.get(learner.appUserId);
       if (running) return running;
       const pending = (async () => {
         const id = await register(learner, context);
-        registrations.set(learner.appUserId, id);
+        registrations.set(learner.accountId, id);
         return id;
       })().finally(() => registering.delete(learner.appUserId));
       registering.set(learner.appUserId, pending);

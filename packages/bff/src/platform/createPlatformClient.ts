@@ -5,9 +5,14 @@ import { type CreationSlots, createCreationSlots } from './createCreationSlots.j
 import type { PlatformCallContext } from './PlatformCallContext.js';
 import { requestLabelHeaders } from './PlatformCallContext.js';
 import type { PlatformClientOptions } from './PlatformClientOptions.js';
-import { maxBatchSize } from './platformLimits.js';
+import {
+  accountDeletesPerMinute,
+  maxBatchSize,
+  pacingSlackMs,
+  perTokenWindowMs,
+} from './platformLimits.js';
 import { readJsonObject, refusal } from './readPlatformAnswer.js';
-import type { PacerSlot } from './slidingWindowPacer.js';
+import { type PacerSlot, SlidingWindowPacer } from './slidingWindowPacer.js';
 
 export type CreateAccountOutcome = { kind: 'created'; accountId: string } | { kind: 'duplicate' };
 
@@ -55,6 +60,11 @@ export interface PlatformClient {
     externalId: string,
     context?: PlatformCallContext,
   ): Promise<string | undefined>;
+  /**
+   * `DELETE /v0/accounts/{id}` with the partner-admin token: `'deleted'`, or `'not found'` when the
+   * platform no longer has it (deleted earlier, its answer lost), which an erasure counts as done.
+   */
+  deleteAccount(accountId: string, context?: PlatformCallContext): Promise<'deleted' | 'not found'>;
   /** Resolves when a system token is cached or obtainable (readiness). */
   checkToken(context?: PlatformCallContext): Promise<void>;
 }
@@ -71,6 +81,11 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
   }));
   const { config, logger, transport, policy, tokens } = connection;
   const pacing = createCreationSlots(config.rateLimits, connection.clock);
+  const deletes = new SlidingWindowPacer(
+    accountDeletesPerMinute,
+    (perTokenWindowMs + pacingSlackMs) / config.rateLimits.timeScale,
+    connection.clock,
+  );
   const bearer = (context: PlatformCallContext | undefined) => ({
     tokens,
     scope: tokens.systemScope,
@@ -171,6 +186,26 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
     },
 
     abort: connection.abort,
+
+    async deleteAccount(accountId, context) {
+      const what = 'DELETE /v0/accounts/{id}';
+      const response = await policy.send({
+        what,
+        pacer: deletes,
+        bearer: bearer(context),
+        attempt: (authorization) =>
+          transport.delete(`accounts/${encodeURIComponent(accountId)}`, {
+            headers: { authorization: authorization as string, ...requestLabelHeaders(context) },
+          }),
+      });
+      if (response.status === 404) {
+        await response.body?.cancel();
+        return 'not found';
+      }
+      if (!response.ok) throw await refusal(response, what);
+      await response.body?.cancel();
+      return 'deleted';
+    },
 
     findAccountIdByExternalId: (externalId, context) => tokens.accountIdOf(externalId, context),
 

@@ -37,6 +37,7 @@ export interface PlatformRequestOptions {
 export interface PlatformTransport {
   get(path: string, options: PlatformRequestOptions): Promise<Response>;
   post(path: string, options: PlatformRequestOptions): Promise<Response>;
+  delete(path: string, options: PlatformRequestOptions): Promise<Response>;
 }
 
 /**
@@ -124,5 +125,6 @@ export function createPlatformTransport(options: PlatformTransportOptions): Plat
   return {
     get: (path, request) => send('GET', path, request),
     post: (path, request) => send('POST', path, request),
+    delete: (path, request) => send('DELETE', path, request),
   };
 }

@@ -6,6 +6,12 @@
 /** `POST /v0/accounts`: 750 calls a minute per token. */
 export const accountCreatesPerMinute = 750;
 
+/**
+ * `DELETE /v0/accounts/{id}`: no limit is documented; erasure assumes the create endpoint's 750 a minute
+ * per token (the same resource), so a bulk erasure never outruns what the platform grants creates.
+ */
+export const accountDeletesPerMinute = 750;
+
 /** `POST /v0/batch`: 90 calls a minute per token. */
 export const batchCallsPerMinute = 90;
 

@@ -1,3 +1,4 @@
+import type { ExternalIdMapping } from '../externalId/createExternalIdMapper.js';
 import type { ProvisionedAccount, ProvisioningContext } from './types.js';
 
 /** How a queued creation ended: the account was already stored, created now, or repaired (lost answer). */
@@ -12,6 +13,18 @@ export interface CreationJob {
   externalId: string;
   keyVersion: string;
   context: ProvisioningContext | undefined;
+  /**
+   * What the erasure check under the lock needs: the generation the id was derived for (0: never erased),
+   * the user's tombstone keys, and how to derive the id again for a later generation. Absent: generation
+   * 0 and no check (only for jobs made without a mapper, in tests).
+   */
+  identity?: JobIdentity;
+}
+
+export interface JobIdentity {
+  generation: number;
+  userKeys: readonly string[];
+  derive(generation: number): Promise<ExternalIdMapping>;
 }
 
 /** A user in the creation line, with the promise of its account. */

@@ -1,6 +1,6 @@
 import { normalizeAppUserId } from '@knewton-kit/contract';
 import { type Clock, type ClockTimer, systemClock } from '../clock.js';
-import { StoreUnavailableError } from '../errors.js';
+import { ErasureInProgressError, StoreUnavailableError } from '../errors.js';
 import { createExternalIdMapper } from '../externalId/createExternalIdMapper.js';
 import { isLogger, silentLogger } from '../logger.js';
 import { createPlatformClient, type PlatformClient } from '../platform/createPlatformClient.js';
@@ -9,6 +9,7 @@ import type { AccountStore } from '../store/AccountStore.js';
 import { AccountCreationQueue } from './AccountCreationQueue.js';
 import type { AccountProvisionerOptions } from './AccountProvisionerOptions.js';
 import type { CreationResult, SubmittedCreation } from './CreationJob.js';
+import { createEraser } from './createEraser.js';
 import { type HeldProvisioning, holdForAccountOrQueue } from './holdForAccountOrQueue.js';
 import { ResolvedAccountCache } from './ResolvedAccountCache.js';
 import type {
@@ -20,6 +21,12 @@ import type {
   ProvisioningContext,
 } from './types.js';
 import { toProvisionedAccount } from './writeAccountRow.js';
+
+/**
+ * Over PostgreSQL, the longest another process may still answer an account that was erased (from its
+ * cache of resolved accounts; this process forgets it at once).
+ */
+export const erasedAccountVisibleMs = 30_000;
 
 function isAccountStore(store: unknown): store is AccountStore {
   const candidate = store as Partial<AccountStore> | undefined;
@@ -91,7 +98,26 @@ export async function createAccountProvisioner(
   }
   const mapExternalId = createExternalIdMapper(externalIds);
   const platform: PlatformClient = createPlatformClient({ clock, ...options.platform, logger });
-  const cache = new ResolvedAccountCache(cacheSize);
+  // Over PostgreSQL another process may erase a user this one has cached: entries are trusted for at
+  // most `erasedAccountVisibleMs`, the longest another process may still answer an erased account.
+  const cache = new ResolvedAccountCache(
+    cacheSize,
+    store.kind === 'postgres' ? erasedAccountVisibleMs : undefined,
+  );
+  const eraser = createEraser({ store, platform, mapper: mapExternalId, logger });
+  /** Bumped when an erasure starts and ends: a lookup that overlapped one does not fill the cache. */
+  let erasures = 0;
+  /** Users being erased in this process: their ensures and reads wait for it (never the old account). */
+  const erasing = new Map<string, Promise<void>>();
+  async function afterErasure(appUserId: string): Promise<void> {
+    await erasing.get(appUserId)?.catch(() => {});
+  }
+  /** Finishes pending erasures in the background (at start, and when an ensure met one). */
+  function sweepErasures(): void {
+    if (closed) return;
+    const sweep = eraser.sweepInBackground();
+    if (sweep) track(sweep);
+  }
   const queue = new AccountCreationQueue({
     platform,
     store,
@@ -122,10 +148,11 @@ export async function createAccountProvisioner(
   async function lookup(appUserId: string): Promise<ProvisionedAccount | undefined> {
     const cached = cache.get(appUserId);
     if (cached) return cached;
+    const erasuresBefore = erasures;
     const row = await store.findByAppUserId(appUserId);
     if (!row) return undefined;
     const account = toProvisionedAccount(row);
-    cache.set(appUserId, account);
+    if (erasures === erasuresBefore) cache.set(appUserId, account);
     return account;
   }
 
@@ -142,10 +169,20 @@ export async function createAccountProvisioner(
       const existing = await lookup(appUserId);
       if (existing) return { account: existing, outcome: 'existed' };
       const { externalId, keyVersion } = await mapExternalId(appUserId);
-      const creation = queue.submit({ appUserId, externalId, keyVersion, context });
+      const identity = {
+        generation: 0,
+        userKeys: await mapExternalId.userKeys(appUserId),
+        derive: (generation: number) => mapExternalId.forGeneration(appUserId, generation),
+      };
+      const erasuresBefore = erasures;
+      const creation = queue.submit({ appUserId, externalId, keyVersion, context, identity });
       markQueued(creation);
-      const result = await creation.done;
-      cache.set(appUserId, result.account);
+      const result = await creation.done.catch((error: unknown) => {
+        // An erasure left unfinished (a crash, an outage): finish it, the user's next ensure creates.
+        if (error instanceof ErasureInProgressError) sweepErasures();
+        throw error;
+      });
+      if (erasures === erasuresBefore) cache.set(appUserId, result.account);
       return result;
     })();
     // A caller that was answered `queued` no longer listens; the failure reaches the next ensure instead.
@@ -170,6 +207,7 @@ export async function createAccountProvisioner(
     const holdMs = context?.holdMs;
     if (holdMs !== undefined && (!Number.isFinite(holdMs) || holdMs < 0))
       throw new TypeError('`holdMs` must be a non-negative number of milliseconds');
+    if (erasing.has(appUserId)) await afterErasure(appUserId);
     const cached = cache.get(appUserId);
     if (cached) return { account: cached, outcome: 'existed', created: false };
     let entry = provisioning.get(appUserId);
@@ -194,11 +232,15 @@ export async function createAccountProvisioner(
     return held.outcome === 'queued' ? held : ensured(held, leader);
   }
 
+  // A crash may have left erasures whose platform deletion was not confirmed.
+  sweepErasures();
+
   return {
     async getAccount(givenAppUserId, _context) {
       // One spelling per user (NFC, no lone surrogates or invisible characters), whoever calls.
       const appUserId = normalizeAppUserId(givenAppUserId);
       checkOpen();
+      if (erasing.has(appUserId)) await afterErasure(appUserId);
       return track(lookup(appUserId));
     },
 
@@ -207,7 +249,33 @@ export async function createAccountProvisioner(
     knownAccount(givenAppUserId, _context) {
       // Closed: `undefined`, so the caller's `ensureAccount` gives the refusal (503 with Retry-After).
       if (closed) return undefined;
-      return cache.get(normalizeAppUserId(givenAppUserId));
+      const appUserId = normalizeAppUserId(givenAppUserId);
+      return erasing.has(appUserId) ? undefined : cache.get(appUserId);
+    },
+
+    async eraseAccount(givenAppUserId, context) {
+      const appUserId = normalizeAppUserId(givenAppUserId);
+      checkOpen();
+      // Erasures of one user in this process run one after the other (the store lock orders processes).
+      const previous = erasing.get(appUserId);
+      const run = (async () => {
+        await previous?.catch(() => {});
+        erasures++;
+        cache.delete(appUserId);
+        try {
+          await eraser.erase(appUserId, context);
+        } finally {
+          erasures++;
+          // The one place an erased user leaves this process's memory of resolved accounts.
+          cache.delete(appUserId);
+        }
+      })();
+      erasing.set(appUserId, run);
+      try {
+        await track(run);
+      } finally {
+        if (erasing.get(appUserId) === run) erasing.delete(appUserId);
+      }
     },
 
     async checkReadiness() {

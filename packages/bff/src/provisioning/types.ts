@@ -66,6 +66,15 @@ export interface AccountProvisioner {
    */
   knownAccount?(appUserId: string, context?: ProvisioningContext): ProvisionedAccount | undefined;
   /**
+   * Erases the user's Knewton data: the platform account is deleted (`DELETE /v0/accounts/{id}`), the
+   * user's registrations and undelivered events are removed, and no row maps the user to the old account
+   * or external id any more (an erasure tombstone keyed by a keyed hash of the user id keeps the count of
+   * erasures, so the next ensure creates a fresh account with a new external id). Exactly once and
+   * crash-safe; resolves also when there was nothing to erase. Optional for a host's own provisioner;
+   * `createAccountProvisioner`'s has it.
+   */
+  eraseAccount?(appUserId: string, context?: ProvisioningContext): Promise<void>;
+  /**
    * Resolves when the store answers and a platform token is at hand (a cached, unexpired one counts, so a
    * platform blip does not take every replica out of rotation); throws the unavailable errors otherwise.
    */

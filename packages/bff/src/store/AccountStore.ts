@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AccountStoreConflictError } from '../errors.js';
-import type { ExternalIdRecord } from './recordExternalIds.js';
+import type { ExternalIdClaim, ExternalIdClaimResult } from './recordExternalIds.js';
 import type { AccountDatabase } from './schema.js';
 
 /** One row of the mapping: an app user, its external id, and the Knewton account both name. */
@@ -30,9 +30,7 @@ export interface AccountStoreTransaction {
    * create will be made with; per user, in order, the id to use: one recorded earlier wins (a create that
    * may have reached the platform, repaired under the key it was made with). See `recordExternalIds`.
    */
-  recordExternalIds(
-    records: readonly ExternalIdRecord[],
-  ): Promise<Array<ExternalIdRecord | AccountStoreConflictError>>;
+  recordExternalIds(claims: readonly ExternalIdClaim[]): Promise<ExternalIdClaimResult[]>;
 }
 
 /** What a batch of provisionings can do while it holds the locks of its users. */

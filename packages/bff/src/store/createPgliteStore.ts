@@ -11,7 +11,7 @@ import { findAccountsByAppUserIds, insertAccounts } from './findAccountsByAppUse
 import { KeyedMutex } from './keyedMutex.js';
 import { migrateToLatest } from './migrations.js';
 import { createPgliteDialect } from './pgliteDialect.js';
-import { type ExternalIdRecord, recordExternalIds } from './recordExternalIds.js';
+import { type ExternalIdClaim, recordExternalIds } from './recordExternalIds.js';
 import type { AccountDatabase } from './schema.js';
 
 export interface PgliteStoreOptions {
@@ -114,8 +114,8 @@ export async function openPgliteStore(
 
   const insert = (row: NewAccountRow) =>
     guardStore('insert', () => write(() => insertAccount(db, row)));
-  const record = (records: readonly ExternalIdRecord[]) =>
-    guardStore('record', () => recordExternalIds(db, records));
+  const record = (claims: readonly ExternalIdClaim[]) =>
+    guardStore('record', () => recordExternalIds(db, claims));
 
   return {
     kind: 'pglite',

@@ -7,7 +7,7 @@ import { describeCause } from './describeCause.js';
 import { findAccountsByAppUserIds, insertAccounts } from './findAccountsByAppUserIds.js';
 import { migrateToLatest } from './migrations.js';
 import { lockedTransaction, lockScript } from './postgresUserLock.js';
-import { type ExternalIdRecord, recordExternalIds } from './recordExternalIds.js';
+import { type ExternalIdClaim, recordExternalIds } from './recordExternalIds.js';
 import type { AccountDatabase, KnewtonAccountTable } from './schema.js';
 import { Semaphore } from './semaphore.js';
 
@@ -91,8 +91,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   // where they would starve lookups, and no holder needs a second connection, so the queue always drains.
   const provisioningSlots = new Semaphore(Math.max(1, max - 2));
   // On the pool, not the lock's connection: committed before the platform call (see AccountStore).
-  const record = (records: readonly ExternalIdRecord[]) =>
-    guardStore('record', () => recordExternalIds(db, records));
+  const record = (claims: readonly ExternalIdClaim[]) =>
+    guardStore('record', () => recordExternalIds(db, claims));
 
   /**
    * One Kysely transaction (the batch path): `lock` takes the advisory locks and builds the queries, `work`

@@ -154,6 +154,27 @@ export const migrations: Record<string, Migration> = {
       await db.schema.dropTable('knewton_external_ids').execute();
     },
   },
+  // Erasure tombstones, keyed by a keyed hash of the app user id (never the id itself): how many times the
+  // learner was erased (the generation of their next external id, since the platform never accepts one
+  // twice) and, until the platform confirmed the deletion, the account still to delete.
+  '2026-12-05-002b-knewton-erasures': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('knewton_erasures')
+        .addColumn('user_key', 'text', (col) => col.primaryKey())
+        .addColumn('generation', 'integer', (col) => col.notNull())
+        .addColumn('account_id', 'text')
+        .addColumn('requested_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .addColumn('erased_at', 'timestamptz')
+        .execute();
+      await sql`create index knewton_erasures_pending on knewton_erasures (requested_at) where account_id is not null`.execute(
+        db,
+      );
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('knewton_erasures').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -24,7 +24,20 @@ export interface KnewtonExternalIdTable {
   recorded_at: ColumnType<Date, Date | undefined, never>;
 }
 
+/**
+ * One per erased learner, keyed by `ExternalIdMapper.userKeys` (an HMAC of the app user id): the number of
+ * erasures so far and, while the platform's `DELETE` is not confirmed, the account to delete.
+ */
+export interface KnewtonErasureTable {
+  user_key: string;
+  generation: number;
+  account_id: string | null;
+  requested_at: ColumnType<Date, Date | undefined, Date>;
+  erased_at: Date | null;
+}
+
 export interface AccountDatabase {
   knewton_accounts: KnewtonAccountTable;
   knewton_external_ids: KnewtonExternalIdTable;
+  knewton_erasures: KnewtonErasureTable;
 }

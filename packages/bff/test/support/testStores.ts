@@ -173,6 +173,7 @@ export async function createTestStore(
     await learningTables.deleteFrom('knewton_learning_instances').execute();
     await store.db.deleteFrom('knewton_accounts').execute();
     await store.db.deleteFrom('knewton_external_ids').execute();
+    await store.db.deleteFrom('knewton_erasures').execute();
     // The shared instance lives as long as the worker.
     return { store, dispose: async () => {} };
   }
