@@ -57,6 +57,14 @@ export type {
 export { backfillAccounts } from './provisioning/backfillAccounts.js';
 export { createAccountProvisioner } from './provisioning/createAccountProvisioner.js';
 export type {
+  EraseAccountsOptions,
+  EraseProblem,
+  EraseProgress,
+  EraseSummary,
+} from './provisioning/eraseAccounts.js';
+// Bulk erasure of a list of learners (what `pnpm erase` runs).
+export { eraseAccounts } from './provisioning/eraseAccounts.js';
+export type {
   AccountProvisioner,
   CloseOptions,
   EnsureAccountContext,

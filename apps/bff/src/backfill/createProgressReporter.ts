@@ -1,8 +1,13 @@
-import type { BackfillProgress } from '@knewton-kit/bff';
 import cliProgress from 'cli-progress';
 
+/** What the bar shows of a bulk command's progress (`BackfillProgress`, `EraseProgress`). */
+export interface BulkProgress {
+  done: number;
+  failed: number;
+}
+
 export interface ProgressReporter {
-  update(progress: BackfillProgress): void;
+  update(progress: BulkProgress): void;
   stop(): void;
 }
 
@@ -29,14 +34,15 @@ export function createProgressReporter(
   total: number,
   stream: NodeJS.WriteStream = process.stderr,
   intervalMs = 2_000,
+  /** The command's name, first on every line. */
+  label = 'backfill',
 ): ProgressReporter {
   const startedAt = Date.now();
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
         stream,
-        format:
-          'backfill [{bar}] {value}/{total} users | {perMinute}/min | ETA {etaText} | {failed} failed',
+        format: `${label} [{bar}] {value}/{total} users | {perMinute}/min | ETA {etaText} | {failed} failed`,
         hideCursor: true,
       },
       cliProgress.Presets.shades_classic,
@@ -50,15 +56,15 @@ export function createProgressReporter(
       stop: () => bar.stop(),
     };
   }
-  let last: BackfillProgress | undefined;
-  let printed: BackfillProgress | undefined;
+  let last: BulkProgress | undefined;
+  let printed: BulkProgress | undefined;
   const print = () => {
     if (!last || last === printed) return;
     printed = last;
     const { perMinute, eta } = rateAndEta(last.done, total, startedAt);
     const percent = total === 0 ? 100 : Math.floor((last.done / total) * 100);
     stream.write(
-      `backfill: ${last.done}/${total} users (${percent}%), ${perMinute}/min, ETA ${eta}, ${last.failed} failed\n`,
+      `${label}: ${last.done}/${total} users (${percent}%), ${perMinute}/min, ETA ${eta}, ${last.failed} failed\n`,
     );
   };
   const timer = setInterval(print, intervalMs);

@@ -1,8 +1,6 @@
 import { isInvalidExternalIdError } from '../errors.js';
+import { checkBulkOptions, forEachUserLine } from './forEachUserLine.js';
 import type { AccountProvisioner } from './types.js';
-
-/** Longest app user id accepted (the provisioner's own bound). */
-const maxAppUserIdLength = 512;
 
 export interface BackfillOptions {
   /** The same provisioner (and so the same store and creation line) the BFF uses, or one over its store. */
@@ -63,14 +61,7 @@ export async function backfillAccounts(options: BackfillOptions): Promise<Backfi
   const { provisioner, users, concurrency = 1000, signal, onProgress, onProblem } = options;
   if (typeof provisioner?.ensureAccount !== 'function')
     throw new TypeError('`provisioner` must come from createAccountProvisioner()');
-  if (
-    users === null ||
-    typeof users !== 'object' ||
-    !(Symbol.iterator in users || Symbol.asyncIterator in users)
-  )
-    throw new TypeError('`users` must be an iterable of app user ids');
-  if (!Number.isInteger(concurrency) || concurrency < 1)
-    throw new TypeError('`concurrency` must be a positive integer');
+  checkBulkOptions({ users, concurrency });
 
   const progress: BackfillProgress = {
     done: 0,
@@ -103,32 +94,15 @@ export async function backfillAccounts(options: BackfillOptions): Promise<Backfi
     }
   }
 
-  // A fixed number of ensures in flight: a semaphore of promises, refilled as each settles.
-  const running = new Set<Promise<void>>();
-  let line = 0;
-  let interrupted = false;
-  for await (const raw of users as AsyncIterable<string>) {
-    if (signal?.aborted) {
-      interrupted = true;
-      break;
-    }
-    line++;
-    const appUserId = typeof raw === 'string' ? raw.replace(/\r$/, '') : '';
-    const badLine =
-      appUserId.trim() === ''
-        ? 'empty line'
-        : appUserId.length > maxAppUserIdLength
-          ? `longer than ${maxAppUserIdLength} characters`
-          : undefined;
-    if (badLine) {
+  const interrupted = await forEachUserLine({
+    users,
+    concurrency,
+    signal,
+    onBadLine(line, reason) {
       progress.refused++;
-      finish({ line, kind: 'refused', reason: badLine });
-      continue;
-    }
-    const task = ensureOne(appUserId, line).finally(() => running.delete(task));
-    running.add(task);
-    if (running.size >= concurrency) await Promise.race(running);
-  }
-  await Promise.all(running);
-  return { ...progress, interrupted: interrupted || signal?.aborted === true };
+      finish({ line, kind: 'refused', reason });
+    },
+    run: ensureOne,
+  });
+  return { ...progress, interrupted };
 }

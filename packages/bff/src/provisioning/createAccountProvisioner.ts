@@ -108,7 +108,7 @@ export async function createAccountProvisioner(
   /** Bumped when an erasure starts and ends: a lookup that overlapped one does not fill the cache. */
   let erasures = 0;
   /** Users being erased in this process: their ensures and reads wait for it (never the old account). */
-  const erasing = new Map<string, Promise<void>>();
+  const erasing = new Map<string, Promise<unknown>>();
   async function afterErasure(appUserId: string): Promise<void> {
     await erasing.get(appUserId)?.catch(() => {});
   }
@@ -263,7 +263,7 @@ export async function createAccountProvisioner(
         erasures++;
         cache.delete(appUserId);
         try {
-          await eraser.erase(appUserId, context);
+          return await eraser.erase(appUserId, context);
         } finally {
           erasures++;
           // The one place an erased user leaves this process's memory of resolved accounts.
@@ -272,7 +272,7 @@ export async function createAccountProvisioner(
       })();
       erasing.set(appUserId, run);
       try {
-        await track(run);
+        return await track(run);
       } finally {
         if (erasing.get(appUserId) === run) erasing.delete(appUserId);
       }

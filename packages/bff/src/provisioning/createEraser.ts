@@ -11,7 +11,8 @@ import {
 } from '../store/erasureQueries.js';
 import type { ProvisioningContext } from './types.js';
 
-export type ErasureOutcome = 'erased' | 'nothing to erase';
+/** `already erased`: a tombstone and nothing else (a rerun); `no account`: the user was never provisioned. */
+export type ErasureOutcome = 'erased' | 'already erased' | 'no account';
 
 export interface Eraser {
   /** Erases one learner (see `AccountProvisioner.eraseAccount`). */
@@ -105,7 +106,7 @@ export function createEraser(options: {
             accountId = (await platform.findAccountIdByExternalId(recorded, context)) ?? null;
           }
         }
-        if (!found) return tombstone ? 'erased' : 'nothing to erase';
+        if (!found) return tombstone ? 'already erased' : 'no account';
         const userKey = tombstone?.userKey ?? (userKeys[0] as string);
         const generation = (tombstone?.generation ?? 0) + 1;
         await beginErasure(db, { appUserId, userKey, generation, accountId });

@@ -73,7 +73,10 @@ export interface AccountProvisioner {
    * crash-safe; resolves also when there was nothing to erase. Optional for a host's own provisioner;
    * `createAccountProvisioner`'s has it.
    */
-  eraseAccount?(appUserId: string, context?: ProvisioningContext): Promise<void>;
+  eraseAccount?(
+    appUserId: string,
+    context?: ProvisioningContext,
+  ): Promise<'erased' | 'already erased' | 'no account'>;
   /**
    * Resolves when the store answers and a platform token is at hand (a cached, unexpired one counts, so a
    * platform blip does not take every replica out of rotation); throws the unavailable errors otherwise.
