@@ -10,7 +10,10 @@ export const BFF_ACCOUNT_PATH = '/account';
 
 /** Route paths relative to {@link KNEWTON_BFF_BASE_PATH}. */
 export const bffPaths = {
-  /** `GET` reads the signed-in user's account (never creates); `PUT` ensures it exists. */
+  /**
+   * `GET` reads the signed-in user's account (never creates); `PUT` ensures it exists; `DELETE` erases
+   * the user's Knewton data (204; the next `PUT` creates a fresh account).
+   */
   account: BFF_ACCOUNT_PATH,
   /**
    * `GET`: the platform's next recommendation for the signed-in user (registering the account in the

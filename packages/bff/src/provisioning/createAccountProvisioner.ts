@@ -1,3 +1,5 @@
+// Over 250 lines on purpose: the cache, the provisionings and erasures in flight and the close state are
+// shared by every method of the provisioner, so they live in one closure rather than spread over modules.
 import { normalizeAppUserId } from '@knewton-kit/contract';
 import { type Clock, type ClockTimer, systemClock } from '../clock.js';
 import { ErasureInProgressError, StoreUnavailableError } from '../errors.js';
