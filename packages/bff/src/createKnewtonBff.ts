@@ -84,6 +84,9 @@ export async function createKnewtonBff(options: KnewtonBffOptions): Promise<Knew
     // Not wrapped in a promise: a warm `PUT` answered synchronously lets @hono/node-server write it at once.
     fetch: (request, env) => router.app.fetch(request, env as NodeServerBindings | undefined),
     provisioner,
+    optOut: (appUserId, context) => provisioner.optOut(appUserId, context),
+    optIn: (appUserId, context) => provisioner.optIn(appUserId, context),
+    isOptedOut: (appUserId) => provisioner.isOptedOut(appUserId),
     close(closeOptions) {
       // Delivery and provisioner stop concurrently, sharing one grace period (in turn would take twice as
       // long); then the shared store is closed, once neither uses it. Without learning the provisioner

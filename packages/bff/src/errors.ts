@@ -118,3 +118,23 @@ export function isPgliteFolderInUseError(error: unknown): error is PgliteFolderI
     (error as Error | undefined)?.name === 'PgliteFolderInUseError'
   );
 }
+
+/**
+ * The learner opted out of Knewton features (`optOut`): nothing is created or sent for them until
+ * `optIn`. Not a failure to retry: the same call gives the same answer until the learner opts back in.
+ * Surfaces as 403 `knewton_opted_out`.
+ */
+export class KnewtonOptedOutError extends BffError {
+  override name = 'KnewtonOptedOutError' as const;
+
+  constructor(message = 'The learner opted out of Knewton features') {
+    super(message);
+  }
+}
+
+export function isKnewtonOptedOutError(error: unknown): error is KnewtonOptedOutError {
+  return (
+    error instanceof KnewtonOptedOutError ||
+    (error as Error | undefined)?.name === 'KnewtonOptedOutError'
+  );
+}

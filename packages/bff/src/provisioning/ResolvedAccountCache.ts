@@ -21,4 +21,9 @@ export class ResolvedAccountCache {
   set(appUserId: string, account: ProvisionedAccount): void {
     this.#entries?.set(appUserId, account);
   }
+
+  /** Forgets the user (an opt-out: the account stays, but is no longer answered). */
+  delete(appUserId: string): void {
+    this.#entries?.delete(appUserId);
+  }
 }

@@ -1,6 +1,6 @@
 import { normalizeAppUserId } from '@knewton-kit/contract';
 import { type Clock, type ClockTimer, systemClock } from '../clock.js';
-import { StoreUnavailableError } from '../errors.js';
+import { KnewtonOptedOutError, StoreUnavailableError } from '../errors.js';
 import { createExternalIdMapper } from '../externalId/createExternalIdMapper.js';
 import { isLogger, silentLogger } from '../logger.js';
 import { createPlatformClient, type PlatformClient } from '../platform/createPlatformClient.js';
@@ -19,6 +19,7 @@ import type {
   ProvisionedAccount,
   ProvisioningContext,
 } from './types.js';
+import { watchOptOuts } from './watchOptOuts.js';
 import { toProvisionedAccount } from './writeAccountRow.js';
 
 function isAccountStore(store: unknown): store is AccountStore {
@@ -68,6 +69,7 @@ export async function createAccountProvisioner(
     maxQueuedCreations = 20_000,
     maxConcurrentCreations = 8,
     clock = systemClock,
+    optOutWatchMs = store?.kind === 'postgres' ? 1_000 : 0,
   } = options;
   validatePlatformOptions(options.platform, 'platform');
   if (!isAccountStore(store)) {
@@ -82,6 +84,8 @@ export async function createAccountProvisioner(
   if (typeof closeStore !== 'boolean') throw new TypeError('`closeStore` must be a boolean');
   if (!Number.isInteger(cacheSize) || cacheSize < 0)
     throw new TypeError('`cacheSize` must be a non-negative integer');
+  if (!Number.isInteger(optOutWatchMs) || optOutWatchMs < 0)
+    throw new TypeError('`optOutWatchMs` must be a non-negative integer');
   for (const [key, value] of [
     ['maxQueuedCreations', maxQueuedCreations],
     ['maxConcurrentCreations', maxConcurrentCreations],
@@ -104,6 +108,21 @@ export async function createAccountProvisioner(
   const provisioning = new Map<string, HeldProvisioning>();
   const inFlight = new Set<Promise<unknown>>();
   let closed = false;
+  /**
+   * Bumped after every opt-out this process writes or sees: a lookup or create that began before it
+   * does not put its account in the cache (it may have read the store before the opt-out committed).
+   */
+  let optOutEpoch = 0;
+
+  function forget(appUserIds: readonly string[]): void {
+    optOutEpoch++;
+    for (const appUserId of appUserIds) cache.delete(appUserId);
+  }
+
+  const stopWatching =
+    optOutWatchMs > 0
+      ? watchOptOuts({ store, clock, logger, intervalMs: optOutWatchMs, forget })
+      : () => {};
 
   function track<T>(promise: Promise<T>): Promise<T> {
     inFlight.add(promise);
@@ -119,13 +138,19 @@ export async function createAccountProvisioner(
       });
   }
 
+  /** The stored account, refusing an opted-out user: a kept account of theirs is not answered. */
   async function lookup(appUserId: string): Promise<ProvisionedAccount | undefined> {
     const cached = cache.get(appUserId);
     if (cached) return cached;
-    const row = await store.findByAppUserId(appUserId);
+    const epoch = optOutEpoch;
+    const [row, optedOut] = await Promise.all([
+      store.findByAppUserId(appUserId),
+      store.isOptedOut(appUserId),
+    ]);
+    if (optedOut) throw new KnewtonOptedOutError();
     if (!row) return undefined;
     const account = toProvisionedAccount(row);
-    cache.set(appUserId, account);
+    if (epoch === optOutEpoch) cache.set(appUserId, account);
     return account;
   }
 
@@ -138,6 +163,7 @@ export async function createAccountProvisioner(
     const queued = new Promise<SubmittedCreation>((resolve) => {
       markQueued = resolve;
     });
+    const epoch = optOutEpoch;
     const done = (async (): Promise<CreationResult> => {
       const existing = await lookup(appUserId);
       if (existing) return { account: existing, outcome: 'existed' };
@@ -145,7 +171,7 @@ export async function createAccountProvisioner(
       const creation = queue.submit({ appUserId, externalId, keyVersion, context });
       markQueued(creation);
       const result = await creation.done;
-      cache.set(appUserId, result.account);
+      if (epoch === optOutEpoch) cache.set(appUserId, result.account);
       return result;
     })();
     // A caller that was answered `queued` no longer listens; the failure reaches the next ensure instead.
@@ -210,6 +236,36 @@ export async function createAccountProvisioner(
       return cache.get(normalizeAppUserId(givenAppUserId));
     },
 
+    async optOut(givenAppUserId, context) {
+      const appUserId = normalizeAppUserId(givenAppUserId);
+      checkOpen();
+      const change = await track(store.setOptedOut(appUserId, true));
+      // After the commit: every lookup from here on reads the opt-out from the store.
+      forget([appUserId]);
+      if (change.changed) {
+        logger.info(
+          { requestId: context?.requestId, removedEvents: change.removedEvents },
+          'knewton learner opted out',
+        );
+      }
+      return change;
+    },
+
+    async optIn(givenAppUserId, context) {
+      const appUserId = normalizeAppUserId(givenAppUserId);
+      checkOpen();
+      const change = await track(store.setOptedOut(appUserId, false));
+      if (change.changed)
+        logger.info({ requestId: context?.requestId }, 'knewton learner opted back in');
+      return change;
+    },
+
+    async isOptedOut(givenAppUserId) {
+      const appUserId = normalizeAppUserId(givenAppUserId);
+      checkOpen();
+      return track(store.isOptedOut(appUserId));
+    },
+
     async checkReadiness() {
       checkOpen();
       await store.ping();
@@ -219,6 +275,7 @@ export async function createAccountProvisioner(
     async close(closeOptions) {
       if (closed) return;
       closed = true;
+      stopWatching();
       const graceMs = closeOptions?.graceMs ?? 10_000;
       // Bounded: queued users are answered now, creates in flight get the grace period, then are cut.
       queue.stopQueueing();

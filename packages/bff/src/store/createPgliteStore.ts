@@ -10,6 +10,14 @@ import { describeCause } from './describeCause.js';
 import { findAccountsByAppUserIds, insertAccounts } from './findAccountsByAppUserIds.js';
 import { KeyedMutex } from './keyedMutex.js';
 import { migrateToLatest } from './migrations.js';
+import {
+  findOptedOut,
+  findRecentOptOuts,
+  isOptedOut,
+  type OptOutTables,
+  removeOptOut,
+  writeOptOut,
+} from './optOutQueries.js';
 import { createPgliteDialect } from './pgliteDialect.js';
 import type { AccountDatabase } from './schema.js';
 
@@ -113,6 +121,8 @@ export async function openPgliteStore(
 
   const insert = (row: NewAccountRow) =>
     guardStore('insert', () => write(() => insertAccount(db, row)));
+  const optOuts = db.withTables<OptOutTables>();
+  const optedOut = (id: string) => guardStore('lookup', () => isOptedOut(optOuts, id));
 
   return {
     kind: 'pglite',
@@ -126,6 +136,7 @@ export async function openPgliteStore(
         work({
           findByAppUserId: (id) =>
             guardStore('lookup', () => (id === appUserId ? recheck(id) : lookup(id))),
+          isOptedOut: optedOut,
           insert,
           insertLast: insert,
         }),
@@ -146,6 +157,8 @@ export async function openPgliteStore(
             findByAppUserId: (id) => guardStore('lookup', () => findAccountByAppUserId(db, id)),
             findManyByAppUserIds: (ids) =>
               guardStore('lookup', () => findAccountsByAppUserIds(db, ids)),
+            isOptedOut: optedOut,
+            findOptedOut: (ids) => guardStore('lookup', () => findOptedOut(optOuts, ids)),
             insert,
             insertLast: insert,
             insertMany: (rows) => guardStore('insert', () => write(() => insertAccounts(db, rows))),
@@ -156,6 +169,20 @@ export async function openPgliteStore(
         for (const release of releases) release();
       }
     },
+    isOptedOut: optedOut,
+    // Under the same in-process lock as a create: this process owns the folder, so that is every create.
+    setOptedOut: (appUserId, optOut) =>
+      locks.run(appUserId, () =>
+        guardStore('opt-out write', () =>
+          optOuts
+            .transaction()
+            .execute((trx) =>
+              optOut ? writeOptOut(trx, appUserId) : removeOptOut(trx, appUserId),
+            ),
+        ),
+      ),
+    findRecentOptOuts: (withinMs) =>
+      guardStore('lookup', () => findRecentOptOuts(optOuts, withinMs)),
     ping: () => guardStore('ping', () => pingStore(db)),
     async close() {
       if (closed) return;

@@ -6,7 +6,15 @@ import { findAccountByAppUserId, guardStore, insertAccount, pingStore } from './
 import { describeCause } from './describeCause.js';
 import { findAccountsByAppUserIds, insertAccounts } from './findAccountsByAppUserIds.js';
 import { migrateToLatest } from './migrations.js';
-import { lockedTransaction, lockScript } from './postgresUserLock.js';
+import {
+  findOptedOut,
+  findRecentOptOuts,
+  isOptedOut,
+  type OptOutTables,
+  removeOptOut,
+  writeOptOut,
+} from './optOutQueries.js';
+import { lockedTransaction, lockScript, userLockSql } from './postgresUserLock.js';
 import type { AccountDatabase, KnewtonAccountTable } from './schema.js';
 import { Semaphore } from './semaphore.js';
 
@@ -136,7 +144,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
             lockScript(appUserId, lockTimeoutMs),
           )) as unknown as pg.QueryResult<Selectable<KnewtonAccountTable>>[];
           const state = { committed: false };
-          const tx = lockedTransaction(client, appUserId, results[3]?.rows[0], state);
+          const optedOut = (results[4]?.rowCount ?? 0) > 0;
+          const tx = lockedTransaction(client, appUserId, results[3]?.rows[0], optedOut, state);
           let result: Awaited<ReturnType<typeof work>>;
           try {
             result = await work(tx);
@@ -178,6 +187,10 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
               findByAppUserId: (id) => guardStore('lookup', () => findAccountByAppUserId(trx, id)),
               findManyByAppUserIds: (ids) =>
                 guardStore('lookup', () => findAccountsByAppUserIds(trx, ids)),
+              isOptedOut: (id) =>
+                guardStore('lookup', () => isOptedOut(trx.withTables<OptOutTables>(), id)),
+              findOptedOut: (ids) =>
+                guardStore('lookup', () => findOptedOut(trx.withTables<OptOutTables>(), ids)),
               insert: (row) => guardStore('insert', () => insertAccount(trx, row)),
               // The batch's transaction commits when its work returns.
               insertLast: (row) => guardStore('insert', () => insertAccount(trx, row)),
@@ -188,6 +201,25 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
           (tx) => work(tx, locked),
         );
       }),
+    isOptedOut: (appUserId) =>
+      guardStore('lookup', () => isOptedOut(db.withTables<OptOutTables>(), appUserId)),
+    setOptedOut: (appUserId, optedOut) =>
+      guardStore('opt-out write', async () => {
+        try {
+          return await db.transaction().execute(async (trx) => {
+            // The provisioning lock: waits for a create in flight for this user (in any process), and
+            // every create after the commit reads the opt-out under the same lock.
+            await sql.raw(`set local lock_timeout = '${Math.trunc(lockTimeoutMs)}ms'`).execute(trx);
+            await sql.raw(userLockSql(appUserId)).execute(trx);
+            const tables = trx.withTables<OptOutTables>();
+            return optedOut ? writeOptOut(tables, appUserId) : removeOptOut(tables, appUserId);
+          });
+        } catch (error) {
+          throw lockTransactionFailure(error, undefined);
+        }
+      }),
+    findRecentOptOuts: (withinMs) =>
+      guardStore('lookup', () => findRecentOptOuts(db.withTables<OptOutTables>(), withinMs)),
     ping: () => guardStore('ping', () => pingStore(db)),
     async close() {
       await db.destroy();

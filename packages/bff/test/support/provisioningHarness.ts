@@ -40,7 +40,7 @@ export interface ProvisioningHarness {
   /** Store lookups of one user (`findByAppUserId`) answered so far: an ensure's step before the line. */
   lookups(): number;
   /** Another provisioner over the same store and simulator (an empty in-memory cache, as in a second process). */
-  secondProvisioner(): Promise<AccountProvisioner>;
+  secondProvisioner(options?: HarnessOptions['provisioner']): Promise<AccountProvisioner>;
   dispose(): Promise<void>;
 }
 
@@ -48,7 +48,10 @@ export interface HarnessOptions {
   sim?: PlatformSimOptions;
   platform?: Partial<PlatformOptions>;
   /** Provisioner options beyond the platform's, e.g. `maxQueuedCreations`. */
-  provisioner?: Pick<AccountProvisionerOptions, 'maxQueuedCreations' | 'maxConcurrentCreations'>;
+  provisioner?: Pick<
+    AccountProvisionerOptions,
+    'maxQueuedCreations' | 'maxConcurrentCreations' | 'optOutWatchMs'
+  >;
   /** The provisioners' clock (holds, the line's wake-ups). @default the system clock */
   clock?: Clock;
   /** Wraps the simulator's fetch, e.g. to answer `/v0/batch` like a platform without it. */
@@ -120,7 +123,7 @@ export async function createProvisioningHarness(
     tokenCalls: () => calls('POST /v0/oauth/token'),
     rows: () => countRows(testStore.store),
     lookups: () => lookups,
-    async secondProvisioner() {
+    async secondProvisioner(secondOptions) {
       const second = await createAccountProvisioner({
         platform,
         store: testStore.store,
@@ -128,6 +131,7 @@ export async function createProvisioningHarness(
         logger,
         closeStore: false,
         ...clock,
+        ...secondOptions,
       });
       extra.push(second);
       return second;

@@ -14,6 +14,7 @@ import {
 } from '../../src/store/createPostgresStore.js';
 import type { LearningDatabase } from '../../src/store/learningSchema.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
+import type { OptOutDatabase } from '../../src/store/optOutSchema.js';
 import { createPgliteDialect } from '../../src/store/pgliteDialect.js';
 
 /** Set by CI; PostgreSQL variants of the tests are skipped (with a printed reason) without it. */
@@ -172,6 +173,7 @@ export async function createTestStore(
     await learningTables.deleteFrom('knewton_registrations').execute();
     await learningTables.deleteFrom('knewton_learning_instances').execute();
     await store.db.deleteFrom('knewton_accounts').execute();
+    await store.db.withTables<OptOutDatabase>().deleteFrom('knewton_opt_outs').execute();
     // The shared instance lives as long as the worker.
     return { store, dispose: async () => {} };
   }
