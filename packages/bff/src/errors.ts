@@ -1,6 +1,7 @@
 /**
  * Errors the provisioning core throws. The HTTP layer maps each to one answer of the contract:
  * `KnewtonUnavailableError` → 503 `knewton_unavailable`, `StoreUnavailableError` → 503 `store_unavailable`,
+ * `KnewtonOptedOutError` → 403 `knewton_opted_out`,
  * `InvalidExternalIdError` and `AccountStoreConflictError` → 500 `internal_error` (a host's mapper is wrong
  * or the store is corrupted; the caller can do nothing).
  * Messages never contain app user ids, external ids, tokens or secrets.

@@ -38,6 +38,17 @@ function page(onError = vi.fn()) {
   );
 }
 
+/** The recommendation hook's state, as text. */
+function Panel({ accountId }: { accountId: KnewtonAccountId }) {
+  const recommendation = useKnewtonRecommendation(accountId);
+  return (
+    <p>
+      recommendation{' '}
+      {recommendation.status === 'error' ? recommendation.error.code : recommendation.status}
+    </p>
+  );
+}
+
 const accountRequests = () => msw.sent().filter((line) => line.endsWith('/account'));
 
 describe('an opted-out learner (403 knewton_opted_out)', () => {
@@ -99,15 +110,6 @@ describe('an opted-out learner (403 knewton_opted_out)', () => {
       ),
       ...knewtonLearningHandlers({ recommendationError: 'knewton_opted_out' }).handlers,
     );
-    function Panel({ accountId }: { accountId: KnewtonAccountId }) {
-      const recommendation = useKnewtonRecommendation(accountId);
-      return (
-        <p>
-          recommendation{' '}
-          {recommendation.status === 'error' ? recommendation.error.code : recommendation.status}
-        </p>
-      );
-    }
     renderWithClient(<KnewtonGate>{(id) => <Panel accountId={id} />}</KnewtonGate>, {
       provider: { userId: 'u1' },
     });
