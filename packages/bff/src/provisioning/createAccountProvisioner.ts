@@ -1,3 +1,4 @@
+// Over 250 lines on purpose: the ensure path, its cache and what an opt-out does to both read together here.
 import { normalizeAppUserId } from '@knewton-kit/contract';
 import { type Clock, type ClockTimer, systemClock } from '../clock.js';
 import { KnewtonOptedOutError, StoreUnavailableError } from '../errors.js';
@@ -9,6 +10,7 @@ import type { AccountStore } from '../store/AccountStore.js';
 import { AccountCreationQueue } from './AccountCreationQueue.js';
 import type { AccountProvisionerOptions } from './AccountProvisionerOptions.js';
 import type { CreationResult, SubmittedCreation } from './CreationJob.js';
+import { createOptOutFunctions } from './createOptOutFunctions.js';
 import { type HeldProvisioning, holdForAccountOrQueue } from './holdForAccountOrQueue.js';
 import { ResolvedAccountCache } from './ResolvedAccountCache.js';
 import type {
@@ -143,10 +145,7 @@ export async function createAccountProvisioner(
     const cached = cache.get(appUserId);
     if (cached) return cached;
     const epoch = optOutEpoch;
-    const [row, optedOut] = await Promise.all([
-      store.findByAppUserId(appUserId),
-      store.isOptedOut(appUserId),
-    ]);
+    const { row, optedOut } = await store.findUser(appUserId);
     if (optedOut) throw new KnewtonOptedOutError();
     if (!row) return undefined;
     const account = toProvisionedAccount(row);
@@ -236,35 +235,7 @@ export async function createAccountProvisioner(
       return cache.get(normalizeAppUserId(givenAppUserId));
     },
 
-    async optOut(givenAppUserId, context) {
-      const appUserId = normalizeAppUserId(givenAppUserId);
-      checkOpen();
-      const change = await track(store.setOptedOut(appUserId, true));
-      // After the commit: every lookup from here on reads the opt-out from the store.
-      forget([appUserId]);
-      if (change.changed) {
-        logger.info(
-          { requestId: context?.requestId, removedEvents: change.removedEvents },
-          'knewton learner opted out',
-        );
-      }
-      return change;
-    },
-
-    async optIn(givenAppUserId, context) {
-      const appUserId = normalizeAppUserId(givenAppUserId);
-      checkOpen();
-      const change = await track(store.setOptedOut(appUserId, false));
-      if (change.changed)
-        logger.info({ requestId: context?.requestId }, 'knewton learner opted back in');
-      return change;
-    },
-
-    async isOptedOut(givenAppUserId) {
-      const appUserId = normalizeAppUserId(givenAppUserId);
-      checkOpen();
-      return track(store.isOptedOut(appUserId));
-    },
+    ...createOptOutFunctions({ store, logger, checkOpen, track, forget }),
 
     async checkReadiness() {
       checkOpen();

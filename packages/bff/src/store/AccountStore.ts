@@ -71,8 +71,10 @@ export interface AccountStore {
     appUserIds: readonly string[],
     work: (tx: AccountStoreBatchTransaction, locked: readonly string[]) => Promise<T>,
   ): Promise<T>;
-  /** Whether the user opted out of Knewton features (one lookup; not under the user's lock). */
+  /** Whether the user opted out of Knewton features (not under the user's lock). */
   isOptedOut(appUserId: string): Promise<boolean>;
+  /** `findByAppUserId` and `isOptedOut` at once (one query on PostgreSQL): an ensure's first look. */
+  findUser(appUserId: string): Promise<{ row: AccountRow | undefined; optedOut: boolean }>;
   /**
    * Writes the user's opt-out (`true`) or withdraws it (`false`) under the user's provisioning lock: a
    * create in flight for the user finishes first, and every create after it sees the opt-out, in this

@@ -11,9 +11,8 @@ import { findAccountsByAppUserIds, insertAccounts } from './findAccountsByAppUse
 import { KeyedMutex } from './keyedMutex.js';
 import { migrateToLatest } from './migrations.js';
 import {
-  findOptedOut,
+  findAllOptedOut,
   findRecentOptOuts,
-  isOptedOut,
   type OptOutTables,
   removeOptOut,
   writeOptOut,
@@ -121,8 +120,12 @@ export async function openPgliteStore(
 
   const insert = (row: NewAccountRow) =>
     guardStore('insert', () => write(() => insertAccount(db, row)));
+  // The opt-outs, in memory: this process owns the folder and writes every opt-out (`setOptedOut`
+  // updates the set under the user's lock, after its commit), so every check is answered without a
+  // query, which on PGlite costs as much as the create's own statements. Memory: the opted-out user ids.
   const optOuts = db.withTables<OptOutTables>();
-  const optedOut = (id: string) => guardStore('lookup', () => isOptedOut(optOuts, id));
+  const optedOutUsers = new Set(await guardStore('opt-out load', () => findAllOptedOut(optOuts)));
+  const optedOut = (id: string) => Promise.resolve(optedOutUsers.has(id));
 
   return {
     kind: 'pglite',
@@ -158,7 +161,7 @@ export async function openPgliteStore(
             findManyByAppUserIds: (ids) =>
               guardStore('lookup', () => findAccountsByAppUserIds(db, ids)),
             isOptedOut: optedOut,
-            findOptedOut: (ids) => guardStore('lookup', () => findOptedOut(optOuts, ids)),
+            findOptedOut: (ids) => Promise.resolve(ids.filter((id) => optedOutUsers.has(id))),
             insert,
             insertLast: insert,
             insertMany: (rows) => guardStore('insert', () => write(() => insertAccounts(db, rows))),
@@ -170,17 +173,25 @@ export async function openPgliteStore(
       }
     },
     isOptedOut: optedOut,
+    findUser: (appUserId) =>
+      guardStore('lookup', async () => ({
+        row: await lookup(appUserId),
+        optedOut: optedOutUsers.has(appUserId),
+      })),
     // Under the same in-process lock as a create: this process owns the folder, so that is every create.
     setOptedOut: (appUserId, optOut) =>
-      locks.run(appUserId, () =>
-        guardStore('opt-out write', () =>
+      locks.run(appUserId, async () => {
+        const change = await guardStore('opt-out write', () =>
           optOuts
             .transaction()
             .execute((trx) =>
               optOut ? writeOptOut(trx, appUserId) : removeOptOut(trx, appUserId),
             ),
-        ),
-      ),
+        );
+        if (optOut) optedOutUsers.add(appUserId);
+        else optedOutUsers.delete(appUserId);
+        return change;
+      }),
     findRecentOptOuts: (withinMs) =>
       guardStore('lookup', () => findRecentOptOuts(optOuts, withinMs)),
     ping: () => guardStore('ping', () => pingStore(db)),

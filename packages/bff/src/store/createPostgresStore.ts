@@ -7,16 +7,16 @@ import { describeCause } from './describeCause.js';
 import { findAccountsByAppUserIds, insertAccounts } from './findAccountsByAppUserIds.js';
 import { migrateToLatest } from './migrations.js';
 import {
+  findAccountAndOptOut,
   findOptedOut,
   findRecentOptOuts,
   isOptedOut,
   type OptOutTables,
-  removeOptOut,
-  writeOptOut,
 } from './optOutQueries.js';
-import { lockedTransaction, lockScript, userLockSql } from './postgresUserLock.js';
+import { lockedTransaction, lockScript } from './postgresUserLock.js';
 import type { AccountDatabase, KnewtonAccountTable } from './schema.js';
 import { Semaphore } from './semaphore.js';
+import { writeOptOutUnderPostgresLock } from './writeOptOutUnderPostgresLock.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user@host:port/database` */
@@ -203,21 +203,15 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       }),
     isOptedOut: (appUserId) =>
       guardStore('lookup', () => isOptedOut(db.withTables<OptOutTables>(), appUserId)),
+    findUser: (appUserId) => guardStore('lookup', () => findAccountAndOptOut(db, appUserId)),
     setOptedOut: (appUserId, optedOut) =>
-      guardStore('opt-out write', async () => {
-        try {
-          return await db.transaction().execute(async (trx) => {
-            // The provisioning lock: waits for a create in flight for this user (in any process), and
-            // every create after the commit reads the opt-out under the same lock.
-            await sql.raw(`set local lock_timeout = '${Math.trunc(lockTimeoutMs)}ms'`).execute(trx);
-            await sql.raw(userLockSql(appUserId)).execute(trx);
-            const tables = trx.withTables<OptOutTables>();
-            return optedOut ? writeOptOut(tables, appUserId) : removeOptOut(tables, appUserId);
-          });
-        } catch (error) {
-          throw lockTransactionFailure(error, undefined);
-        }
-      }),
+      guardStore('opt-out write', () =>
+        writeOptOutUnderPostgresLock(db, appUserId, optedOut, lockTimeoutMs).catch(
+          (error: unknown) => {
+            throw lockTransactionFailure(error, undefined);
+          },
+        ),
+      ),
     findRecentOptOuts: (withinMs) =>
       guardStore('lookup', () => findRecentOptOuts(db.withTables<OptOutTables>(), withinMs)),
     ping: () => guardStore('ping', () => pingStore(db)),

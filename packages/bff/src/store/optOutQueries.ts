@@ -1,8 +1,9 @@
-import { type Kysely, sql } from 'kysely';
-import { sqlLiteral } from './accountSql.js';
+import { CompiledQuery, type Kysely, type Selectable, sql } from 'kysely';
+import type { AccountRow } from './AccountStore.js';
+import { sqlLiteral, toAccountRow } from './accountSql.js';
 import type { EventOutboxDatabase } from './eventOutboxSchema.js';
 import type { OptOutDatabase } from './optOutSchema.js';
-import type { AccountDatabase } from './schema.js';
+import type { AccountDatabase, KnewtonAccountTable } from './schema.js';
 
 /** The tables the opt-out statements touch: `store.db.withTables<OptOutTables>()`. */
 export type OptOutTables = OptOutDatabase & EventOutboxDatabase;
@@ -21,6 +22,28 @@ export function selectOptOutSql(appUserId: string): string {
   return `select 1 as opted_out from knewton_opt_outs where app_user_id = ${sqlLiteral(appUserId)}`;
 }
 
+/**
+ * The user's mapping row (if any) and opt-out in one simple query, always one row back: an ensure's first
+ * look costs one round trip, as it did before opt-outs existed.
+ */
+export async function findAccountAndOptOut(
+  db: Kysely<AccountDatabase>,
+  appUserId: string,
+): Promise<{ row: AccountRow | undefined; optedOut: boolean }> {
+  const id = sqlLiteral(appUserId);
+  const { rows } = await db.executeQuery<
+    Partial<Selectable<KnewtonAccountTable>> & { opted_out: boolean }
+  >(
+    CompiledQuery.raw(
+      `select a.*, exists (select 1 from knewton_opt_outs o where o.app_user_id = ${id}) as opted_out from (select 1) as one left join knewton_accounts a on a.app_user_id = ${id}`,
+    ),
+  );
+  const found = rows[0];
+  const row =
+    found?.app_user_id == null ? undefined : toAccountRow(found as Selectable<KnewtonAccountTable>);
+  return { row, optedOut: found?.opted_out === true };
+}
+
 export async function isOptedOut(db: Db, appUserId: string): Promise<boolean> {
   const row = await db
     .selectFrom('knewton_opt_outs')
@@ -28,6 +51,12 @@ export async function isOptedOut(db: Db, appUserId: string): Promise<boolean> {
     .where('app_user_id', '=', appUserId)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** Every user who opted out (PGlite keeps them in memory: its process writes every opt-out). */
+export async function findAllOptedOut(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('knewton_opt_outs').select('app_user_id').execute();
+  return rows.map((row) => row.app_user_id);
 }
 
 /** Those of `appUserIds` who opted out (a batch re-checks its users under their locks). */

@@ -37,7 +37,7 @@ export interface ProvisioningHarness {
   batchCalls(): number;
   tokenCalls(): number;
   rows(): Promise<number>;
-  /** Store lookups of one user (`findByAppUserId`) answered so far: an ensure's step before the line. */
+  /** Store lookups of one user (`findByAppUserId`, `findUser`) answered so far: an ensure's step before the line. */
   lookups(): number;
   /** Another provisioner over the same store and simulator (an empty in-memory cache, as in a second process). */
   secondProvisioner(options?: HarnessOptions['provisioner']): Promise<AccountProvisioner>;
@@ -158,6 +158,14 @@ function countLookups(store: AccountStore, counted: () => void): AccountStore {
           const row = await target.findByAppUserId(...args);
           counted();
           return row;
+        };
+      }
+      // The same first look, with the user's opt-out.
+      if (key === 'findUser') {
+        return async (...args: Parameters<AccountStore['findUser']>) => {
+          const found = await target.findUser(...args);
+          counted();
+          return found;
         };
       }
       return typeof value === 'function' ? value.bind(target) : value;

@@ -173,7 +173,13 @@ export async function createTestStore(
     await learningTables.deleteFrom('knewton_registrations').execute();
     await learningTables.deleteFrom('knewton_learning_instances').execute();
     await store.db.deleteFrom('knewton_accounts').execute();
-    await store.db.withTables<OptOutDatabase>().deleteFrom('knewton_opt_outs').execute();
+    // Through the store, which keeps PGlite's opt-outs in memory too.
+    const optOuts = await store.db
+      .withTables<OptOutDatabase>()
+      .selectFrom('knewton_opt_outs')
+      .select('app_user_id')
+      .execute();
+    for (const { app_user_id } of optOuts) await store.setOptedOut(app_user_id, false);
     // The shared instance lives as long as the worker.
     return { store, dispose: async () => {} };
   }
