@@ -27,6 +27,7 @@ import type { DatabaseConfig, ExampleBffConfig } from './ExampleBffConfig.js';
 import { isDevelopmentOrigin } from './isDevelopmentOrigin.js';
 import { loadDevSecrets } from './loadDevSecrets.js';
 import { registerDevRoutes } from './registerDevRoutes.js';
+import { registerOptOutRoutes } from './registerOptOutRoutes.js';
 import { registerSessionRoutes } from './registerSessionRoutes.js';
 
 export interface ExampleBffOptions {
@@ -215,6 +216,7 @@ export async function createExampleBff(
       signInsPerMinute: config.signInsPerMinute ?? defaultSignInsPerMinute,
       clientAddress: (request) => remoteAddresses.get(request),
     });
+    registerOptOutRoutes(router, bff, (request) => sessions.authenticate(request));
     if (sim && !config.production) {
       registerDevRoutes(router, sim);
       notice('Development routes on: PUT /api/dev/platform-faults, GET /api/dev/platform-stats.');

@@ -427,6 +427,57 @@ describe('the demo in Chromium, against the real BFF and simulator', () => {
     await context.close();
   });
 
+  it('turns personalisation off: the gates show the plain app with one refused request and no retry, then on again', async () => {
+    const context = await newContext();
+    const tab = await context.newPage();
+    const learner = `opt-out-${run}`;
+    await signIn(tab, learner);
+    await badge(tab).waitFor({ timeout: featureTimeout });
+    // The recommendation has arrived: no request of the opted-in page is still on its way.
+    await recommended(tab).getByRole('link').first().waitFor({ timeout: featureTimeout });
+    const accountId = await shownAccountId(tab);
+    const setting = tab.getByRole('switch', { name: 'Personalised learning' });
+    await expect.poll(() => setting.getAttribute('aria-checked')).toBe('true');
+
+    const knewtonCalls: string[] = [];
+    tab.on('response', (response) => {
+      const { pathname } = new URL(response.url());
+      if (pathname.startsWith('/api/knewton/'))
+        knewtonCalls.push(`${response.request().method()} ${pathname} ${response.status()}`);
+    });
+    const createsBefore = await accountCreates();
+    await setting.click();
+    await expect.poll(() => setting.getAttribute('aria-checked')).toBe('false');
+    await badge(tab).waitFor({ state: 'detached', timeout: featureTimeout });
+    await recommended(tab).waitFor({ state: 'detached', timeout: featureTimeout });
+    // Past the kit's first retries (1, 2 and 4 s) and beyond: nothing more is asked.
+    await new Promise((resolve) => setTimeout(resolve, 8_000));
+    expect(knewtonCalls).toEqual(['PUT /api/knewton/account 403']);
+    expect(await tab.getByText('Personalisation paused').count()).toBe(0);
+    expect(await tab.getByRole('alert').count()).toBe(0);
+    expect(await practiceLesson(tab)).toMatch(/You scored \d of 3\./);
+    await screenshot(tab, '08-opted-out');
+
+    // A reload asks once and stays settled; the lesson's answers were not sent either.
+    knewtonCalls.length = 0;
+    await tab.reload();
+    await expect.poll(() => setting.getAttribute('aria-checked')).toBe('false');
+    await expect.poll(() => knewtonCalls).toEqual(['PUT /api/knewton/account 403']);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(knewtonCalls).toEqual(['PUT /api/knewton/account 403']);
+    expect(await badge(tab).count()).toBe(0);
+    expect(await accountCreates()).toBe(createsBefore);
+
+    await setting.click();
+    await expect.poll(() => setting.getAttribute('aria-checked')).toBe('true');
+    await badge(tab).waitFor({ timeout: featureTimeout });
+    await recommended(tab).waitFor({ timeout: featureTimeout });
+    // The account was kept while opted out: the same one, not a second create.
+    expect(await shownAccountId(tab)).toBe(accountId);
+    expect(await accountCreates()).toBe(createsBefore);
+    await context.close();
+  });
+
   it('passes axe-core with no violation on every main screen, at desktop and 390×844', async () => {
     for (const viewport of [desktop, phone]) {
       const context = await newContext(viewport);

@@ -3,6 +3,7 @@ import { lazy, Suspense } from 'react';
 import { CourseList } from './courses/CourseList.js';
 import { LessonPage } from './courses/LessonPage.js';
 import { AccountStatus } from './knewton/AccountStatus.js';
+import { PersonalisationSetting } from './knewton/PersonalisationSetting.js';
 import { readProvisioningMode } from './knewton/provisioningMode.js';
 import { RecommendedNextPanel } from './knewton/RecommendedNext.js';
 import { PageHeading } from './routing/PageHeading.js';
@@ -117,6 +118,8 @@ function Screen() {
         )}
       </div>
       <aside className="secondary-column" aria-label="For you">
+        {/* First: the recommendation appearing below it moves nothing already on screen. */}
+        <PersonalisationSetting userId={session.data.userId} />
         <RecommendedNextPanel />
       </aside>
     </div>

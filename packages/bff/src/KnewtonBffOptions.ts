@@ -6,7 +6,12 @@ import type {
   ExternalIdOptions,
   PlatformOptions,
 } from './provisioning/AccountProvisionerOptions.js';
-import type { AccountProvisioner, CloseOptions } from './provisioning/types.js';
+import type {
+  AccountProvisioner,
+  CloseOptions,
+  OptOutChange,
+  ProvisioningContext,
+} from './provisioning/types.js';
 import type { AccountStore } from './store/AccountStore.js';
 
 export interface KnewtonBffLimits {
@@ -73,6 +78,18 @@ export interface KnewtonBff {
    * once and crash-safe; the user's next ensure creates a fresh account with a new external id.
    */
   eraseAccount(appUserId: string): Promise<void>;
+  /**
+   * Opts the learner out of Knewton features (suppression). Once it resolves, nothing is created or sent
+   * to the platform for them, in any process sharing the store: `PUT` and `GET /account`,
+   * `GET /recommendation` and `POST /events` answer 403 `knewton_opted_out`, a creation still queued is
+   * refused, and their undelivered events are deleted. An existing account is kept, unused (erasure is a
+   * separate operation). Idempotent; `changed` says whether the learner was opted in before.
+   */
+  optOut(appUserId: string, context?: ProvisioningContext): Promise<OptOutChange>;
+  /** Withdraws the opt-out: the next `PUT /account` provisions as usual (reusing a kept account). */
+  optIn(appUserId: string, context?: ProvisioningContext): Promise<OptOutChange>;
+  /** Whether the learner opted out (asks the store). */
+  isOptedOut(appUserId: string): Promise<boolean>;
   /**
    * Stops event delivery and closes the provisioner (and its store) if this BFF created it; a provisioner
    * you passed in stays open.

@@ -89,6 +89,9 @@ export async function createKnewtonBff(options: KnewtonBffOptions): Promise<Knew
         throw new TypeError('The provisioner given to createKnewtonBff has no eraseAccount');
       await provisioner.eraseAccount(appUserId);
     },
+    optOut: (appUserId, context) => provisioner.optOut(appUserId, context),
+    optIn: (appUserId, context) => provisioner.optIn(appUserId, context),
+    isOptedOut: (appUserId) => provisioner.isOptedOut(appUserId),
     close(closeOptions) {
       // Delivery and provisioner stop concurrently, sharing one grace period (in turn would take twice as
       // long); then the shared store is closed, once neither uses it. Without learning the provisioner

@@ -1,6 +1,7 @@
 /**
  * Errors the provisioning core throws. The HTTP layer maps each to one answer of the contract:
  * `KnewtonUnavailableError` → 503 `knewton_unavailable`, `StoreUnavailableError` → 503 `store_unavailable`,
+ * `KnewtonOptedOutError` → 403 `knewton_opted_out`,
  * `InvalidExternalIdError` and `AccountStoreConflictError` → 500 `internal_error` (a host's mapper is wrong
  * or the store is corrupted; the caller can do nothing).
  * Messages never contain app user ids, external ids, tokens or secrets.
@@ -128,5 +129,25 @@ export function isPgliteFolderInUseError(error: unknown): error is PgliteFolderI
   return (
     error instanceof PgliteFolderInUseError ||
     (error as Error | undefined)?.name === 'PgliteFolderInUseError'
+  );
+}
+
+/**
+ * The learner opted out of Knewton features (`optOut`): nothing is created or sent for them until
+ * `optIn`. Not a failure to retry: the same call gives the same answer until the learner opts back in.
+ * Surfaces as 403 `knewton_opted_out`.
+ */
+export class KnewtonOptedOutError extends BffError {
+  override name = 'KnewtonOptedOutError' as const;
+
+  constructor(message = 'The learner opted out of Knewton features') {
+    super(message);
+  }
+}
+
+export function isKnewtonOptedOutError(error: unknown): error is KnewtonOptedOutError {
+  return (
+    error instanceof KnewtonOptedOutError ||
+    (error as Error | undefined)?.name === 'KnewtonOptedOutError'
   );
 }

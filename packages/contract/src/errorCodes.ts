@@ -6,6 +6,11 @@ export const errorStatus = {
   bad_request: 400,
   unauthenticated: 401,
   csrf_rejected: 403,
+  /**
+   * The signed-in learner opted out of Knewton features: nothing is created or sent for them until they
+   * opt back in. A settled answer, not a failure: asking again gives the same answer.
+   */
+  knewton_opted_out: 403,
   account_not_found: 404,
   not_found: 404,
   method_not_allowed: 405,

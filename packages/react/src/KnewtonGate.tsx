@@ -8,7 +8,7 @@ import { useKnewtonAccount } from './useKnewtonAccount.js';
 export interface KnewtonGateProps {
   /** Shown only once the account id is ready; a function receives the id. */
   children: ReactNode | ((accountId: KnewtonAccountId) => ReactNode);
-  /** Shown whenever the children are not: signed out, pending, failed. @default null */
+  /** Shown whenever the children are not: signed out, opted out, pending, failed. @default null */
   fallback?: ReactNode;
   /** Shown while the id is being fetched. @default fallback */
   pending?: ReactNode;
@@ -59,6 +59,7 @@ export function KnewtonGate({
       return typeof failed === 'function' ? failed(account.error, account.retry) : failed;
     case 'pending':
       return pending;
+    // `signed-out` and `opted-out`: no Knewton features for this visitor, nothing to wait for.
     default:
       return fallback;
   }

@@ -14,6 +14,12 @@ export type UseKnewtonAccountResult =
   | { status: 'signed-out' }
   | { status: 'pending' }
   | { status: 'ready'; accountId: KnewtonAccountId }
+  /**
+   * The BFF answered 403 `knewton_opted_out`: the learner turned Knewton features off. Settled, not a
+   * failure: nothing is retried or shown as an error; it ends when the account query is asked again
+   * (`resetQueries`) after the learner opted back in.
+   */
+  | { status: 'opted-out' }
   | {
       status: 'error';
       error: KnewtonAccountError;
@@ -42,7 +48,9 @@ export function useKnewtonAccount(): UseKnewtonAccountResult {
     // In the error state the recovery paces the attempts, one request each.
     ...(failure && { retry: 0 }),
   });
-  const failed = userId !== undefined && data === undefined && failure !== undefined;
+  // Not retryable (a 403), so TanStack Query asked once; no recovery either: the answer will not change.
+  const optedOut = failure?.code === 'knewton_opted_out';
+  const failed = userId !== undefined && data === undefined && failure !== undefined && !optedOut;
   // Recovery by itself: while this user's account is in the error state, the kit keeps asking.
   useEffect(
     () => (failed && userId !== undefined ? watchKnewtonRecovery(client, userId) : undefined),
@@ -51,6 +59,7 @@ export function useKnewtonAccount(): UseKnewtonAccountResult {
   if (userId === undefined) return { status: 'signed-out' };
   // Data first: a failed refetch keeps the id, and a gate that opened must not close.
   if (data !== undefined) return { status: 'ready', accountId: data as KnewtonAccountId };
+  if (optedOut) return { status: 'opted-out' };
   if (failure) {
     return { status: 'error', error: failure, retry: () => retryKnewtonAccount(client, userId) };
   }

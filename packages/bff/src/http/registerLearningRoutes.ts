@@ -6,6 +6,7 @@ import {
   type RecommendationResponse,
 } from '@knewton-kit/contract';
 import type { Context } from 'hono';
+import { KnewtonOptedOutError } from '../errors.js';
 import type { EventDelivery } from '../learning/createEventDelivery.js';
 import { createOutboxBound } from '../learning/createOutboxBound.js';
 import type { Recommender } from '../learning/createRecommender.js';
@@ -46,7 +47,8 @@ function toPlatformEvent(event: LearningEventInput): Record<string, unknown> {
  * `GET /recommendation`: the signed-in learner's next modules, registering the learner in the app's
  * learning instance on first use. `POST /events`: the learner's events into the outbox, answered 202
  * only after the one statement that stores them all has committed. Neither creates the account
- * (404 `account_not_found` without one).
+ * (404 `account_not_found` without one); for a learner who opted out both answer 403 `knewton_opted_out`
+ * and neither stores nor sends anything.
  */
 export function registerLearningRoutes(router: BffRouter, options: LearningRoutesOptions): void {
   const { authenticate, store, recommender, delivery, maxPendingEvents } = options;
@@ -55,7 +57,12 @@ export function registerLearningRoutes(router: BffRouter, options: LearningRoute
 
   async function signedInAccount(c: Context<RouterEnv>, appUserId?: string): Promise<AccountRow> {
     appUserId ??= await requireAppUser(c, authenticate);
-    const account = await store.findByAppUserId(appUserId);
+    // Both from the store on every request: an opt-out made by any process counts at once.
+    const [account, optedOut] = await Promise.all([
+      store.findByAppUserId(appUserId),
+      store.isOptedOut(appUserId),
+    ]);
+    if (optedOut) throw new KnewtonOptedOutError();
     if (!account) {
       throw new ApiError('account_not_found', 'The signed-in user has no Knewton account yet.');
     }

@@ -1,6 +1,10 @@
 import { type ErrorCode, isAppUserIdError } from '@knewton-kit/contract';
 import { HTTPException } from 'hono/http-exception';
-import { isKnewtonUnavailableError, isStoreUnavailableError } from '../errors.js';
+import {
+  isKnewtonOptedOutError,
+  isKnewtonUnavailableError,
+  isStoreUnavailableError,
+} from '../errors.js';
 import { ApiError, isApiError } from './ApiError.js';
 
 /** Codes for bare `HTTPException`s thrown by Hono itself or by host code, by status. */
@@ -19,6 +23,7 @@ const genericMessages: Readonly<Record<ErrorCode, string>> = {
   bad_request: 'The request is malformed.',
   unauthenticated: 'Sign in first.',
   csrf_rejected: 'The request was refused as a possible cross-site request forgery.',
+  knewton_opted_out: 'The signed-in learner opted out of Knewton features.',
   account_not_found: 'The signed-in user has no Knewton account yet.',
   not_found: 'There is no such route.',
   method_not_allowed: 'This route does not accept that method.',
@@ -41,6 +46,9 @@ export function toApiError(error: unknown): ApiError {
   if (isApiError(error)) return error;
   // Its message names the problem and the code point, never the id, so it may reach the caller.
   if (isAppUserIdError(error)) return new ApiError('bad_request', error.message, { cause: error });
+  if (isKnewtonOptedOutError(error)) {
+    return new ApiError('knewton_opted_out', genericMessages.knewton_opted_out, { cause: error });
+  }
   if (isKnewtonUnavailableError(error)) {
     return new ApiError('knewton_unavailable', genericMessages.knewton_unavailable, {
       retryAfterSeconds: error.retryAfterSeconds,

@@ -31,6 +31,13 @@ export interface AccountProvisionerOptions {
   /** Platform create calls (single or batch) in flight at once. @default 8 */
   maxConcurrentCreations?: number;
   /**
+   * Milliseconds between two reads of recent opt-outs, so that an opt-out written by another process stops
+   * this one answering an account it holds in memory within about that long (creates, events and
+   * recommendations check the store itself and never wait for it). 0 turns it off: right for PGlite, whose
+   * folder has one owning process. @default 1000 with a PostgreSQL store, 0 with PGlite
+   */
+  optOutWatchMs?: number;
+  /**
    * Time for the provisioner's own waiting: an ensure's `holdMs`, the creation line's wake-ups and
    * `close`'s grace period. For tests, which drive a fake clock. @default the system clock
    */

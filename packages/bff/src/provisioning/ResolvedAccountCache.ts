@@ -3,8 +3,9 @@ import type { ProvisionedAccount } from './types.js';
 
 /**
  * A small LRU of resolved accounts by app user id (lru-cache underneath). A mapping never changes once
- * written; only an erasure deletes it, and it drops the user here (`delete`), so a hit can skip the database:
- * that is what makes the warm path nearly as cheap as a bare route. Only positive answers are cached;
+ * written; only an erasure deletes it, and an opt-out stops answering it (the row stays): both drop the user
+ * here (`delete`), so a hit can skip the database: that is what makes the warm path nearly as cheap as a
+ * bare route. Only positive answers are cached;
  * "no account yet" always asks the store. A capacity of 0 turns it off (lru-cache needs at least 1).
  */
 export class ResolvedAccountCache {
@@ -31,7 +32,7 @@ export class ResolvedAccountCache {
     this.#entries?.set(appUserId, account);
   }
 
-  /** Forgets the user (erased). */
+  /** Forgets the user (erased, or opted out: the account stays but is no longer answered). */
   delete(appUserId: string): void {
     this.#entries?.delete(appUserId);
   }

@@ -1,8 +1,8 @@
-// Over 250 lines on purpose: the cache, the provisionings and erasures in flight and the close state are
-// shared by every method of the provisioner, so they live in one closure rather than spread over modules.
+// Over 250 lines on purpose: the cache, the provisionings and erasures in flight, what an opt-out does to
+// them and the close state are shared by every method of the provisioner, so they live in one closure.
 import { normalizeAppUserId } from '@knewton-kit/contract';
 import { type Clock, type ClockTimer, systemClock } from '../clock.js';
-import { ErasureInProgressError, StoreUnavailableError } from '../errors.js';
+import { ErasureInProgressError, KnewtonOptedOutError, StoreUnavailableError } from '../errors.js';
 import { createExternalIdMapper } from '../externalId/createExternalIdMapper.js';
 import { isLogger, silentLogger } from '../logger.js';
 import { createPlatformClient, type PlatformClient } from '../platform/createPlatformClient.js';
@@ -12,6 +12,7 @@ import { AccountCreationQueue } from './AccountCreationQueue.js';
 import type { AccountProvisionerOptions } from './AccountProvisionerOptions.js';
 import type { CreationResult, SubmittedCreation } from './CreationJob.js';
 import { createEraser } from './createEraser.js';
+import { createOptOutFunctions } from './createOptOutFunctions.js';
 import { type HeldProvisioning, holdForAccountOrQueue } from './holdForAccountOrQueue.js';
 import { ResolvedAccountCache } from './ResolvedAccountCache.js';
 import type {
@@ -22,6 +23,7 @@ import type {
   ProvisionedAccount,
   ProvisioningContext,
 } from './types.js';
+import { watchOptOuts } from './watchOptOuts.js';
 import { toProvisionedAccount } from './writeAccountRow.js';
 
 /**
@@ -77,6 +79,7 @@ export async function createAccountProvisioner(
     maxQueuedCreations = 20_000,
     maxConcurrentCreations = 8,
     clock = systemClock,
+    optOutWatchMs = store?.kind === 'postgres' ? 1_000 : 0,
   } = options;
   validatePlatformOptions(options.platform, 'platform');
   if (!isAccountStore(store)) {
@@ -91,6 +94,8 @@ export async function createAccountProvisioner(
   if (typeof closeStore !== 'boolean') throw new TypeError('`closeStore` must be a boolean');
   if (!Number.isInteger(cacheSize) || cacheSize < 0)
     throw new TypeError('`cacheSize` must be a non-negative integer');
+  if (!Number.isInteger(optOutWatchMs) || optOutWatchMs < 0)
+    throw new TypeError('`optOutWatchMs` must be a non-negative integer');
   for (const [key, value] of [
     ['maxQueuedCreations', maxQueuedCreations],
     ['maxConcurrentCreations', maxConcurrentCreations],
@@ -107,8 +112,12 @@ export async function createAccountProvisioner(
     store.kind === 'postgres' ? erasedAccountVisibleMs : undefined,
   );
   const eraser = createEraser({ store, platform, mapper: mapExternalId, logger });
-  /** Bumped when an erasure starts and ends: a lookup that overlapped one does not fill the cache. */
-  let erasures = 0;
+  /**
+   * Bumped whenever this process forgets a user (an erasure starts or ends, an opt-out is written or
+   * seen): a lookup or create that began before does not put its account in the cache (it may have read
+   * the store before the erasure or opt-out committed).
+   */
+  let cacheEpoch = 0;
   /** Users being erased in this process: their ensures and reads wait for it (never the old account). */
   const erasing = new Map<string, Promise<unknown>>();
   async function afterErasure(appUserId: string): Promise<void> {
@@ -132,6 +141,15 @@ export async function createAccountProvisioner(
   const provisioning = new Map<string, HeldProvisioning>();
   const inFlight = new Set<Promise<unknown>>();
   let closed = false;
+  function forget(appUserIds: readonly string[]): void {
+    cacheEpoch++;
+    for (const appUserId of appUserIds) cache.delete(appUserId);
+  }
+
+  const stopWatching =
+    optOutWatchMs > 0
+      ? watchOptOuts({ store, clock, logger, intervalMs: optOutWatchMs, forget })
+      : () => {};
 
   function track<T>(promise: Promise<T>): Promise<T> {
     inFlight.add(promise);
@@ -147,14 +165,16 @@ export async function createAccountProvisioner(
       });
   }
 
+  /** The stored account, refusing an opted-out user: a kept account of theirs is not answered. */
   async function lookup(appUserId: string): Promise<ProvisionedAccount | undefined> {
     const cached = cache.get(appUserId);
     if (cached) return cached;
-    const erasuresBefore = erasures;
-    const row = await store.findByAppUserId(appUserId);
+    const epoch = cacheEpoch;
+    const { row, optedOut } = await store.findUser(appUserId);
+    if (optedOut) throw new KnewtonOptedOutError();
     if (!row) return undefined;
     const account = toProvisionedAccount(row);
-    if (erasures === erasuresBefore) cache.set(appUserId, account);
+    if (epoch === cacheEpoch) cache.set(appUserId, account);
     return account;
   }
 
@@ -167,6 +187,7 @@ export async function createAccountProvisioner(
     const queued = new Promise<SubmittedCreation>((resolve) => {
       markQueued = resolve;
     });
+    const epoch = cacheEpoch;
     const done = (async (): Promise<CreationResult> => {
       const existing = await lookup(appUserId);
       if (existing) return { account: existing, outcome: 'existed' };
@@ -176,7 +197,6 @@ export async function createAccountProvisioner(
         userKeys: await mapExternalId.userKeys(appUserId),
         derive: (generation: number) => mapExternalId.forGeneration(appUserId, generation),
       };
-      const erasuresBefore = erasures;
       const creation = queue.submit({ appUserId, externalId, keyVersion, context, identity });
       markQueued(creation);
       const result = await creation.done.catch((error: unknown) => {
@@ -184,7 +204,7 @@ export async function createAccountProvisioner(
         if (error instanceof ErasureInProgressError) sweepErasures();
         throw error;
       });
-      if (erasures === erasuresBefore) cache.set(appUserId, result.account);
+      if (epoch === cacheEpoch) cache.set(appUserId, result.account);
       return result;
     })();
     // A caller that was answered `queued` no longer listens; the failure reaches the next ensure instead.
@@ -262,12 +282,12 @@ export async function createAccountProvisioner(
       const previous = erasing.get(appUserId);
       const run = (async () => {
         await previous?.catch(() => {});
-        erasures++;
+        cacheEpoch++;
         cache.delete(appUserId);
         try {
           return await eraser.erase(appUserId, context);
         } finally {
-          erasures++;
+          cacheEpoch++;
           // The one place an erased user leaves this process's memory of resolved accounts.
           cache.delete(appUserId);
         }
@@ -280,6 +300,8 @@ export async function createAccountProvisioner(
       }
     },
 
+    ...createOptOutFunctions({ store, logger, checkOpen, track, forget }),
+
     async checkReadiness() {
       checkOpen();
       await store.ping();
@@ -289,6 +311,7 @@ export async function createAccountProvisioner(
     async close(closeOptions) {
       if (closed) return;
       closed = true;
+      stopWatching();
       const graceMs = closeOptions?.graceMs ?? 10_000;
       // Bounded: queued users are answered now, creates in flight get the grace period, then are cut.
       queue.stopQueueing();

@@ -1,4 +1,8 @@
-import { AccountStoreConflictError, KnewtonUnavailableError } from '../errors.js';
+import {
+  AccountStoreConflictError,
+  KnewtonOptedOutError,
+  KnewtonUnavailableError,
+} from '../errors.js';
 import { BatchUnavailableError } from '../platform/BatchUnavailableError.js';
 import type { BatchItemOutcome, PlatformClient } from '../platform/createPlatformClient.js';
 import type { PacerSlot } from '../platform/slidingWindowPacer.js';
@@ -36,7 +40,15 @@ export async function createBatch(
       async (tx, locked) => {
         const lockedIds = new Set(locked);
         busy = jobs.filter((job) => !lockedIds.has(job.appUserId));
-        const mine = jobs.filter((job) => lockedIds.has(job.appUserId));
+        // Opted out while in line: refused here, under the lock an opt-out takes too.
+        const optedOut = new Set(await tx.findOptedOut([...lockedIds]));
+        const mine: QueuedJob[] = [];
+        for (const job of jobs) {
+          if (!lockedIds.has(job.appUserId)) continue;
+          if (optedOut.has(job.appUserId))
+            settled.push(() => job.reject(new KnewtonOptedOutError()));
+          else mine.push(job);
+        }
         const rows = new Map(
           (await tx.findManyByAppUserIds(mine.map((job) => job.appUserId))).map((row) => [
             row.appUserId,

@@ -1,3 +1,4 @@
+import { KnewtonOptedOutError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PlatformClient } from '../platform/createPlatformClient.js';
 import type { PacerSlot } from '../platform/slidingWindowPacer.js';
@@ -16,7 +17,8 @@ export interface CreateDependencies {
 
 /**
  * One user through `POST /v0/accounts` under its store lock (waiting for it when another process holds
- * it), re-checked under the lock, so a user is created once however many processes try. Uses `slot` when
+ * it), re-checked under the lock, so a user is created once however many processes try, and never
+ * after an opt-out (which takes the same lock) returned. Uses `slot` when
  * the line took one for it (the platform client answers it), else the client waits for its own.
  */
 export async function createSingle(
@@ -26,6 +28,7 @@ export async function createSingle(
 ): Promise<void> {
   try {
     const result = await store.withUserLock(job.appUserId, async (tx) => {
+      if (await tx.isOptedOut(job.appUserId)) throw new KnewtonOptedOutError();
       const raced = await tx.findByAppUserId(job.appUserId);
       if (raced) return { account: toProvisionedAccount(raced), outcome: 'existed' as const };
       const [refused] = await claimExternalIds(tx, [job]);

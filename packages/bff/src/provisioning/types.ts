@@ -1,3 +1,7 @@
+import type { OptOutChange } from '../store/optOutQueries.js';
+
+export type { OptOutChange };
+
 /** A Knewton account the store maps to an app user. Immutable once written. */
 export interface ProvisionedAccount {
   accountId: string;
@@ -46,12 +50,18 @@ export interface EnsureAccountContext extends ProvisioningContext {
 }
 
 export interface AccountProvisioner {
-  /** The user's account if the store has one. Never calls the platform, never creates. */
+  /**
+   * The user's account if the store has one. Never calls the platform, never creates. Throws
+   * `KnewtonOptedOutError` for a user who opted out.
+   */
   getAccount(
     appUserId: string,
     context?: ProvisioningContext,
   ): Promise<ProvisionedAccount | undefined>;
-  /** The user's account, created on the platform first if needed; exactly one create per user, ever. */
+  /**
+   * The user's account, created on the platform first if needed; exactly one create per user, ever.
+   * Throws `KnewtonOptedOutError` for a user who opted out, having created and sent nothing.
+   */
   ensureAccount(
     appUserId: string,
     context?: ProvisioningContext & { holdMs?: undefined },
@@ -77,6 +87,18 @@ export interface AccountProvisioner {
     appUserId: string,
     context?: ProvisioningContext,
   ): Promise<'erased' | 'already erased' | 'no account'>;
+  /**
+   * Opts the user out of Knewton features: from the moment it resolves no account is created for them
+   * and nothing of theirs is sent to the platform, in any process sharing the store. A create already
+   * at the platform finishes first (the account is kept, unused); one still waiting in line, here or
+   * in another process, is refused (its ensure throws `KnewtonOptedOutError`). The user's undelivered
+   * events are deleted. Works whether or not the user has an account; repeating it changes nothing.
+   */
+  optOut(appUserId: string, context?: ProvisioningContext): Promise<OptOutChange>;
+  /** Withdraws the opt-out: the next ensure provisions as usual (reusing a kept account). */
+  optIn(appUserId: string, context?: ProvisioningContext): Promise<OptOutChange>;
+  /** Whether the user opted out (asks the store). */
+  isOptedOut(appUserId: string): Promise<boolean>;
   /**
    * Resolves when the store answers and a platform token is at hand (a cached, unexpired one counts, so a
    * platform blip does not take every replica out of rotation); throws the unavailable errors otherwise.

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AccountStoreConflictError } from '../errors.js';
+import type { OptOutChange } from './optOutQueries.js';
 import type { ExternalIdClaim, ExternalIdClaimResult } from './recordExternalIds.js';
 import type { AccountDatabase } from './schema.js';
 
@@ -17,6 +18,11 @@ export type NewAccountRow = Omit<AccountRow, 'createdAt'>;
 /** What the provisioning service can do while it holds a user's provisioning lock. */
 export interface AccountStoreTransaction {
   findByAppUserId(appUserId: string): Promise<AccountRow | undefined>;
+  /**
+   * Whether the user opted out. Read under the lock, so an opt-out that returned before is seen and one
+   * that had not committed yet waits for this work to end (it takes the same lock).
+   */
+  isOptedOut(appUserId: string): Promise<boolean>;
   /** Writes the mapping; throws if any of the three ids is already mapped to something else. */
   insert(row: NewAccountRow): Promise<AccountRow>;
   /**
@@ -37,6 +43,8 @@ export interface AccountStoreTransaction {
 export interface AccountStoreBatchTransaction extends AccountStoreTransaction {
   /** The rows of those of `appUserIds` that have one (in no particular order). */
   findManyByAppUserIds(appUserIds: readonly string[]): Promise<AccountRow[]>;
+  /** Those of `appUserIds` who opted out (in no particular order). */
+  findOptedOut(appUserIds: readonly string[]): Promise<string[]>;
   /**
    * Writes the mappings in one statement; per row, in order, the written (or identical existing) row, or
    * an `AccountStoreConflictError` when one of its ids is already mapped to something else.
@@ -70,6 +78,19 @@ export interface AccountStore {
     appUserIds: readonly string[],
     work: (tx: AccountStoreBatchTransaction, locked: readonly string[]) => Promise<T>,
   ): Promise<T>;
+  /** Whether the user opted out of Knewton features (not under the user's lock). */
+  isOptedOut(appUserId: string): Promise<boolean>;
+  /** `findByAppUserId` and `isOptedOut` at once (one query on PostgreSQL): an ensure's first look. */
+  findUser(appUserId: string): Promise<{ row: AccountRow | undefined; optedOut: boolean }>;
+  /**
+   * Writes the user's opt-out (`true`) or withdraws it (`false`) under the user's provisioning lock: a
+   * create in flight for the user finishes first, and every create after it sees the opt-out, in this
+   * process and (on PostgreSQL) in every process sharing the database. Opting out deletes the user's
+   * undelivered events in the same transaction.
+   */
+  setOptedOut(appUserId: string, optedOut: boolean): Promise<OptOutChange>;
+  /** Users who opted out within the last `withinMs` (database time), for processes caching accounts. */
+  findRecentOptOuts(withinMs: number): Promise<string[]>;
   /** Resolves when the store answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

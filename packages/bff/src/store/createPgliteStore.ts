@@ -10,6 +10,13 @@ import { describeCause } from './describeCause.js';
 import { findAccountsByAppUserIds, insertAccounts } from './findAccountsByAppUserIds.js';
 import { KeyedMutex } from './keyedMutex.js';
 import { migrateToLatest } from './migrations.js';
+import {
+  findAllOptedOut,
+  findRecentOptOuts,
+  type OptOutTables,
+  removeOptOut,
+  writeOptOut,
+} from './optOutQueries.js';
 import { createPgliteDialect } from './pgliteDialect.js';
 import { type ExternalIdClaim, recordExternalIds } from './recordExternalIds.js';
 import type { AccountDatabase } from './schema.js';
@@ -116,6 +123,12 @@ export async function openPgliteStore(
     guardStore('insert', () => write(() => insertAccount(db, row)));
   const record = (claims: readonly ExternalIdClaim[]) =>
     guardStore('record', () => recordExternalIds(db, claims));
+  // The opt-outs, in memory: this process owns the folder and writes every opt-out (`setOptedOut`
+  // updates the set under the user's lock, after its commit), so every check is answered without a
+  // query, which on PGlite costs as much as the create's own statements. Memory: the opted-out user ids.
+  const optOuts = db.withTables<OptOutTables>();
+  const optedOutUsers = new Set(await guardStore('opt-out load', () => findAllOptedOut(optOuts)));
+  const optedOut = (id: string) => Promise.resolve(optedOutUsers.has(id));
 
   return {
     kind: 'pglite',
@@ -129,6 +142,7 @@ export async function openPgliteStore(
         work({
           findByAppUserId: (id) =>
             guardStore('lookup', () => (id === appUserId ? recheck(id) : lookup(id))),
+          isOptedOut: optedOut,
           insert,
           insertLast: insert,
           recordExternalIds: record,
@@ -150,6 +164,8 @@ export async function openPgliteStore(
             findByAppUserId: (id) => guardStore('lookup', () => findAccountByAppUserId(db, id)),
             findManyByAppUserIds: (ids) =>
               guardStore('lookup', () => findAccountsByAppUserIds(db, ids)),
+            isOptedOut: optedOut,
+            findOptedOut: (ids) => Promise.resolve(ids.filter((id) => optedOutUsers.has(id))),
             insert,
             insertLast: insert,
             recordExternalIds: record,
@@ -161,6 +177,28 @@ export async function openPgliteStore(
         for (const release of releases) release();
       }
     },
+    isOptedOut: optedOut,
+    findUser: (appUserId) =>
+      guardStore('lookup', async () => ({
+        row: await lookup(appUserId),
+        optedOut: optedOutUsers.has(appUserId),
+      })),
+    // Under the same in-process lock as a create: this process owns the folder, so that is every create.
+    setOptedOut: (appUserId, optOut) =>
+      locks.run(appUserId, async () => {
+        const change = await guardStore('opt-out write', () =>
+          optOuts
+            .transaction()
+            .execute((trx) =>
+              optOut ? writeOptOut(trx, appUserId) : removeOptOut(trx, appUserId),
+            ),
+        );
+        if (optOut) optedOutUsers.add(appUserId);
+        else optedOutUsers.delete(appUserId);
+        return change;
+      }),
+    findRecentOptOuts: (withinMs) =>
+      guardStore('lookup', () => findRecentOptOuts(optOuts, withinMs)),
     ping: () => guardStore('ping', () => pingStore(db)),
     async close() {
       if (closed) return;

@@ -6,10 +6,18 @@ import { findAccountByAppUserId, guardStore, insertAccount, pingStore } from './
 import { describeCause } from './describeCause.js';
 import { findAccountsByAppUserIds, insertAccounts } from './findAccountsByAppUserIds.js';
 import { migrateToLatest } from './migrations.js';
+import {
+  findAccountAndOptOut,
+  findOptedOut,
+  findRecentOptOuts,
+  isOptedOut,
+  type OptOutTables,
+} from './optOutQueries.js';
 import { lockedTransaction, lockScript } from './postgresUserLock.js';
 import { type ExternalIdClaim, recordExternalIds } from './recordExternalIds.js';
 import type { AccountDatabase, KnewtonAccountTable } from './schema.js';
 import { Semaphore } from './semaphore.js';
+import { writeOptOutUnderPostgresLock } from './writeOptOutUnderPostgresLock.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user@host:port/database` */
@@ -140,8 +148,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
             lockScript(appUserId, lockTimeoutMs),
           )) as unknown as pg.QueryResult<Selectable<KnewtonAccountTable>>[];
           const state = { committed: false };
+          const optedOut = (results[4]?.rowCount ?? 0) > 0;
           const tx = {
-            ...lockedTransaction(client, appUserId, results[3]?.rows[0], state),
+            ...lockedTransaction(client, appUserId, results[3]?.rows[0], optedOut, state),
             recordExternalIds: record,
           };
           let result: Awaited<ReturnType<typeof work>>;
@@ -185,6 +194,10 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
               findByAppUserId: (id) => guardStore('lookup', () => findAccountByAppUserId(trx, id)),
               findManyByAppUserIds: (ids) =>
                 guardStore('lookup', () => findAccountsByAppUserIds(trx, ids)),
+              isOptedOut: (id) =>
+                guardStore('lookup', () => isOptedOut(trx.withTables<OptOutTables>(), id)),
+              findOptedOut: (ids) =>
+                guardStore('lookup', () => findOptedOut(trx.withTables<OptOutTables>(), ids)),
               insert: (row) => guardStore('insert', () => insertAccount(trx, row)),
               // The batch's transaction commits when its work returns.
               insertLast: (row) => guardStore('insert', () => insertAccount(trx, row)),
@@ -196,6 +209,19 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
           (tx) => work(tx, locked),
         );
       }),
+    isOptedOut: (appUserId) =>
+      guardStore('lookup', () => isOptedOut(db.withTables<OptOutTables>(), appUserId)),
+    findUser: (appUserId) => guardStore('lookup', () => findAccountAndOptOut(db, appUserId)),
+    setOptedOut: (appUserId, optedOut) =>
+      guardStore('opt-out write', () =>
+        writeOptOutUnderPostgresLock(db, appUserId, optedOut, lockTimeoutMs).catch(
+          (error: unknown) => {
+            throw lockTransactionFailure(error, undefined);
+          },
+        ),
+      ),
+    findRecentOptOuts: (withinMs) =>
+      guardStore('lookup', () => findRecentOptOuts(db.withTables<OptOutTables>(), withinMs)),
     ping: () => guardStore('ping', () => pingStore(db)),
     async close() {
       await db.destroy();

@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { AccountStore } from './AccountStore.js';
 import { guardStore } from './accountQueries.js';
 import type { EventOutboxDatabase } from './eventOutboxSchema.js';
+import type { OptOutDatabase } from './optOutSchema.js';
 import type { AccountDatabase } from './schema.js';
 
 export interface OutboxEvent {
@@ -16,14 +17,14 @@ export interface EventOutboxQueries {
   /** Events accepted and not yet delivered, over all learners. */
   pendingCount(): Promise<number>;
   /**
-   * Stores the events in one statement; an event id already stored for the user is skipped. Resolves
-   * with how many were stored (new ids).
+   * Stores the events in one statement; an event id already stored for the user is skipped, and nothing
+   * is stored for a user who opted out (the statement checks). Resolves with how many were stored.
    */
   accept(
     appUserId: string,
     events: readonly { eventId: string; payload: string }[],
   ): Promise<number>;
-  /** Some learners with undelivered events, oldest first. */
+  /** Some learners with undelivered events, oldest first; never one who opted out. */
   learnersWithPending(limit: number): Promise<string[]>;
   /**
    * Takes the learner's delivery lease for `leaseMs` unless another claim holds a live one. `claim` is
@@ -36,7 +37,7 @@ export interface EventOutboxQueries {
    * out (and another process may have taken the learner over).
    */
   renewLearner(appUserId: string, claim: string, leaseMs: number): Promise<boolean>;
-  /** The learner's oldest undelivered events, in acceptance order. */
+  /** The learner's oldest undelivered events, in acceptance order; none once they opted out. */
   pendingOf(appUserId: string, limit: number): Promise<OutboxEvent[]>;
   /** Marks the events delivered, whoever holds the lease now: the platform has them either way. */
   markDelivered(seqs: readonly string[]): Promise<void>;
@@ -55,8 +56,11 @@ export interface EventOutboxQueries {
 }
 
 export function createEventOutboxQueries(store: AccountStore): EventOutboxQueries {
-  const db: Kysely<AccountDatabase & EventOutboxDatabase> =
-    store.db.withTables<EventOutboxDatabase>();
+  const db: Kysely<AccountDatabase & EventOutboxDatabase & OptOutDatabase> = store.db.withTables<
+    EventOutboxDatabase & OptOutDatabase
+  >();
+  /** Rows of learners who have not opted out (delivery reads only those; see `optOutQueries`). */
+  const notOptedOut = sql<boolean>`not exists (select 1 from knewton_opt_outs o where o.app_user_id = knewton_learning_events.app_user_id)`;
   return {
     pendingCount: () =>
       guardStore('outbox count', async () => {
@@ -69,18 +73,15 @@ export function createEventOutboxQueries(store: AccountStore): EventOutboxQuerie
       }),
     accept: (appUserId, events) =>
       guardStore('outbox write', async () => {
-        const result = await db
-          .insertInto('knewton_learning_events')
-          .values(
-            events.map((event) => ({
-              app_user_id: appUserId,
-              event_id: event.eventId,
-              payload: event.payload,
-            })),
-          )
-          .onConflict((conflict) => conflict.columns(['app_user_id', 'event_id']).doNothing())
-          .executeTakeFirst();
-        return Number(result.numInsertedOrUpdatedRows ?? 0);
+        // One statement: the events are stored only if the learner has not opted out.
+        const result =
+          await sql`insert into knewton_learning_events (app_user_id, event_id, payload)
+          select ${appUserId}, e.event_id, e.payload
+          from unnest(${events.map((event) => event.eventId)}::text[], ${events.map((event) => event.payload)}::text[]) with ordinality as e(event_id, payload, n)
+          where not exists (select 1 from knewton_opt_outs o where o.app_user_id = ${appUserId})
+          order by e.n
+          on conflict (app_user_id, event_id) do nothing`.execute(db);
+        return Number(result.numAffectedRows ?? 0);
       }),
     learnersWithPending: (limit) =>
       guardStore('outbox scan', async () => {
@@ -88,6 +89,7 @@ export function createEventOutboxQueries(store: AccountStore): EventOutboxQuerie
           .selectFrom('knewton_learning_events')
           .select('app_user_id')
           .where('delivered_at', 'is', null)
+          .where(notOptedOut)
           .groupBy('app_user_id')
           .orderBy((eb) => eb.fn.min('seq'))
           .limit(limit)
@@ -131,6 +133,7 @@ export function createEventOutboxQueries(store: AccountStore): EventOutboxQuerie
           .select(['seq', 'event_id', 'payload'])
           .where('app_user_id', '=', appUserId)
           .where('delivered_at', 'is', null)
+          .where(notOptedOut)
           .orderBy('seq')
           .limit(limit)
           .execute();

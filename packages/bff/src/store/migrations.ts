@@ -175,6 +175,25 @@ export const migrations: Record<string, Migration> = {
       await db.schema.dropTable('knewton_erasures').execute();
     },
   },
+  // Opt-outs (optOutSchema.ts): one row per learner who withdrew consent to Knewton features. No foreign
+  // key to the mapping: a learner may opt out before any account exists, and an erased account's opt-out
+  // stays. Every create, event and recommendation checks it in the store, under the user's lock for creates.
+  '2026-12-05-003-knewton-opt-outs': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('knewton_opt_outs')
+        .addColumn('app_user_id', 'text', (col) => col.primaryKey())
+        .addColumn('opted_out_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .execute();
+      // Other processes poll recent opt-outs to forget accounts they hold in memory.
+      await sql`create index knewton_opt_outs_recent on knewton_opt_outs (opted_out_at)`.execute(
+        db,
+      );
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('knewton_opt_outs').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

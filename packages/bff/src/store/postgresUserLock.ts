@@ -4,25 +4,31 @@ import { AccountStoreConflictError } from '../errors.js';
 import type { AccountRow, AccountStoreTransaction, NewAccountRow } from './AccountStore.js';
 import { guardStore } from './accountQueries.js';
 import { insertAccountSql, selectAccountSql, sqlLiteral, toAccountRow } from './accountSql.js';
+import { selectOptOutSql } from './optOutQueries.js';
 import type { KnewtonAccountTable } from './schema.js';
 
 /**
  * The PostgreSQL provisioning lock in two round trips: BEGIN, `SET LOCAL lock_timeout`,
- * `pg_advisory_xact_lock` and the re-check as one simple query, then (after the platform call) the insert
+ * `pg_advisory_xact_lock` and the re-checks (the mapping, then the opt-out) as one simple query, then (after the platform call) the insert
  * with COMMIT (`insertLast`). Separate statements, because the re-check's snapshot must postdate the lock
  * wait to see the previous holder's row. The user id is a literal escaped by `pg`'s `escapeLiteral`.
  * The lock key (`hashtext(current_schema() || ':knewton-account:' || id)`) must never change: processes
  * of two versions must exclude each other during a rolling deploy.
  */
 export function lockScript(appUserId: string, lockTimeoutMs: number): string {
-  const id = sqlLiteral(appUserId);
   return [
     'begin',
     // An integer validated at construction, so it can be inlined.
     `set local lock_timeout = '${Math.trunc(lockTimeoutMs)}ms'`,
-    `select pg_advisory_xact_lock(hashtext(current_schema() || ':knewton-account:' || ${id}))`,
+    userLockSql(appUserId),
     selectAccountSql(appUserId),
+    selectOptOutSql(appUserId),
   ].join(';\n');
+}
+
+/** The user's provisioning lock, held until the transaction ends (`optOut` takes the same one). */
+export function userLockSql(appUserId: string): string {
+  return `select pg_advisory_xact_lock(hashtext(current_schema() || ':knewton-account:' || ${sqlLiteral(appUserId)}))`;
 }
 
 /** What `withUserLock` needs to know about a locked transaction once the work returned. */
@@ -40,6 +46,7 @@ export function lockedTransaction(
   client: pg.PoolClient,
   appUserId: string,
   recheck: Selectable<KnewtonAccountTable> | undefined,
+  optedOut: boolean,
   state: LockedTransactionState,
 ): Omit<AccountStoreTransaction, 'recordExternalIds'> {
   let prefetched = true;
@@ -88,6 +95,14 @@ export function lockedTransaction(
   // (503 with Retry-After), whatever pg's error looks like: some of its errors carry no code.
   return {
     findByAppUserId: (id) => guardStore('lookup', () => find(id)),
+    // Nothing can change the locked user's opt-out while the lock is held (`optOut` takes it too).
+    isOptedOut: (id) =>
+      id === appUserId
+        ? Promise.resolve(optedOut)
+        : guardStore(
+            'lookup',
+            async () => (await client.query(selectOptOutSql(id))).rowCount === 1,
+          ),
     insert: (row) => guardStore('insert', () => insert(row)),
     insertLast: (row) => guardStore('insert', () => insertLast(row)),
   };

@@ -37,12 +37,10 @@ export interface ProvisioningHarness {
   batchCalls(): number;
   tokenCalls(): number;
   rows(): Promise<number>;
-  /** Store lookups of one user (`findByAppUserId`) answered so far: an ensure's step before the line. */
+  /** Store lookups of one user (`findByAppUserId`, `findUser`) answered so far: an ensure's step before the line. */
   lookups(): number;
   /** Another provisioner over the same store and simulator (an empty in-memory cache, as in a second process). */
-  secondProvisioner(
-    overrides?: Pick<AccountProvisionerOptions, 'externalIds'>,
-  ): Promise<AccountProvisioner>;
+  secondProvisioner(options?: HarnessOptions['provisioner']): Promise<AccountProvisioner>;
   dispose(): Promise<void>;
 }
 
@@ -50,7 +48,12 @@ export interface HarnessOptions {
   sim?: PlatformSimOptions;
   platform?: Partial<PlatformOptions>;
   /** Provisioner options beyond the platform's, e.g. `maxQueuedCreations`. */
-  provisioner?: Pick<AccountProvisionerOptions, 'maxQueuedCreations' | 'maxConcurrentCreations'>;
+  provisioner?: Partial<
+    Pick<
+      AccountProvisionerOptions,
+      'maxQueuedCreations' | 'maxConcurrentCreations' | 'optOutWatchMs' | 'externalIds'
+    >
+  >;
   /** The provisioners' clock (holds, the line's wake-ups). @default the system clock */
   clock?: Clock;
   /** Wraps the simulator's fetch, e.g. to answer `/v0/batch` like a platform without it. */
@@ -122,14 +125,15 @@ export async function createProvisioningHarness(
     tokenCalls: () => calls('POST /v0/oauth/token'),
     rows: () => countRows(testStore.store),
     lookups: () => lookups,
-    async secondProvisioner(overrides) {
+    async secondProvisioner(secondOptions) {
       const second = await createAccountProvisioner({
         platform,
         store: testStore.store,
-        externalIds: overrides?.externalIds ?? externalIds,
+        externalIds,
         logger,
         closeStore: false,
         ...clock,
+        ...secondOptions,
       });
       extra.push(second);
       return second;
@@ -156,6 +160,14 @@ function countLookups(store: AccountStore, counted: () => void): AccountStore {
           const row = await target.findByAppUserId(...args);
           counted();
           return row;
+        };
+      }
+      // The same first look, with the user's opt-out.
+      if (key === 'findUser') {
+        return async (...args: Parameters<AccountStore['findUser']>) => {
+          const found = await target.findUser(...args);
+          counted();
+          return found;
         };
       }
       return typeof value === 'function' ? value.bind(target) : value;

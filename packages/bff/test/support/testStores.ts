@@ -14,6 +14,7 @@ import {
 } from '../../src/store/createPostgresStore.js';
 import type { LearningDatabase } from '../../src/store/learningSchema.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
+import type { OptOutDatabase } from '../../src/store/optOutSchema.js';
 import { createPgliteDialect } from '../../src/store/pgliteDialect.js';
 
 /** Set by CI; PostgreSQL variants of the tests are skipped (with a printed reason) without it. */
@@ -174,6 +175,13 @@ export async function createTestStore(
     await store.db.deleteFrom('knewton_accounts').execute();
     await store.db.deleteFrom('knewton_external_ids').execute();
     await store.db.deleteFrom('knewton_erasures').execute();
+    // Through the store, which keeps PGlite's opt-outs in memory too.
+    const optOuts = await store.db
+      .withTables<OptOutDatabase>()
+      .selectFrom('knewton_opt_outs')
+      .select('app_user_id')
+      .execute();
+    for (const { app_user_id } of optOuts) await store.setOptedOut(app_user_id, false);
     // The shared instance lives as long as the worker.
     return { store, dispose: async () => {} };
   }

@@ -27,7 +27,9 @@ export type KnewtonTestState =
       status: 'error';
       /** Any contract code, `network_error` or `invalid_response`. @default 'knewton_unavailable' */
       code?: KnewtonAccountErrorCode;
-    };
+    }
+  /** The learner opted out: the BFF answers 403 `knewton_opted_out` (gates render `fallback`). */
+  | { status: 'opted-out' };
 
 export interface KnewtonTestProviderProps {
   /** The pinned state, read on mount (remount with a `key` to change it). */
@@ -60,6 +62,7 @@ function answerFor(state: KnewtonTestState): typeof fetch {
       });
     }
     if (state.status === 'pending') return new Promise<never>(() => {});
+    if (state.status === 'opted-out') return knewtonErrorResponse('knewton_opted_out');
     if (state.status !== 'error') {
       return Response.json({
         accountId: (state.status === 'ready' && state.accountId) || testKnewtonAccountId,
@@ -88,7 +91,8 @@ function pinnedError(code: KnewtonAccountErrorCode) {
 }
 
 /**
- * Renders the kit's real hooks and gates in a fixed state (`ready`, `pending`, `error`, `signed-out`)
+ * Renders the kit's real hooks and gates in a fixed state (`ready`, `pending`, `error`, `signed-out`,
+ * `opted-out`)
  * with no network, so a host app tests its own gated UI in a few lines. Provides its own
  * `QueryClientProvider`.
  */
@@ -105,9 +109,15 @@ export function KnewtonTestProvider({
       retry: 0,
       ky: ky.create({ fetch: answerFor(state), timeout: false }),
     };
-    if (state.status === 'error') {
-      // Starts in the error state, rather than pending for a tick, and stays there until `retry()`:
-      // the failed query is put in the cache as a server would hand it over (`hydrate`).
+    const pinnedCode =
+      state.status === 'opted-out'
+        ? 'knewton_opted_out'
+        : state.status === 'error'
+          ? (state.code ?? 'knewton_unavailable')
+          : undefined;
+    if (pinnedCode !== undefined) {
+      // Starts in the error (or opted-out) state, rather than pending for a tick, and stays there until
+      // `retry()`: the failed query is put in the cache as a server would hand it over (`hydrate`).
       const queryKey = knewtonAccountQueryKey(userId);
       hydrate(client, {
         mutations: [],
@@ -120,7 +130,7 @@ export function KnewtonTestProvider({
               data: undefined,
               dataUpdateCount: 0,
               dataUpdatedAt: 0,
-              error: pinnedError(state.code ?? 'knewton_unavailable'),
+              error: pinnedError(pinnedCode),
               errorUpdateCount: 1,
               errorUpdatedAt: Date.now(),
               fetchFailureCount: 1,

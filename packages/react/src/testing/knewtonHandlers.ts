@@ -18,7 +18,10 @@ export interface KnewtonHandlersOptions {
   accountId?: string;
   /** Whether the account exists before the first `PUT` (eager mode's `GET` answers 200). @default false */
   exists?: boolean;
-  /** Answer every request with this contract error instead. */
+  /**
+   * Answer every request with this contract error instead; `'knewton_opted_out'` (403) is an
+   * opted-out learner.
+   */
   error?: ErrorCode;
   /** `Retry-After` sent with retryable errors. @default 1 */
   retryAfterSeconds?: number;
