@@ -40,6 +40,8 @@ export interface EventDeliveryOptions {
   dedupWindowMs?: number;
   /** Time for the passes, the per-learner windows and back-off. @default systemClock */
   clock?: Clock;
+  /** Called with each dead-lettered batch's size and the platform's status (metrics). */
+  onDeadLettered?(events: number, status: number): void;
 }
 
 export interface EventDelivery {
@@ -85,6 +87,7 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
       clock,
       owner: randomUUID(),
       leaseMs: options.leaseMs ?? 30_000,
+      ...(options.onDeadLettered ? { onDeadLettered: options.onDeadLettered } : {}),
     }),
     pruneDelivered: createDeliveredPruner({
       outbox,

@@ -1,11 +1,11 @@
 import { type Clock, sleep } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { LearningCalls } from '../platform/createLearningCalls.js';
-import { maxBatchEvents } from '../platform/platformLimits.js';
 import type { AccountStore } from '../store/AccountStore.js';
 import type { EventOutboxQueries } from '../store/eventOutboxQueries.js';
 import type { Registrar } from './createRegistrar.js';
 import type { LearnerCallWindows } from './LearnerCallWindows.js';
+import { RefusalSplitting } from './RefusalSplitting.js';
 
 /**
  * Below this (or a quarter of the lease, if shorter) a call's budget is not worth sending: the store was
@@ -27,6 +27,8 @@ export type LearnerBatchOutcome =
   { answered: true; events: number; refused: boolean } | { answered: false; reason: NotSentReason };
 
 export interface LearnerBatchDeps {
+  /** Called with each dead-lettered batch's size and the platform's status (metrics). */
+  onDeadLettered?(events: number, status: number): void;
   store: AccountStore;
   outbox: EventOutboxQueries;
   calls: LearningCalls;
@@ -54,6 +56,7 @@ export function createLearnerBatchDelivery(
   deps: LearnerBatchDeps,
 ): (appUserId: string) => Promise<LearnerBatchOutcome> {
   const { store, outbox, calls, registrar, windows, logger, clock, owner, leaseMs } = deps;
+  const sizes = new RefusalSplitting();
   let claims = 0;
 
   return async function deliverLearnerBatch(appUserId) {
@@ -76,7 +79,7 @@ export function createLearnerBatchDelivery(
       if (!(await outbox.renewLearner(appUserId, claim, leaseMs))) {
         return { answered: false, reason: 'lease-lost' };
       }
-      const events = await outbox.pendingOf(appUserId, maxBatchEvents);
+      const events = await outbox.pendingOf(appUserId, sizes.batchSize(appUserId));
       if (events.length === 0) return { answered: false, reason: 'nothing-pending' };
       // Half the lease for the call, the other half for the outbox update and the clocks' drift.
       const callBudgetMs = Math.floor(leaseMs / 2) - (clock.now() - renewedAt);
@@ -109,17 +112,34 @@ export function createLearnerBatchDelivery(
         );
         throw error;
       }
-      const refused = outcome.kind === 'refused';
+      const seqs = events.map((event) => event.seq);
       if (outcome.kind === 'refused') {
-        // A platform-side rule (we validated them): kept as delivered so they do not block the learner's
-        // later events.
-        logger.error(
-          { label: label.requestId, status: outcome.status, events: events.length },
-          'knewton refused learning events; they are not resent',
-        );
+        const split = sizes.refused(appUserId, events.length, outcome.status);
+        if (split) {
+          // Nothing is marked: the same events go again, in smaller batches, until the refused one is alone.
+          logger.warn(
+            { label: label.requestId, status: outcome.status, events: events.length, next: split },
+            'knewton refused a batch of learning events; it is split to find the event at fault',
+          );
+        } else {
+          await withUpdateRetries(
+            () => outbox.deadLetter(seqs, outcome.status, outcome.answer),
+            renewedAt + leaseMs,
+            label.requestId,
+          );
+          deps.onDeadLettered?.(events.length, outcome.status);
+          // Counts and status only: the answer and the events stay in the dead-letter table.
+          logger.error(
+            { label: label.requestId, status: outcome.status, events: events.length },
+            'knewton refused learning events for good; they are in the dead letters, never resent',
+          );
+          delivered = true;
+        }
+        return { answered: true, events: events.length, refused: true };
       }
-      await markDelivered(
-        events.map((event) => event.seq),
+      sizes.delivered(appUserId);
+      await withUpdateRetries(
+        () => outbox.markDelivered(seqs),
         renewedAt + leaseMs,
         label.requestId,
       );
@@ -128,7 +148,7 @@ export function createLearnerBatchDelivery(
         { label: label.requestId, events: events.length, ms: clock.now() - sentAt },
         'learning events delivered',
       );
-      return { answered: true, events: events.length, refused };
+      return { answered: true, events: events.length, refused: false };
     } finally {
       const live = await outbox.releaseLearner(appUserId, claim).catch(() => true);
       if (delivered && !live) {
@@ -145,16 +165,20 @@ export function createLearnerBatchDelivery(
    * The outbox update after the platform's answer, tried again on a store failure while the lease lasts:
    * an update that fails (no free pool connection on a saturated store) would send the events again.
    */
-  async function markDelivered(seqs: string[], leaseEndsAt: number, label: string): Promise<void> {
+  async function withUpdateRetries(
+    update: () => Promise<unknown>,
+    leaseEndsAt: number,
+    label: string,
+  ): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await outbox.markDelivered(seqs);
+        await update();
         return;
       } catch (error) {
         const pauseMs = 250 * attempt;
         if (attempt >= 3 || clock.now() + pauseMs >= leaseEndsAt - minCallBudgetMs) {
           logger.warn(
-            { label, events: seqs.length, reason: (error as Error).name },
+            { label, reason: (error as Error).name },
             'the platform took a batch of learning events but the outbox update failed; they may be sent again',
           );
           throw error;
