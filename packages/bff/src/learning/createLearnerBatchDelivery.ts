@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import { type Clock, sleep } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { LearningCalls } from '../platform/createLearningCalls.js';
@@ -12,6 +13,8 @@ import { RefusalSplitting } from './RefusalSplitting.js';
  * slow since the renewal, and the learner is claimed afresh later.
  */
 const minCallBudgetMs = 1_000;
+/** First registrations run at once in the background (they queue for the platform's pace anyway). */
+const backgroundRegistrations = 8;
 
 /** Why a learner's events were not sent this time; none of these says anything about the platform. */
 export type NotSentReason =
@@ -19,6 +22,7 @@ export type NotSentReason =
   | 'no-account'
   | 'lease-lost'
   | 'nothing-pending'
+  | 'registering'
   | 'call-budget-too-short'
   | 'waiting-for-call-slot';
 
@@ -29,6 +33,14 @@ export type LearnerBatchOutcome =
 export interface LearnerBatchDeps {
   /** Called with each dead-lettered batch's size and the platform's status (metrics). */
   onDeadLettered?(events: number, status: number): void;
+  /**
+   * Learners whose first registration runs in the background (shared with the pass, which skips them):
+   * a registration waits for the platform's 375 a minute, and must not hold a delivery slot meanwhile.
+   */
+  registering: Set<string>;
+  /** A learner's background registration failed: that learner backs off. */
+  registrationFailed(appUserId: string, error: unknown): void;
+
   store: AccountStore;
   outbox: EventOutboxQueries;
   calls: LearningCalls;
@@ -57,9 +69,27 @@ export function createLearnerBatchDelivery(
 ): (appUserId: string) => Promise<LearnerBatchOutcome> {
   const { store, outbox, calls, registrar, windows, logger, clock, owner, leaseMs } = deps;
   const sizes = new RefusalSplitting();
+  const registrations = pLimit(backgroundRegistrations);
   let claims = 0;
 
+  /** Registers the learner off the delivery path; the pass skips them until it is done. */
+  function registerInBackground(appUserId: string): void {
+    if (deps.registering.has(appUserId)) return;
+    deps.registering.add(appUserId);
+    void registrations(async () => {
+      const account = await store.findByAppUserId(appUserId);
+      if (account) await registrar.registrationId(account);
+    })
+      .catch((error: unknown) => deps.registrationFailed(appUserId, error))
+      // The learner is taken again by the next pass (within `intervalMs`).
+      .finally(() => deps.registering.delete(appUserId));
+  }
+
   return async function deliverLearnerBatch(appUserId) {
+    if (registrar.knownRegistrationId(appUserId) === undefined) {
+      registerInBackground(appUserId);
+      return { answered: false, reason: 'registering' };
+    }
     // A fencing token per claim: a lease this process held before and lost is never mistaken for this one.
     const claimNumber = ++claims;
     const claim = `${owner}:${claimNumber}`;
@@ -71,10 +101,10 @@ export function createLearnerBatchDelivery(
     try {
       const account = await store.findByAppUserId(appUserId);
       if (!account) return { answered: false, reason: 'no-account' };
+      // Known (in memory) by now: resolves at once.
       const registrationId = await registrar.registrationId(account);
-      // A first registration can wait long for the store's locks, so the lease is renewed only now and the
-      // events are read under it. `renewedAt` is taken before the statement: the lease (database time, set
-      // later) lasts at least until `renewedAt + leaseMs`.
+      // The lease is renewed and the events are read under it. `renewedAt` is taken before the statement:
+      // the lease (database time, set later) lasts at least until `renewedAt + leaseMs`.
       const renewedAt = clock.now();
       if (!(await outbox.renewLearner(appUserId, claim, leaseMs))) {
         return { answered: false, reason: 'lease-lost' };

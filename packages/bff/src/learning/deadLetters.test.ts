@@ -31,7 +31,7 @@ describe.each(storeKinds)('dead letters on %s', (kind) => {
   onStore(
     'a batch refused for a bad field is split until the event at fault is alone: it alone is dead-lettered with the answer, its neighbours delivered, nothing resent',
     async ({ delivery: h }) => {
-      await h.provisioner.ensureAccount('ada');
+      await h.register('ada');
       const good = [ungradedEvent(), ungradedEvent(), ungradedEvent()];
       await h.outbox.accept('ada', [...good.slice(0, 2), refusedEvent(), ...good.slice(2)]);
       const sent: number[] = [];
