@@ -1,8 +1,13 @@
+// Over 250 lines: one scenario whose three kinds of learners (ordinary, flooding, refused) share one run
+// and one set of verdicts; split, each part would need the others' state.
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { createPgliteStore, listDeadLetterEvents } from '@knewton-kit/bff';
 import { seededGraphs } from '@knewton-kit/platform-sim';
 import { AnswerLedger } from '../AnswerLedger.js';
-import { bffEnvironment } from '../bffEnvironment.js';
+import { bffEnvironment, externalIdOf } from '../bffEnvironment.js';
 import type { ChaosProfile } from '../chaosProfile.js';
+import { deleteRegistrationOnPlatform } from '../deleteRegistrationOnPlatform.js';
 import { documentedLearningAnswers, type LearningEvent, postEvents } from '../learningClient.js';
 import { answersRecord, ensureUntilAnswered, openHarness } from '../openHarness.js';
 import { percentile } from '../percentile.js';
@@ -29,14 +34,15 @@ export async function runLearningFlood(profile: ChaosProfile): Promise<ScenarioR
   const failures: string[] = [];
   const graph = seededGraphs[0] as (typeof seededGraphs)[number];
   try {
+    const dataDir = await harness.tempDir();
     const env = {
-      ...bffEnvironment(harness.sim, harness.secrets, { dataDir: await harness.tempDir() }),
+      ...bffEnvironment(harness.sim, harness.secrets, { dataDir }),
       KNEWTON_GRAPH_ID: graph.id,
       KNEWTON_GRAPH_MODULE_IDS: graph.moduleIds.join(','),
     };
     const bff = await harness.spawn(env, 'learning-flood');
     const ordinary = Array.from({ length: learners }, (_, i) => `learner-${i}`);
-    const everyone = ['flooder', 'late-learner', ...ordinary];
+    const everyone = ['flooder', 'late-learner', 'removed-learner', ...ordinary];
     const cookies = await harness.signInAll(bff.url, everyone);
     const accounts = new AnswerLedger();
     await runPool(everyone, 16, async (learner) => {
@@ -95,8 +101,6 @@ export async function runLearningFlood(profile: ChaosProfile): Promise<ScenarioR
           for (const event of batch) flooderAcknowledged.add(event.durationMs);
       }
     });
-    // The flooder's backlog as seen from outside: acknowledged minus what the platform has.
-    let peakFlooderBacklog = 0;
     const delivered = () => {
       const tags = new Map<number, number>();
       for (const batch of harness.sim.eventBatches)
@@ -106,6 +110,32 @@ export async function runLearningFlood(profile: ChaosProfile): Promise<ScenarioR
         }
       return tags;
     };
+    // The dead-letter path: a learner whose registration another tool deletes on the platform mid-run. Their
+    // first event is delivered; every event after the deletion is refused for good (404).
+    const refusedTags = new Set<number>();
+    let registrationDeleted = false;
+    const removed = (async () => {
+      const cookie = cookies.get('removed-learner') as string;
+      const first = makeEvent();
+      if ((await postEvents(bff.url, cookie, [first])) !== 'events 202') return;
+      acknowledged.set(first.durationMs, Date.now());
+      while (Date.now() < endAt && !delivered().has(first.durationMs)) await sleep(500);
+      const accountId = harness
+        .platformAccounts()
+        .find(
+          (account) => account.externalUserId === externalIdOf(harness.secrets, 'removed-learner'),
+        )?.id;
+      if (!accountId) return;
+      registrationDeleted = await deleteRegistrationOnPlatform(harness.sim, accountId);
+      for (let round = 0; round < 3 && Date.now() < endAt; round++) {
+        const batch = Array.from({ length: 5 }, makeEvent);
+        if ((await postEvents(bff.url, cookie, batch)) === 'events 202')
+          for (const event of batch) refusedTags.add(event.durationMs);
+        await sleep(eventIntervalMs);
+      }
+    })();
+    // The flooder's backlog as seen from outside: acknowledged minus what the platform has.
+    let peakFlooderBacklog = 0;
     const watcher = (async () => {
       while (Date.now() < endAt) {
         const have = delivered();
@@ -115,7 +145,7 @@ export async function runLearningFlood(profile: ChaosProfile): Promise<ScenarioR
         await sleep(1_000);
       }
     })();
-    await Promise.all([...ordinarySenders, ...flood, watcher]);
+    await Promise.all([...ordinarySenders, ...flood, watcher, removed]);
     const runEndedAt = Date.now();
 
     // After the flood: a learner who sent nothing yet is accepted at once; a module outside the graph is not.
@@ -143,6 +173,26 @@ export async function runLearningFlood(profile: ChaosProfile): Promise<ScenarioR
     const flooderLost = [...flooderAcknowledged].filter((tag) => !have.has(tag));
     const lags = [...acknowledged].map(([tag, at]) => Math.max(0, (have.get(tag) ?? at) - at));
 
+    // The refused learner's events: in the dead letters (read from the PGlite folder once the BFF is
+    // stopped), never at the platform, each sent once.
+    await sleep(2 * eventIntervalMs);
+    await bff.stop();
+    const store = await createPgliteStore({ dataDir: join(dataDir, 'pglite') });
+    const deadLetters = await listDeadLetterEvents(store, { appUserId: 'removed-learner' }).finally(
+      () => store.close(),
+    );
+    const deadTags = new Set(
+      deadLetters.map((dead) => (JSON.parse(dead.payload) as { duration: number }).duration),
+    );
+    const refusedLost = [...refusedTags].filter((tag) => !deadTags.has(tag) && !have.has(tag));
+    const refusedCalls = harness.sim.answered('POST /v0/registrations/{id}/batch-events', 404);
+    if (!registrationDeleted) failures.push("the removed learner's registration was not deleted");
+    if (refusedTags.size === 0 || deadTags.size !== refusedTags.size)
+      failures.push(
+        `${refusedTags.size} events acknowledged after the registration was deleted, ${deadTags.size} in the dead letters`,
+      );
+    if (deadLetters.some((dead) => dead.status !== 404))
+      failures.push("a dead letter does not carry the platform's 404");
     const ordinaryRefused = ledger.total - ledger.count('events 202');
     if (ordinaryRefused > 0)
       failures.push(`${ordinaryRefused} ordinary learners' event requests were not accepted`);
@@ -161,7 +211,8 @@ export async function runLearningFlood(profile: ChaosProfile): Promise<ScenarioR
       failures.push(
         `${flooderLost.length} of the flooder's acknowledged events never reached the platform`,
       );
-    failures.push(...harness.bffErrorFailures());
+    // The refused learner's batches are logged at error level on purpose (an operator must see them).
+    failures.push(...harness.bffErrorFailures(/they are in the dead letters/));
 
     const answers = answersRecord(ledger);
     for (const [key, n] of Object.entries(answersRecord(flooderLedger)))
@@ -186,6 +237,7 @@ export async function runLearningFlood(profile: ChaosProfile): Promise<ScenarioR
         `${learners} ordinary learners, one graded event each every ${eventIntervalMs / 1000} s ± 25%: ${fmt(ledger.count('events 202'))} of ${fmt(ledger.total)} event requests accepted, **${ordinaryRefused} refused**, **${lost.length} acknowledged events lost**; delivery lag p50 ${Math.round(percentile(lags, 50))} ms, p99 ${Math.round(percentile(lags, 99))} ms`,
         `the flooder: ${fmt(flooderLedger.total)} requests, ${fmt(flooderLedger.count('events 202'))} × 202 (${fmt(flooderEvents)} events), **${fmt(flooder429)} × 429 rate_limited**; its backlog (acknowledged, not yet at the platform) peaked at ${fmt(peakFlooderBacklog)} events (its share ${fmt(perLearnerBound)}; the whole outbox's bound ${fmt(outboxBound)} never approached: ${unavailable} × 503)`,
         `after the flood: a learner's first event ${late === 'events 202' ? 'accepted (202)' : `answered ${late}`}; an event for a module outside the graph answered ${unknownModule}`,
+        `dead letters: a learner's registration deleted on the platform mid-run (DELETE /v0/registrations/{id}); of the ${refusedTags.size} events of theirs acknowledged after it, ${deadTags.size} are in \`knewton_dead_letter_events\` with status ${[...new Set(deadLetters.map((dead) => dead.status))].join(', ') || 'none'} and the platform's answer, ${refusedLost.length} lost, none at the platform; ${refusedCalls} batch-events calls answered 404 (each batch sent once, never retried)`,
         `every acknowledged event at the platform ${(drainMs / 1000).toFixed(1)} s after the flood ended (the flooder's backlog at the platform's ${fmt(7_500)} events a minute per learner); ${flooderLost.length} of the flooder's events missing`,
       ],
       anomalies: {
@@ -197,7 +249,7 @@ export async function runLearningFlood(profile: ChaosProfile): Promise<ScenarioR
         undocumented: ledger.undocumented.map((o) => `${o.key} (${o.userId})`),
         counts: {
           duplicates: 0,
-          lost: lost.length,
+          lost: lost.length + refusedLost.length,
           orphans: 0,
           undocumented: ledger.undocumentedCount + flooderLedger.undocumentedCount,
         },

@@ -164,7 +164,7 @@ describe('a platform outage', () => {
 
 describe('delivery to many learners', () => {
   deliveryTest(
-    'has several learners in flight at once, at most 64, each learner one call at a time',
+    'has several learners in flight at once, at most 32, each learner one call at a time',
     async ({ delivery: h }) => {
       let inFlight = 0;
       let most = 0;
@@ -192,7 +192,7 @@ describe('delivery to many learners', () => {
       await h.clock.stepUntil(async () => (await h.outbox.pendingCount()) === 0, 60_000);
       expect(h.sim.stats().events).toBe(40);
       expect(most).toBeGreaterThan(1);
-      expect(most).toBeLessThanOrEqual(64);
+      expect(most).toBeLessThanOrEqual(32);
       expect(mostPerRegistration).toBe(1);
     },
     timeout,

@@ -29,12 +29,12 @@ export interface EventDeliveryOptions {
    * holder's call can never still be under way once its lease has run out. @default 30000
    */
   leaseMs?: number;
-  /** Learners taken per pass. @default 256 */
+  /** Learners taken per pass. @default 128 */
   learnersPerPass?: number;
   /**
    * Learners delivered at once (each one call at a time, in order, under its own token's 15/min): enough
    * to cover the platform's answer time, since most learners have one call's worth of events.
-   * @default 64
+   * @default 32
    */
   concurrency?: number;
   /**
@@ -123,8 +123,8 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
     outage,
     logger,
     clock,
-    learnersPerPass: options.learnersPerPass ?? 256,
-    concurrency: options.concurrency ?? 64,
+    learnersPerPass: options.learnersPerPass ?? 128,
+    concurrency: options.concurrency ?? 32,
     closed: () => closed,
   });
   // A PGlite folder has one owner at a time, so a lease found in it at start-up was left by a process that
