@@ -14,7 +14,7 @@ import { RefusalSplitting } from './RefusalSplitting.js';
  */
 const minCallBudgetMs = 1_000;
 /** First registrations run at once in the background (they queue for the platform's pace anyway). */
-const backgroundRegistrations = 16;
+const backgroundRegistrations = 4;
 
 /** Why a learner's events were not sent this time; none of these says anything about the platform. */
 export type NotSentReason =
