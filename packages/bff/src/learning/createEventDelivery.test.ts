@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { describe, expect } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import { deliveryTest, ungradedEvent } from '../../test/support/deliveryHarness.js';
 import {
   storeKinds,
@@ -82,8 +82,10 @@ describe.each(storeKinds)('the delivery loop on %s', (kind) => {
       // Ada's event is the oldest, so every pass meets her first.
       await h.outbox.accept('ada', [ungradedEvent()]);
       h.learning.delivery.start();
-      // Her registration runs beside the passes, not in them: refused once, then she backs off.
-      await h.clock.stepUntil(() => refusals === 1, 10_000);
+      // Her registration runs beside the passes, not in them (in real time): the first pass starts it,
+      // it is refused once, then she backs off.
+      await h.clock.nextStep();
+      await vi.waitFor(() => expect(refusals).toBe(1), { timeout: 10_000, interval: 10 });
       for (let round = 1; round <= 3; round++) {
         await h.outbox.accept('bob', [ungradedEvent()]);
         h.learning.delivery.nudge();
