@@ -12,6 +12,7 @@ export type ScenarioId =
   | 'slow-loris'
   | 'production-start'
   | 'learning'
+  | 'learning-flood'
   | 'herd';
 
 /** One row of RELIABILITY.md, and what the Vitest project asserts on. */

@@ -54,6 +54,15 @@ describe('chaos (trimmed; `pnpm chaos` runs the full sizes)', { timeout: 240_000
     expect(result.requests).toBe(trimmedProfile.badInput.runs);
   });
 
+  it("learning flood: one learner flooding is limited, and no other learner's event is refused or lost", async () => {
+    const result = await run('learning-flood');
+    expectClean(result);
+    expect(result.answers['events 202']).toBeGreaterThan(0);
+    expect(result.answers['flooder events 429 rate_limited']).toBeGreaterThan(0);
+    expect(result.figures[0]).toMatch(/\*\*0 refused\*\*, \*\*0 acknowledged events lost\*\*/);
+    expect(result.figures[2]).toMatch(/a learner's first event accepted \(202\)/);
+  });
+
   it('pglite owners: a contender is refused while the owner lives and takes over after kill -9', async () => {
     const result = await run('pglite-owners');
     expectClean(result);

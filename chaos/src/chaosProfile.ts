@@ -56,6 +56,14 @@ export interface ChaosProfile {
     recommendationShare: number;
     drainTimeoutMs: number;
   };
+  /** One learner flooding `POST /events` beside ordinary learners (`runLearningFlood`). */
+  learningFlood: {
+    learners: number;
+    flooderConnections: number;
+    runMs: number;
+    eventIntervalMs: number;
+    drainTimeoutMs: number;
+  };
   /** Cohorts of new users ensuring at once over several PostgreSQL BFFs, kill -9 aimed at held batches. */
   herd: {
     processes: number;
@@ -94,6 +102,13 @@ export const fullProfile: ChaosProfile = {
     recommendationShare: 0.02,
     drainTimeoutMs: 240_000,
   },
+  learningFlood: {
+    learners: 200,
+    flooderConnections: 8,
+    runMs: 60_000,
+    eventIntervalMs: 5_000,
+    drainTimeoutMs: 300_000,
+  },
   herd: { processes: 3, users: 2_000, waves: 6, kills: 12, holdCreateAnswersMs: 300 },
 };
 
@@ -118,6 +133,13 @@ export const trimmedProfile: ChaosProfile = {
     holdEventAnswersMs: 150,
     recommendationShare: 0.1,
     drainTimeoutMs: 60_000,
+  },
+  learningFlood: {
+    learners: 20,
+    flooderConnections: 4,
+    runMs: 8_000,
+    eventIntervalMs: 1_000,
+    drainTimeoutMs: 120_000,
   },
   herd: { processes: 3, users: 400, waves: 2, kills: 4, holdCreateAnswersMs: 300 },
 };

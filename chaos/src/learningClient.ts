@@ -15,6 +15,7 @@ export interface LearningEvent {
 /** The answers the contract allows the learning routes under load, crashes and an outage. */
 export const documentedLearningAnswers: readonly AnswerKey[] = [
   'events 202',
+  'events 429 rate_limited',
   'events 503 knewton_unavailable',
   'events 503 store_unavailable',
   'recommendation 200',

@@ -15,6 +15,7 @@ const commands: Record<ScenarioResult['id'], string> = {
   'slow-loris': 'pnpm chaos --only slow-loris',
   'production-start': 'pnpm chaos --only production-start',
   learning: 'TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test pnpm chaos --only learning',
+  'learning-flood': 'pnpm chaos --only learning-flood',
   herd: 'TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test pnpm chaos --only herd',
 };
 

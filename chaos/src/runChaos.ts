@@ -1,7 +1,7 @@
 /**
  * `pnpm chaos`: runs the reliability scenarios against the example BFF and writes RELIABILITY.md.
  * Flags: `--only <id>[,<id>]` (soak, scale-out, crashes, store-faults, platform-faults, bad-input,
- * pglite-owners, pglite-crashes, slow-loris, production-start, learning, herd),
+ * pglite-owners, pglite-crashes, slow-loris, production-start, learning, learning-flood, herd),
  * `--profile trimmed` (the small run that `pnpm test` also does), `--out <file>` (default RELIABILITY.md
  * at the root; with `--only` or `--profile trimmed`, nothing is written unless `--out` is given).
  * Exits 1 if any scenario found a duplicate, a lost account, an orphan, an undocumented answer or a failure.

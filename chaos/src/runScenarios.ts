@@ -4,6 +4,7 @@ import { runBadInput } from './scenarios/runBadInput.js';
 import { runCrashes } from './scenarios/runCrashes.js';
 import { runHerd } from './scenarios/runHerd.js';
 import { runLearning } from './scenarios/runLearning.js';
+import { runLearningFlood } from './scenarios/runLearningFlood.js';
 import { runPgliteCrashes } from './scenarios/runPgliteCrashes.js';
 import { runPgliteOwners } from './scenarios/runPgliteOwners.js';
 import { runPlatformFaults } from './scenarios/runPlatformFaults.js';
@@ -26,6 +27,7 @@ export const scenarioIds: readonly ScenarioId[] = [
   'slow-loris',
   'production-start',
   'learning',
+  'learning-flood',
   'herd',
 ];
 
@@ -58,6 +60,8 @@ export function runScenario(
       return runProductionStart();
     case 'learning':
       return runLearning(profile, databaseUrl);
+    case 'learning-flood':
+      return runLearningFlood(profile);
     case 'herd':
       return runHerd(profile, databaseUrl);
   }

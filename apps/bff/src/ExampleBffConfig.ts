@@ -52,6 +52,12 @@ export interface ExampleBffConfig {
    */
   graphId?: string;
   /**
+   * `KNEWTON_GRAPH_MODULE_IDS`: the graph's module ids; `POST /events` then refuses an event for any other
+   * module with 400. @default the seeded graph's modules with the in-process simulator; otherwise unset
+   * (any `mref-…` accepted)
+   */
+  moduleIds?: string[];
+  /**
    * `NODE_ENV === 'production'`: no simulator, no generated secrets, no development routes; the demo
    * session cookie is always `Secure`. Outside production it is `Secure` when the first allowed origin
    * (the app's public origin) is https.

@@ -83,6 +83,14 @@ describe('KNEWTON_GRAPH_ID', () => {
     expect(parseConfig({ KNEWTON_GRAPH_ID: ` ${graphId} ` }).graphId).toBe(graphId);
     expect(parseConfig({ ...remote, KNEWTON_GRAPH_ID: graphId }).graphId).toBe(graphId);
   });
+
+  it("takes the graph's module ids from KNEWTON_GRAPH_MODULE_IDS, comma-separated", () => {
+    expect(parseConfig({}).moduleIds).toBeUndefined();
+    expect(parseConfig({ KNEWTON_GRAPH_MODULE_IDS: 'mref-a, mref-b,' }).moduleIds).toEqual([
+      'mref-a',
+      'mref-b',
+    ]);
+  });
 });
 
 describe('parseConfig with a real platform', () => {
@@ -203,6 +211,8 @@ describe('malformed values: one line naming the variable, never the value', () =
     ['KNEWTON_GRAPH_ID', { KNEWTON_GRAPH_ID: 'algebra' }],
     ['KNEWTON_GRAPH_ID', { KNEWTON_GRAPH_ID: 'gref-with space' }],
     ['KNEWTON_GRAPH_ID', { ...remote, KNEWTON_GRAPH_ID: 'mref-0d7f' }],
+    ['KNEWTON_GRAPH_MODULE_IDS', { KNEWTON_GRAPH_MODULE_IDS: 'mref-a,gref-b' }],
+    ['KNEWTON_GRAPH_MODULE_IDS', { KNEWTON_GRAPH_MODULE_IDS: ' , ' }],
   ])('%s', (name, env) => {
     const error = configError(env);
     expect(error.variable).toBe(name);

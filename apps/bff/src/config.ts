@@ -25,6 +25,7 @@ export type ExampleBffEnv = Partial<
     | 'SIGN_IN_RATE_LIMIT'
     | 'SESSION_REVALIDATE_MS'
     | 'KNEWTON_GRAPH_ID'
+    | 'KNEWTON_GRAPH_MODULE_IDS'
     | 'NODE_ENV',
     string
   >
@@ -100,6 +101,7 @@ export function parseConfig(env: ExampleBffEnv): ExampleBffConfig {
   const logLevel = parseLogLevel(value(env, 'LOG_LEVEL'), problem);
   const signInsPerMinute = parseSignInLimit(value(env, 'SIGN_IN_RATE_LIMIT'), problem);
   const graphId = parseGraphId(value(env, 'KNEWTON_GRAPH_ID'), problem);
+  const moduleIds = parseModuleIds(value(env, 'KNEWTON_GRAPH_MODULE_IDS'), problem);
   const sessionRevalidateMs = parseRevalidateMs(value(env, 'SESSION_REVALIDATE_MS'), problem);
 
   const [first, ...more] = problems;
@@ -115,6 +117,7 @@ export function parseConfig(env: ExampleBffEnv): ExampleBffConfig {
     ...(sessionSecret === undefined ? {} : { sessionSecret }),
     allowedOrigins,
     ...(graphId === undefined ? {} : { graphId }),
+    ...(moduleIds === undefined ? {} : { moduleIds }),
     production,
     logLevel,
     signInsPerMinute,
@@ -135,6 +138,23 @@ function parseGraphId(raw: string | undefined, problem: Report): string | undefi
     return undefined;
   }
   return raw;
+}
+
+/** Comma-separated module ids (`mref-…`) of the graph; `POST /events` refuses other modules. */
+function parseModuleIds(raw: string | undefined, problem: Report): string[] | undefined {
+  if (raw === undefined) return undefined;
+  const ids = raw
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  if (ids.length === 0 || !ids.every((id) => /^mref-[\x21-\x7e]{1,250}$/.test(id))) {
+    problem(
+      'KNEWTON_GRAPH_MODULE_IDS',
+      'KNEWTON_GRAPH_MODULE_IDS must be comma-separated module ids such as mref-81287326-2cc3-5e8e-a78d-763cb1f455a5 (the modules of KNEWTON_GRAPH_ID).',
+    );
+    return undefined;
+  }
+  return ids;
 }
 
 /** A variable's value, with empty and blank values treated as unset (as shells and `.env` files produce them). */

@@ -184,6 +184,11 @@ export async function createExampleBff(
         `KNEWTON_GRAPH_ID names no graph of the simulator (its graphs: ${seededGraphs.map((graph) => graph.id).join(', ')}).`,
       );
     }
+    // The in-process simulator's graph is known here; a platform's (or a separate simulator's) graph only
+    // through KNEWTON_GRAPH_MODULE_IDS.
+    const moduleIds =
+      config.moduleIds ??
+      (sim ? seededGraphs.find((graph) => graph.id === graphId)?.moduleIds : undefined);
     const bff = await createKnewtonBff({
       authenticate: (request) => sessions.authenticate(request),
       platform,
@@ -195,7 +200,12 @@ export async function createExampleBff(
       ...(graphId === undefined
         ? {}
         : {
-            learning: { learningInstanceName: 'knewton-kit demo', ...config.learning, graphId },
+            learning: {
+              learningInstanceName: 'knewton-kit demo',
+              ...(moduleIds === undefined ? {} : { moduleIds }),
+              ...config.learning,
+              graphId,
+            },
           }),
     }).catch(async (error: unknown) => {
       await store.close();

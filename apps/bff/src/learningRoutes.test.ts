@@ -23,8 +23,14 @@ const config: ExampleBffConfig = {
   sessionSecret: 'learning-routes-test-session-secret-0123456789',
   allowedOrigins: [origin],
   production: false,
-  // Small enough to fill in a test; no recommendation cache, so the per-token limit shows as 429.
-  learning: { maxPendingEvents: 5, recommendationCacheMs: 0, deliveryIntervalMs: 20 },
+  // Small enough to fill in a test (one learner's share, 5, is below the whole outbox's 6); no
+  // recommendation cache, so the per-token limit shows as 429.
+  learning: {
+    maxPendingEvents: 6,
+    maxPendingEventsPerLearner: 5,
+    recommendationCacheMs: 0,
+    deliveryIntervalMs: 20,
+  },
 };
 
 let app: ExampleBff;
@@ -131,6 +137,15 @@ describe('POST /api/knewton/events on the example BFF', () => {
       retryable: false,
       message: expect.stringMatching(/events\[1\]\.moduleId/),
     });
+    // Well formed, but not a module of the simulator's graph (the example BFF knows its modules).
+    const unknownModule = await postEvents(cookie, {
+      events: [{ ...graded(), moduleId: 'mref-00000000-not-in-this-graph' }],
+    });
+    expect(await errorOf(unknownModule)).toMatchObject({
+      status: 400,
+      code: 'bad_request',
+      message: expect.stringMatching(/not a module of this app's knowledge graph/),
+    });
     expect(await stored()).toBe(before);
   });
 
@@ -169,13 +184,16 @@ describe('POST /api/knewton/events on the example BFF', () => {
 
   it('answers 503 with Retry-After when the outbox is full (platform down), storing nothing of that request', async () => {
     const cookie = await learnerWithAccount('events-full');
+    const other = await learnerWithAccount('events-full-other');
     app.sim?.setFaults({ errorRate: 1, errorStatus: 503 });
     try {
-      // Earlier tests' events are all delivered, so the bound of 5 is this test's alone.
+      // Earlier tests' events are all delivered, so the bound of 6 is this test's alone: one learner's
+      // share (5) cannot reach it, a second learner's event can.
       const five = Array.from({ length: 5 }, () => graded());
       expect((await postEvents(cookie, { events: five })).status).toBe(202);
+      expect((await postEvents(other, { events: [graded()] })).status).toBe(202);
       const before = await stored();
-      const full = await postEvents(cookie, { events: [graded()] });
+      const full = await postEvents(other, { events: [graded()] });
       expect(Number(full.headers.get('Retry-After'))).toBeGreaterThan(0);
       expect(await errorOf(full)).toMatchObject({
         status: 503,
@@ -189,7 +207,7 @@ describe('POST /api/knewton/events on the example BFF', () => {
     // Once the platform is back the outbox drains and events are taken again. (The platform counts a
     // batch before the outbox records it delivered: wait for the outbox, which is what the bound counts.)
     const start = delivered();
-    await vi.waitFor(() => expect(delivered()).toBe(start + 5), { timeout: 40_000, interval: 50 });
+    await vi.waitFor(() => expect(delivered()).toBe(start + 6), { timeout: 40_000, interval: 50 });
     await vi.waitFor(async () => expect(await pending()).toBe(0), {
       timeout: 10_000,
       interval: 20,

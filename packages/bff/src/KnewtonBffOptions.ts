@@ -1,4 +1,5 @@
 import type { RateLimitOptions } from './http/createRateLimiter.js';
+import type { RateLimitedRoute } from './http/createUserRateLimits.js';
 import type { Authenticate } from './http/requireAppUser.js';
 import type { KnewtonLearningOptions } from './learning/KnewtonLearningOptions.js';
 import type { Logger } from './logger.js';
@@ -18,10 +19,16 @@ export interface KnewtonBffLimits {
   /** Largest accepted request body in bytes; larger ones get 413 `payload_too_large`. @default 65536 */
   maxBodyBytes?: number;
   /**
-   * Per-user budget of account requests (`GET` and `PUT /account`) per process, or `false` for none;
-   * over it, 429 `rate_limited` with `Retry-After`. @default { requests: 30, windowMs: 10000 }
+   * Per-user request budget of each route, per process, or `false` for none; over it, 429 `rate_limited`
+   * with `Retry-After` to that user only. One `{ requests, windowMs }` (or `false`) sets every route; an
+   * object keyed by route (`account`: `GET`/`PUT /account`, `recommendation`, `events`) sets those routes
+   * and leaves the others at the default. Each route has its own budget.
+   * @default { requests: 30, windowMs: 10000 } on each route
    */
-  rateLimit?: RateLimitOptions | false;
+  rateLimit?:
+    | RateLimitOptions
+    | false
+    | Partial<Record<RateLimitedRoute, RateLimitOptions | false>>;
   /**
    * Users that may wait at once for the platform's rate limits; beyond it `PUT /account` answers 503
    * `knewton_unavailable` with `Retry-After` (nothing is lost: the next `PUT` queues again). Only used when
@@ -49,7 +56,7 @@ export interface KnewtonBffOptions {
   externalIds?: ExternalIdOptions;
   /** Origins (`https://app.example.com`) allowed to send state-changing requests and to use CORS. @default [] */
   allowedOrigins?: string[];
-  /** Request size and rate limits. @default { maxBodyBytes: 65536, rateLimit: { requests: 30, windowMs: 10000 } } */
+  /** Request size and per-user rate limits. @default { maxBodyBytes: 65536, rateLimit: { requests: 30, windowMs: 10000 } } */
   limits?: KnewtonBffLimits;
   /** Receives one structured line per request, without personal data or secrets. @default silentLogger */
   logger?: Logger;

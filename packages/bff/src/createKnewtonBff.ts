@@ -1,5 +1,5 @@
 import { createBffRouter } from './http/createBffRouter.js';
-import { createRateLimiter } from './http/createRateLimiter.js';
+import { createUserRateLimits } from './http/createUserRateLimits.js';
 import type { NodeServerBindings } from './http/RouterEnv.js';
 import { registerAccountRoutes } from './http/registerAccountRoutes.js';
 import { registerHealthRoutes } from './http/registerHealthRoutes.js';
@@ -24,6 +24,8 @@ export async function createKnewtonBff(options: KnewtonBffOptions): Promise<Knew
       'createKnewtonBff: `learning` needs `platform` and `store` (the BFF creates the provisioner then), not `provisioner`.',
     );
   }
+  // OpenTelemetry through `@opentelemetry/api` only: no-ops unless the host registered an SDK.
+  const telemetry = createKnewtonTelemetry();
   // Before the provisioner opens anything, so an invalid `learning` throws with nothing left running.
   const learning =
     options.learning === undefined
@@ -33,10 +35,12 @@ export async function createKnewtonBff(options: KnewtonBffOptions): Promise<Knew
           resolved.platform as NonNullable<typeof resolved.platform>,
           resolved.store as NonNullable<typeof resolved.store>,
           resolved.logger,
+          {
+            onDeadLettered: (events, status) =>
+              telemetry.eventsDeadLettered.add(events, { 'http.response.status_code': status }),
+          },
         );
   const ownsProvisioner = resolved.provisioner === undefined;
-  // OpenTelemetry through `@opentelemetry/api` only: no-ops unless the host registered an SDK.
-  const telemetry = createKnewtonTelemetry();
   // Validated present whenever no `provisioner` was given, the only case that reads it.
   const platform = resolved.platform as NonNullable<typeof resolved.platform>;
   const provisioner = instrumentProvisioner(
@@ -61,11 +65,8 @@ export async function createKnewtonBff(options: KnewtonBffOptions): Promise<Knew
     maxBodyBytes: resolved.maxBodyBytes,
     basePath: resolved.basePath,
   });
-  registerAccountRoutes(router, {
-    provisioner,
-    authenticate: resolved.authenticate,
-    rateLimiter: resolved.rateLimit === false ? undefined : createRateLimiter(resolved.rateLimit),
-  });
+  const rateLimits = createUserRateLimits(resolved.rateLimits);
+  registerAccountRoutes(router, { provisioner, authenticate: resolved.authenticate, rateLimits });
   registerHealthRoutes(router, provisioner);
   if (learning) {
     learning.delivery.start();
@@ -74,7 +75,8 @@ export async function createKnewtonBff(options: KnewtonBffOptions): Promise<Knew
       store: resolved.store as NonNullable<typeof resolved.store>,
       recommender: learning.recommender,
       delivery: learning.delivery,
-      maxPendingEvents: learning.options.maxPendingEvents,
+      rateLimits,
+      options: learning.options,
     });
   }
 

@@ -47,7 +47,11 @@ describe('validateKnewtonBffOptions', () => {
     expect(validateKnewtonBffOptions(core)).toMatchObject({
       allowedOrigins: [],
       maxBodyBytes: 65536,
-      rateLimit: { requests: 30, windowMs: 10_000 },
+      rateLimits: {
+        account: { requests: 30, windowMs: 10_000 },
+        recommendation: { requests: 30, windowMs: 10_000 },
+        events: { requests: 30, windowMs: 10_000 },
+      },
       logger: silentLogger,
       basePath: '/api/knewton',
     });
@@ -125,7 +129,29 @@ describe('validateKnewtonBffOptions', () => {
   it('accepts the rate limit turned off and the routes at the root', () => {
     expect(
       validateKnewtonBffOptions({ ...core, limits: { rateLimit: false }, basePath: '' }),
-    ).toMatchObject({ rateLimit: false, basePath: '' });
+    ).toMatchObject({
+      rateLimits: { account: false, recommendation: false, events: false },
+      basePath: '',
+    });
+  });
+
+  it("sets one route's rate limit and keeps the default on the others", () => {
+    expect(
+      validateKnewtonBffOptions({
+        ...core,
+        limits: { rateLimit: { events: { requests: 5, windowMs: 1000 }, recommendation: false } },
+      }).rateLimits,
+    ).toEqual({
+      account: { requests: 30, windowMs: 10_000 },
+      recommendation: false,
+      events: { requests: 5, windowMs: 1000 },
+    });
+    expect(errorFor({ ...core, limits: { rateLimit: { accounts: false } } })).toContain(
+      '`limits.rateLimit.accounts` is not a route',
+    );
+    expect(
+      errorFor({ ...core, limits: { rateLimit: { events: { requests: 0, windowMs: 1 } } } }),
+    ).toContain('`limits.rateLimit.events.requests`');
   });
 });
 

@@ -1,5 +1,6 @@
 import { KNEWTON_BFF_BASE_PATH } from '@knewton-kit/contract';
 import type { RateLimitOptions } from './http/createRateLimiter.js';
+import { type RouteRateLimits, rateLimitedRoutes } from './http/createUserRateLimits.js';
 import { isOrigin } from './http/isOrigin.js';
 import type { KnewtonBffOptions } from './KnewtonBffOptions.js';
 import { isLogger, type Logger, silentLogger } from './logger.js';
@@ -13,7 +14,7 @@ export interface ResolvedKnewtonBffOptions {
   externalIds: KnewtonBffOptions['externalIds'];
   allowedOrigins: readonly string[];
   maxBodyBytes: number;
-  rateLimit: RateLimitOptions | false;
+  rateLimits: RouteRateLimits;
   logger: Logger;
   basePath: string;
 }
@@ -100,17 +101,7 @@ export function validateKnewtonBffOptions(options: unknown): ResolvedKnewtonBffO
   if (!isPositiveInteger(maxBodyBytes)) {
     fail('`limits.maxBodyBytes` must be a positive integer (bytes).');
   }
-  if (rateLimit !== false) {
-    if (!isObject(rateLimit)) {
-      fail('`limits.rateLimit` must be { requests, windowMs } or false.');
-    }
-    if (!isPositiveInteger(rateLimit.requests)) {
-      fail('`limits.rateLimit.requests` must be a positive integer.');
-    }
-    if (!isPositiveInteger(rateLimit.windowMs)) {
-      fail('`limits.rateLimit.windowMs` must be a positive integer (milliseconds).');
-    }
-  }
+  const rateLimits = resolveRateLimits(rateLimit);
 
   if (!isLogger(logger)) {
     fail('`logger` must have debug, info, warn and error methods.');
@@ -128,8 +119,44 @@ export function validateKnewtonBffOptions(options: unknown): ResolvedKnewtonBffO
     externalIds: externalIds as KnewtonBffOptions['externalIds'],
     allowedOrigins: [...(allowedOrigins as string[])],
     maxBodyBytes,
-    rateLimit: rateLimit === false ? false : (rateLimit as unknown as RateLimitOptions),
+    rateLimits,
     logger: logger as Logger,
     basePath,
   };
+}
+
+function checkRateLimit(value: unknown, name: string): RateLimitOptions | false {
+  if (value === false) return false;
+  if (!isObject(value)) fail(`\`${name}\` must be { requests, windowMs } or false.`);
+  if (!isPositiveInteger(value.requests)) fail(`\`${name}.requests\` must be a positive integer.`);
+  if (!isPositiveInteger(value.windowMs)) {
+    fail(`\`${name}.windowMs\` must be a positive integer (milliseconds).`);
+  }
+  return { requests: value.requests, windowMs: value.windowMs };
+}
+
+/** One budget for every route, or an object naming some routes (the others keep the default). */
+function resolveRateLimits(rateLimit: unknown): RouteRateLimits {
+  const byRoute: RouteRateLimits = {
+    account: defaultLimits.rateLimit,
+    recommendation: defaultLimits.rateLimit,
+    events: defaultLimits.rateLimit,
+  };
+  if (rateLimit === false || (isObject(rateLimit) && 'requests' in rateLimit)) {
+    const every = checkRateLimit(rateLimit, 'limits.rateLimit');
+    for (const route of rateLimitedRoutes) byRoute[route] = every;
+    return byRoute;
+  }
+  if (!isObject(rateLimit)) {
+    fail('`limits.rateLimit` must be { requests, windowMs }, false, or an object keyed by route.');
+  }
+  for (const [route, value] of Object.entries(rateLimit)) {
+    if (!(rateLimitedRoutes as readonly string[]).includes(route)) {
+      fail(
+        `\`limits.rateLimit.${route}\` is not a route; the routes are ${rateLimitedRoutes.join(', ')}.`,
+      );
+    }
+    byRoute[route as keyof RouteRateLimits] = checkRateLimit(value, `limits.rateLimit.${route}`);
+  }
+  return byRoute;
 }

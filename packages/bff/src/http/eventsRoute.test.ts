@@ -11,6 +11,8 @@ import {
   testDatabaseUrl,
   warnIfPostgresSkipped,
 } from '../../test/support/testStores.js';
+import type { KnewtonBffLimits } from '../KnewtonBffOptions.js';
+import type { KnewtonLearningOptions } from '../learning/KnewtonLearningOptions.js';
 import { createEventOutboxQueries } from '../store/eventOutboxQueries.js';
 import type { EventOutboxDatabase } from '../store/eventOutboxSchema.js';
 
@@ -27,18 +29,17 @@ afterEach(async () => {
 });
 
 async function eventsHarness(
-  options: { kind?: (typeof storeKinds)[number]; maxPendingEvents?: number } = {},
+  options: {
+    kind?: (typeof storeKinds)[number];
+    learning?: Partial<KnewtonLearningOptions>;
+    limits?: KnewtonBffLimits;
+  } = {},
 ) {
   const created = await createBffHarness({
     store: options.kind ?? 'pglite',
     bff: {
-      learning: {
-        graphId: graph.id,
-        deliveryIntervalMs: 20,
-        ...(options.maxPendingEvents === undefined
-          ? {}
-          : { maxPendingEvents: options.maxPendingEvents }),
-      },
+      learning: { graphId: graph.id, deliveryIntervalMs: 20, ...options.learning },
+      ...(options.limits ? { limits: options.limits } : {}),
     },
   });
   harness = created;
@@ -200,16 +201,106 @@ describe('POST /api/knewton/events', () => {
   it(
     'is bounded: a full outbox answers 503 with Retry-After and stores nothing of the request',
     async () => {
-      const h = await eventsHarness({ maxPendingEvents: 3 });
+      const h = await eventsHarness({
+        learning: { maxPendingEvents: 3, maxPendingEventsPerLearner: 2 },
+      });
       await h.ensure('ada');
+      await h.ensure('bob');
       h.sim.setFaults({ errorRate: 1, errorStatus: 503 });
-      const three = [1, 2, 3].map(() => graded(modules[0] as string, true));
-      expect((await h.post('ada', { events: three })).status).toBe(202);
-      const full = await h.post('ada', { events: [graded(modules[1] as string, true)] });
+      const two = [1, 2].map(() => graded(modules[0] as string, true));
+      expect((await h.post('ada', { events: two })).status).toBe(202);
+      expect((await h.post('bob', { events: [graded(modules[0] as string, true)] })).status).toBe(
+        202,
+      );
+      // Bob is within his own share; the outbox as a whole is full.
+      const full = await h.post('bob', { events: [graded(modules[1] as string, true)] });
       expect(full.status).toBe(503);
       expect(Number(full.headers.get('retry-after'))).toBeGreaterThan(0);
       expect((await full.json()).error.code).toBe('knewton_unavailable');
       expect(await h.storedEvents()).toHaveLength(3);
+    },
+    harnessTimeoutMs,
+  );
+
+  it(
+    "gives each learner a share of the outbox: past it, 429 with Retry-After to that learner alone, nothing stored; others' events are accepted",
+    async () => {
+      const h = await eventsHarness({
+        learning: { maxPendingEvents: 100, maxPendingEventsPerLearner: 5 },
+      });
+      await h.ensure('flooder');
+      await h.ensure('bob');
+      // Nothing is delivered meanwhile, so the flooder's backlog stays.
+      h.sim.setFaults({ errorRate: 1, errorStatus: 503 });
+      const four = [1, 2, 3, 4].map(() => graded(modules[0] as string, true));
+      expect((await h.post('flooder', { events: four })).status).toBe(202);
+      const over = await h.post('flooder', {
+        events: [1, 2].map(() => graded(modules[0] as string, true)),
+      });
+      expect(over.status).toBe(429);
+      expect((await over.json()).error).toMatchObject({ code: 'rate_limited', retryable: true });
+      expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await h.storedEvents()).toHaveLength(4);
+      // One more fits the share exactly; another learner is not affected at all.
+      expect(
+        (await h.post('flooder', { events: [graded(modules[0] as string, true)] })).status,
+      ).toBe(202);
+      const bobs = [1, 2, 3, 4, 5].map(() => graded(modules[0] as string, true));
+      expect((await h.post('bob', { events: bobs })).status).toBe(202);
+      // Once the flooder's backlog is delivered, their share is free again.
+      h.sim.setFaults({});
+      await vi.waitFor(async () => expect(await h.outbox.pendingCountOf('flooder', 10)).toBe(0), {
+        timeout: 20_000,
+        interval: 50,
+      });
+      expect((await h.post('flooder', { events: four })).status).toBe(202);
+    },
+    harnessTimeoutMs,
+  );
+
+  it(
+    "limits each learner's event requests with a budget of its own route: 429 to that learner, not to their account requests nor to others",
+    async () => {
+      const h = await eventsHarness({
+        limits: { rateLimit: { events: { requests: 2, windowMs: 60_000 } } },
+      });
+      await h.ensure('ada');
+      await h.ensure('bob');
+      for (let i = 0; i < 2; i++) {
+        expect((await h.post('ada', { events: [graded(modules[0] as string, true)] })).status).toBe(
+          202,
+        );
+      }
+      const limited = await h.post('ada', { events: [graded(modules[0] as string, true)] });
+      expect(limited.status).toBe(429);
+      expect((await limited.json()).error.code).toBe('rate_limited');
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await h.storedEvents()).toHaveLength(2);
+      expect((await h.post('bob', { events: [graded(modules[0] as string, true)] })).status).toBe(
+        202,
+      );
+      const account = await h.request('/api/knewton/account', { method: 'PUT', user: 'ada' });
+      expect(account.status).toBe(200);
+    },
+    harnessTimeoutMs,
+  );
+
+  it(
+    "refuses an event for a module outside the app's graph with 400 when the module ids are known, storing nothing of the request",
+    async () => {
+      const h = await eventsHarness({ learning: { moduleIds: modules } });
+      await h.ensure('ada');
+      const unknown = await h.post('ada', {
+        events: [graded(modules[0] as string, true), graded('mref-not-in-this-graph', true)],
+      });
+      expect(unknown.status).toBe(400);
+      const { error } = await unknown.json();
+      expect(error).toMatchObject({ code: 'bad_request', retryable: false });
+      expect(error.message).toMatch(/events\[1\]\.moduleId/);
+      expect(await h.storedEvents()).toHaveLength(0);
+      expect((await h.post('ada', { events: [graded(modules[1] as string, true)] })).status).toBe(
+        202,
+      );
     },
     harnessTimeoutMs,
   );

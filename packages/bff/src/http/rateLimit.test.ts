@@ -6,6 +6,7 @@ import {
   harnessTimeoutMs,
 } from '../../test/support/createBffHarness.js';
 import { createRateLimiter } from './createRateLimiter.js';
+import { createUserRateLimits } from './createUserRateLimits.js';
 
 describe('createRateLimiter', () => {
   it('allows a burst of `requests`, then refills continuously over the window', () => {
@@ -82,5 +83,35 @@ describe('per-user rate limit on the account routes', () => {
     }
     const ok = await h.request('/api/knewton/account', { method: 'PUT', user: 'careful-user' });
     expect(ok.status).toBe(201);
+  });
+});
+
+describe('createUserRateLimits', () => {
+  it('gives each route its own budget per user, and answers 429 rate_limited with Retry-After past it', () => {
+    let now = 0;
+    const limits = createUserRateLimits(
+      {
+        account: { requests: 1, windowMs: 10_000 },
+        recommendation: false,
+        events: { requests: 2, windowMs: 10_000 },
+      },
+      () => now,
+    );
+    limits.spend('events', 'ada');
+    limits.spend('events', 'ada');
+    // Events spent ada's events budget only: her account budget and bob's events budget are whole.
+    limits.spend('account', 'ada');
+    limits.spend('events', 'bob');
+    let refused: unknown;
+    try {
+      limits.spend('events', 'ada');
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toMatchObject({ code: 'rate_limited', status: 429, retryAfterSeconds: 5 });
+    // No limit on recommendations.
+    for (let i = 0; i < 100; i++) limits.spend('recommendation', 'ada');
+    now = 5_000;
+    limits.spend('events', 'ada');
   });
 });

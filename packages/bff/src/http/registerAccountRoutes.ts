@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { AccountProvisioner, ProvisionedAccount } from '../provisioning/types.js';
 import { ApiError } from './ApiError.js';
 import type { BffRouter } from './createBffRouter.js';
-import type { RateLimiter } from './createRateLimiter.js';
+import type { UserRateLimits } from './createUserRateLimits.js';
 import type { RouterEnv } from './RouterEnv.js';
 import { readJsonBody } from './readJsonBody.js';
 import { type Authenticate, appUserOf } from './requireAppUser.js';
@@ -13,7 +13,7 @@ export interface AccountRoutesOptions {
   provisioner: AccountProvisioner;
   authenticate: Authenticate;
   /** Per-user budget of account requests; `undefined` for none. */
-  rateLimiter: RateLimiter | undefined;
+  rateLimits: UserRateLimits;
 }
 
 /**
@@ -30,7 +30,7 @@ const createHoldMs = 4_500;
  * or a slow platform; 503 when the platform is failing); `DELETE /account` erases it (204).
  */
 export function registerAccountRoutes(router: BffRouter, options: AccountRoutesOptions): void {
-  const { provisioner, authenticate, rateLimiter } = options;
+  const { provisioner, authenticate, rateLimits } = options;
 
   /** The signed-in user, rate limit spent; synchronous when `authenticate` is. */
   function signedInUser(c: Context<RouterEnv>): string | Promise<string> {
@@ -39,12 +39,7 @@ export function registerAccountRoutes(router: BffRouter, options: AccountRoutesO
   }
 
   function spendBudget(appUserId: string): string {
-    const retryAfterSeconds = rateLimiter?.take(appUserId) ?? 0;
-    if (retryAfterSeconds > 0) {
-      throw new ApiError('rate_limited', 'Too many account requests; try again later.', {
-        retryAfterSeconds,
-      });
-    }
+    rateLimits.spend('account', appUserId);
     return appUserId;
   }
 

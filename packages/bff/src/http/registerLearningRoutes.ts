@@ -10,10 +10,13 @@ import { KnewtonOptedOutError } from '../errors.js';
 import type { EventDelivery } from '../learning/createEventDelivery.js';
 import { createOutboxBound } from '../learning/createOutboxBound.js';
 import type { Recommender } from '../learning/createRecommender.js';
+import type { ResolvedLearningOptions } from '../learning/KnewtonLearningOptions.js';
+import { eventCallsPerMinute, maxBatchEvents } from '../platform/platformLimits.js';
 import type { AccountRow, AccountStore } from '../store/AccountStore.js';
 import { createEventOutboxQueries } from '../store/eventOutboxQueries.js';
 import { ApiError } from './ApiError.js';
 import type { BffRouter } from './createBffRouter.js';
+import type { UserRateLimits } from './createUserRateLimits.js';
 import type { RouterEnv } from './RouterEnv.js';
 import { readJsonBody } from './readJsonBody.js';
 import { type Authenticate, requireAppUser } from './requireAppUser.js';
@@ -24,12 +27,21 @@ export interface LearningRoutesOptions {
   store: AccountStore;
   recommender: Recommender;
   delivery: EventDelivery;
+  /** The per-user request limits (`recommendation` and `events` budgets). */
+  rateLimits: UserRateLimits;
   /**
-   * Undelivered events the outbox may hold; beyond, 503 with `Retry-After` (checked against a count at
-   * most a second old, see `createOutboxBound`).
+   * `maxPendingEvents` (over all learners; beyond, 503 with `Retry-After`, checked against a count at most
+   * a second old, see `createOutboxBound`), `maxPendingEventsPerLearner` (beyond, 429 to that learner) and
+   * `moduleIds` (when known, events for other modules are refused with 400).
    */
-  maxPendingEvents: number;
+  options: Pick<
+    ResolvedLearningOptions,
+    'maxPendingEvents' | 'maxPendingEventsPerLearner' | 'moduleIds'
+  >;
 }
+
+/** Events one learner's token may deliver per second at the platform's limit (15 calls of 500 a minute). */
+const learnerEventsPerSecond = (eventCallsPerMinute * maxBatchEvents) / 60;
 
 /** The platform's batch-event body for one event, as the outbox stores it. */
 function toPlatformEvent(event: LearningEventInput): Record<string, unknown> {
@@ -51,9 +63,22 @@ function toPlatformEvent(event: LearningEventInput): Record<string, unknown> {
  * and neither stores nor sends anything.
  */
 export function registerLearningRoutes(router: BffRouter, options: LearningRoutesOptions): void {
-  const { authenticate, store, recommender, delivery, maxPendingEvents } = options;
+  const { authenticate, store, recommender, delivery, rateLimits } = options;
+  const { maxPendingEvents, maxPendingEventsPerLearner, moduleIds } = options.options;
   const outbox = createEventOutboxQueries(store);
   const bound = createOutboxBound(outbox, maxPendingEvents);
+
+  /** 429 to this learner alone when their backlog would pass their share; the wait is its drain time. */
+  async function checkLearnerShare(appUserId: string, incoming: number): Promise<void> {
+    const pending = await outbox.pendingCountOf(appUserId, maxPendingEventsPerLearner);
+    const excess = pending + incoming - maxPendingEventsPerLearner;
+    if (excess <= 0) return;
+    throw new ApiError(
+      'rate_limited',
+      'This learner has too many learning events waiting to be delivered; try again later.',
+      { retryAfterSeconds: Math.min(300, Math.max(1, Math.ceil(excess / learnerEventsPerSecond))) },
+    );
+  }
 
   async function signedInAccount(c: Context<RouterEnv>, appUserId?: string): Promise<AccountRow> {
     appUserId ??= await requireAppUser(c, authenticate);
@@ -71,7 +96,9 @@ export function registerLearningRoutes(router: BffRouter, options: LearningRoute
 
   router.route(bffPaths.recommendation, {
     async GET(c) {
-      const account = await signedInAccount(c);
+      const appUserId = await requireAppUser(c, authenticate);
+      rateLimits.spend('recommendation', appUserId);
+      const account = await signedInAccount(c, appUserId);
       const recommendation = await recommender.recommend(account, {
         requestId: c.get('requestId'),
       });
@@ -82,10 +109,22 @@ export function registerLearningRoutes(router: BffRouter, options: LearningRoute
   router.route(bffPaths.events, {
     async POST(c) {
       const appUserId = await requireAppUser(c, authenticate);
+      rateLimits.spend('events', appUserId);
       const checked = checkEventsRequest(readJsonBody(c));
       if (!checked.ok) throw new ApiError('bad_request', checked.message);
-      const account = await signedInAccount(c, appUserId);
       const events = checked.request.events;
+      if (moduleIds) {
+        const unknown = events.findIndex((event) => !moduleIds.has(event.moduleId));
+        if (unknown >= 0) {
+          throw new ApiError(
+            'bad_request',
+            `events[${unknown}].moduleId is not a module of this app's knowledge graph.`,
+          );
+        }
+      }
+      const account = await signedInAccount(c, appUserId);
+      // The learner's own share first: a learner past it is told so, whatever the outbox's total.
+      await checkLearnerShare(appUserId, events.length);
       if (await bound.wouldOverflow(events.length)) {
         throw new ApiError(
           'knewton_unavailable',

@@ -22,6 +22,20 @@ export interface KnewtonLearningOptions {
    */
   maxPendingEvents?: number;
   /**
+   * Undelivered events one learner may have in the outbox; beyond, that learner's `POST /events` answers
+   * 429 `rate_limited` with `Retry-After` and stores nothing, and nobody else is affected. Below
+   * `maxPendingEvents`, so one learner can never fill the outbox for everyone. @default 15000 (about two
+   * minutes of what the platform lets one learner deliver: 15 calls of 500 events a minute), or half of
+   * `maxPendingEvents` when that is smaller
+   */
+  maxPendingEventsPerLearner?: number;
+  /**
+   * The module ids (`mref-…`) of `graphId`, when the host knows them: `POST /events` then refuses an event
+   * for any other module with 400 `bad_request` (stores nothing), since the platform would never take it.
+   * The platform has no documented call listing a graph's modules. @default undefined (any `mref-…`)
+   */
+  moduleIds?: readonly string[];
+  /**
    * Pause of the delivery loop when the outbox is empty; after a platform failure it backs off from
    * there up to 30 times this (at most 30 s). @default 1000
    */
@@ -44,6 +58,9 @@ export interface ResolvedLearningOptions {
   learningInstanceName: string;
   recommendationCacheMs: number;
   maxPendingEvents: number;
+  maxPendingEventsPerLearner: number;
+  /** `undefined`: any module id of the right shape. */
+  moduleIds: ReadonlySet<string> | undefined;
   deliveryIntervalMs: number;
   eventDedupWindowMs: number;
   registrationsPerInstance: number;
@@ -59,6 +76,8 @@ export function validateLearningOptions(options: unknown): ResolvedLearningOptio
     learningInstanceName = 'knewton-kit',
     recommendationCacheMs = 60_000,
     maxPendingEvents = 100_000,
+    maxPendingEventsPerLearner,
+    moduleIds,
     deliveryIntervalMs = 1_000,
     eventDedupWindowMs = 86_400_000,
     registrationsPerInstance = 500,
@@ -89,6 +108,26 @@ export function validateLearningOptions(options: unknown): ResolvedLearningOptio
   if (!Number.isSafeInteger(maxPendingEvents) || (maxPendingEvents as number) < 1) {
     throw new TypeError('`learning.maxPendingEvents` must be a positive integer');
   }
+  const perLearner =
+    maxPendingEventsPerLearner ??
+    Math.max(1, Math.min(15_000, Math.floor((maxPendingEvents as number) / 2)));
+  if (
+    !Number.isSafeInteger(perLearner) ||
+    (perLearner as number) < 1 ||
+    ((perLearner as number) >= (maxPendingEvents as number) && (maxPendingEvents as number) > 1)
+  ) {
+    throw new TypeError(
+      '`learning.maxPendingEventsPerLearner` must be a positive integer below `learning.maxPendingEvents`',
+    );
+  }
+  if (
+    moduleIds !== undefined &&
+    (!Array.isArray(moduleIds) ||
+      moduleIds.length === 0 ||
+      !moduleIds.every((id) => typeof id === 'string' && /^mref-[\x21-\x7e]{1,250}$/.test(id)))
+  ) {
+    throw new TypeError('`learning.moduleIds` must be a non-empty array of module ids ("mref-…")');
+  }
   if (
     !Number.isInteger(deliveryIntervalMs) ||
     (deliveryIntervalMs as number) < 1 ||
@@ -115,6 +154,8 @@ export function validateLearningOptions(options: unknown): ResolvedLearningOptio
     learningInstanceName,
     recommendationCacheMs: recommendationCacheMs as number,
     maxPendingEvents: maxPendingEvents as number,
+    maxPendingEventsPerLearner: perLearner as number,
+    moduleIds: moduleIds === undefined ? undefined : new Set(moduleIds as string[]),
     deliveryIntervalMs: deliveryIntervalMs as number,
     eventDedupWindowMs: eventDedupWindowMs as number,
     registrationsPerInstance: registrationsPerInstance as number,

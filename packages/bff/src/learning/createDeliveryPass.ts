@@ -14,6 +14,8 @@ export interface DeliveryPassDeps {
   pruneDelivered(): Promise<void>;
   windows: LearnerCallWindows;
   backoff: LearnerBackoff;
+  /** Learners registering in the background: skipped until done. */
+  registering: ReadonlySet<string>;
   outage: OutageDetector;
   logger: Logger;
   clock: Clock;
@@ -41,7 +43,11 @@ export function createDeliveryPass(deps: DeliveryPassDeps): () => Promise<PassRe
   return async function deliveryPass() {
     await deps.pruneDelivered();
     const now = clock.now();
-    const held = new Set([...windows.waiting(now), ...backoff.backingOff(now)]);
+    const held = new Set([
+      ...windows.waiting(now),
+      ...backoff.backingOff(now),
+      ...deps.registering,
+    ]);
     const learners = (await outbox.learnersWithPending(learnersPerPass + held.size))
       .filter((learner) => !held.has(learner))
       .slice(0, learnersPerPass);

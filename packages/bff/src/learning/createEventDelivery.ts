@@ -13,6 +13,9 @@ import { LearnerBackoff } from './LearnerBackoff.js';
 import { LearnerCallWindows } from './LearnerCallWindows.js';
 import { OutageDetector } from './OutageDetector.js';
 
+/** The longest pause between outage probes. */
+const maxOutagePauseMs = 5_000;
+
 export interface EventDeliveryOptions {
   store: AccountStore;
   calls: LearningCalls;
@@ -26,11 +29,12 @@ export interface EventDeliveryOptions {
    * holder's call can never still be under way once its lease has run out. @default 30000
    */
   leaseMs?: number;
-  /** Learners taken per pass. @default 64 */
+  /** Learners taken per pass. @default 128 */
   learnersPerPass?: number;
   /**
-   * Learners delivered at once (each one call at a time, in order, under its own token's 15/min).
-   * @default 16
+   * Learners delivered at once (each one call at a time, in order, under its own token's 15/min): enough
+   * to cover the platform's answer time, since most learners have one call's worth of events.
+   * @default 32
    */
   concurrency?: number;
   /**
@@ -40,6 +44,8 @@ export interface EventDeliveryOptions {
   dedupWindowMs?: number;
   /** Time for the passes, the per-learner windows and back-off. @default systemClock */
   clock?: Clock;
+  /** Called with each dead-lettered batch's size and the platform's status (metrics). */
+  onDeadLettered?(events: number, status: number): void;
 }
 
 export interface EventDelivery {
@@ -71,7 +77,11 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
   const outbox = createEventOutboxQueries(store);
   const maxPauseMs = Math.min(30_000, intervalMs * 30);
   const windows = new LearnerCallWindows(clock);
-  const outage = new OutageDetector(intervalMs, maxPauseMs);
+  // While the platform is down the loop probes with one call per pause: short pauses cost little and
+  // let the backlog start draining within seconds of the platform's return.
+  const outage = new OutageDetector(intervalMs, Math.min(maxPauseMs, maxOutagePauseMs));
+  const backoff = new LearnerBackoff(intervalMs, maxPauseMs, clock);
+  const registering = new Set<string>();
   let closed = false;
   const pass = createDeliveryPass({
     outbox,
@@ -85,6 +95,21 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
       clock,
       owner: randomUUID(),
       leaseMs: options.leaseMs ?? 30_000,
+      registering,
+      registrationFailed(appUserId, error) {
+        const { failures, pauseMs } = backoff.failed(appUserId);
+        logger.warn(
+          {
+            reason: isKnewtonUnavailableError(error)
+              ? 'knewton_unavailable'
+              : (error as Error).name,
+            failures,
+            pauseMs,
+          },
+          "a learner's registration failed; that learner backs off",
+        );
+      },
+      ...(options.onDeadLettered ? { onDeadLettered: options.onDeadLettered } : {}),
     }),
     pruneDelivered: createDeliveredPruner({
       outbox,
@@ -93,12 +118,13 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
       clock,
     }),
     windows,
-    backoff: new LearnerBackoff(intervalMs, maxPauseMs, clock),
+    backoff,
+    registering,
     outage,
     logger,
     clock,
-    learnersPerPass: options.learnersPerPass ?? 64,
-    concurrency: options.concurrency ?? 16,
+    learnersPerPass: options.learnersPerPass ?? 128,
+    concurrency: options.concurrency ?? 32,
     closed: () => closed,
   });
   // A PGlite folder has one owner at a time, so a lease found in it at start-up was left by a process that

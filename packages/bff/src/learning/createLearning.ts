@@ -18,6 +18,8 @@ export interface Learning {
 export interface CreateLearningOptions {
   /** Time for delivery and the recommender's pacing. @default systemClock */
   clock?: Clock;
+  /** Called with each dead-lettered batch's size and the platform's status (metrics). */
+  onDeadLettered?(events: number, status: number): void;
 }
 
 /** The learning features over the BFF's own platform settings and store; `learning` validated here. */
@@ -26,7 +28,7 @@ export function createLearning(
   platform: PlatformOptions,
   store: AccountStore,
   logger: Logger,
-  { clock = systemClock }: CreateLearningOptions = {},
+  { clock = systemClock, onDeadLettered }: CreateLearningOptions = {},
 ): Learning {
   const options = validateLearningOptions(learning);
   const calls = createLearningCalls({ clock, ...platform, logger });
@@ -52,6 +54,7 @@ export function createLearning(
     intervalMs: options.deliveryIntervalMs,
     dedupWindowMs: options.eventDedupWindowMs,
     clock,
+    ...(onDeadLettered ? { onDeadLettered } : {}),
   });
   return { options, registrar, recommender, delivery };
 }

@@ -26,7 +26,7 @@ function setUp(cacheMs: number) {
   const clock = createTestClock();
   const recommender = createRecommender({
     calls,
-    registrar: { registrationId: async () => 'reg-ada' },
+    registrar: { registrationId: async () => 'reg-ada', knownRegistrationId: () => 'reg-ada' },
     cacheMs,
     clock,
   });

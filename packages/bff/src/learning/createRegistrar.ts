@@ -34,6 +34,8 @@ export interface Registrar {
    * created once, ever, and stored beside the account.
    */
   registrationId(learner: Learner, context?: LearningCallContext): Promise<string>;
+  /** The learner's registration id if this process already knows it (no store or platform call). */
+  knownRegistrationId(appUserId: string): string | undefined;
 }
 
 /** Instances a learner may be moved past (each after a 422 entity limit) before we give up for now. */
@@ -209,6 +211,7 @@ export function createRegistrar(options: RegistrarOptions): Registrar {
   }
 
   return {
+    knownRegistrationId: (appUserId) => registrations.get(appUserId),
     async registrationId(learner, context) {
       // By account id: a learner erased and provisioned again has a new account and a new registration.
       const cached = registrations.get(learner.accountId);

@@ -62,7 +62,8 @@ export interface LearningCalls {
   ): Promise<CreateRegistrationOutcome>;
   /**
    * `POST /v0/registrations/{id}/batch-events` with the learner's token (at most 500 events).
-   * `refused`: the platform answered a 4xx other than 401/429 (it will never take these events).
+   * `refused`: the platform answered a 4xx other than 401/429 (it will never take these events); `answer`
+   * is the start of its body (at most 1,000 characters).
    */
   sendBatchEvents(
     externalId: string,
@@ -70,7 +71,7 @@ export interface LearningCalls {
     events: readonly unknown[],
     context: PlatformCallContext | undefined,
     budget: CallBudget,
-  ): Promise<{ kind: 'delivered' } | { kind: 'refused'; status: number }>;
+  ): Promise<{ kind: 'delivered' } | { kind: 'refused'; status: number; answer: string }>;
   /** `GET /v0/registrations/{id}/recommendation` with the learner's token. */
   recommendation(
     externalId: string,
@@ -214,15 +215,19 @@ export function createLearningCalls(options: PlatformClientOptions): LearningCal
         (headers, limits) => transport.post(path, { headers, json: { events }, ...limits }),
         { budget },
       );
-      await response.body?.cancel();
-      if (response.ok) return { kind: 'delivered' };
+      if (response.ok) {
+        await response.body?.cancel();
+        return { kind: 'delivered' };
+      }
       if (response.status === 401) {
+        await response.body?.cancel();
         throw new KnewtonUnavailableError(`Knewton ${what} refused a fresh token (401)`, {
           status: 401,
           retryAfterSeconds: 5,
         });
       }
-      return { kind: 'refused', status: response.status };
+      const answer = await response.text().catch(() => '');
+      return { kind: 'refused', status: response.status, answer: answer.slice(0, 1_000) };
     },
 
     async recommendation(externalId, registrationId, context) {

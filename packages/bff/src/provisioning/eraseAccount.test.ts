@@ -69,8 +69,12 @@ describe.each(storeKinds)('eraseAccount on %s', (kind: StoreKind) => {
       await sql`insert into knewton_event_leases (app_user_id, owner, lease_until) values (${user}, 'p:1', now())`.execute(
         h.testStore.store.db,
       );
+      await sql`insert into knewton_dead_letter_events (app_user_id, event_id, payload, accepted_at, status, answer) values (${user}, 'ev-0', '{}', now(), 404, 'not found')`.execute(
+        h.testStore.store.db,
+      );
       expect(Object.keys(await rowsNaming(h, user)).sort()).toEqual([
         'knewton_accounts',
+        'knewton_dead_letter_events',
         'knewton_event_leases',
         'knewton_external_ids',
         'knewton_learning_events',

@@ -17,6 +17,7 @@ export interface ErasureRow {
 export const learnerTables = [
   'knewton_event_leases',
   'knewton_learning_events',
+  'knewton_dead_letter_events',
   'knewton_registrations',
 ] as const;
 

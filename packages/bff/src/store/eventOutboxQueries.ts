@@ -17,6 +17,11 @@ export interface EventOutboxQueries {
   /** Events accepted and not yet delivered, over all learners. */
   pendingCount(): Promise<number>;
   /**
+   * One learner's undelivered events, counted up to `atMost` (the partial index's entries of that learner,
+   * so a request costs at most that many, however long the whole backlog).
+   */
+  pendingCountOf(appUserId: string, atMost: number): Promise<number>;
+  /**
    * Stores the events in one statement; an event id already stored for the user is skipped, and nothing
    * is stored for a user who opted out (the statement checks). Resolves with how many were stored.
    */
@@ -41,6 +46,12 @@ export interface EventOutboxQueries {
   pendingOf(appUserId: string, limit: number): Promise<OutboxEvent[]>;
   /** Marks the events delivered, whoever holds the lease now: the platform has them either way. */
   markDelivered(seqs: readonly string[]): Promise<void>;
+  /**
+   * The platform refused these events for good: in one statement, marks them done in the outbox (so they
+   * are never resent, and a resent id is still recognised for the dedup window) and copies them with
+   * `status` and `answer` into the dead letters. Resolves with how many were newly dead-lettered.
+   */
+  deadLetter(seqs: readonly string[], status: number, answer: string): Promise<number>;
   /**
    * Drops `claim`'s lease; true when it was still live (then nobody else can have claimed the learner
    * since), false when it had run out or been taken over.
@@ -68,6 +79,22 @@ export function createEventOutboxQueries(store: AccountStore): EventOutboxQuerie
           .selectFrom('knewton_learning_events')
           .select((eb) => eb.fn.countAll<string>().as('count'))
           .where('delivered_at', 'is', null)
+          .executeTakeFirstOrThrow();
+        return Number(count);
+      }),
+    pendingCountOf: (appUserId, atMost) =>
+      guardStore('outbox count', async () => {
+        const { count } = await db
+          .selectFrom((eb) =>
+            eb
+              .selectFrom('knewton_learning_events')
+              .select('seq')
+              .where('app_user_id', '=', appUserId)
+              .where('delivered_at', 'is', null)
+              .limit(atMost)
+              .as('pending'),
+          )
+          .select((eb) => eb.fn.countAll<string>().as('count'))
           .executeTakeFirstOrThrow();
         return Number(count);
       }),
@@ -151,6 +178,25 @@ export function createEventOutboxQueries(store: AccountStore): EventOutboxQuerie
           .set({ delivered_at: sql<Date>`now()` })
           .where('seq', 'in', [...seqs])
           .execute();
+      }),
+    deadLetter: (seqs, status, answer) =>
+      guardStore('outbox dead letter', async () => {
+        if (seqs.length === 0) return 0;
+        // One statement: the outbox update and the copy commit together, so a crash never leaves an
+        // event both undelivered-forever and missing from the dead letters.
+        const result = await sql<{ count: string }>`
+          with refused as (
+            update knewton_learning_events set delivered_at = now()
+            where seq in (${sql.join(seqs.map((seq) => sql`${seq}`))})
+            returning app_user_id, event_id, payload, accepted_at
+          ), stored as (
+            insert into knewton_dead_letter_events (app_user_id, event_id, payload, accepted_at, status, answer)
+            select app_user_id, event_id, payload, accepted_at, ${status}, ${answer} from refused
+            on conflict (app_user_id, event_id) do nothing
+            returning 1
+          )
+          select count(*) as count from stored`.execute(db);
+        return Number(result.rows[0]?.count ?? 0);
       }),
     releaseAllLeases: () =>
       guardStore('outbox lease reset', async () => {

@@ -25,8 +25,24 @@ export interface KnewtonEventLeaseTable {
   lease_until: Date;
 }
 
+/**
+ * An event the platform refused for good (a 4xx other than 401/429 for it alone, or for its learner's
+ * registration): kept with the platform's status and answer (the start of its body), never resent, until
+ * the host purges it. Keyed like the outbox, by (app user, event id), so erasing a learner deletes theirs.
+ */
+export interface KnewtonDeadLetterEventTable {
+  app_user_id: string;
+  event_id: string;
+  payload: string;
+  accepted_at: Date;
+  refused_at: ColumnType<Date, Date | undefined, never>;
+  status: number;
+  answer: string;
+}
+
 // A type alias, not an interface: Kysely's `withTables` wants an index-signature-compatible shape.
 export type EventOutboxDatabase = {
   knewton_learning_events: KnewtonLearningEventTable;
   knewton_event_leases: KnewtonEventLeaseTable;
+  knewton_dead_letter_events: KnewtonDeadLetterEventTable;
 };

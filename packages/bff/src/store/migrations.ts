@@ -138,6 +138,32 @@ export const migrations: Record<string, Migration> = {
       await sql`drop index knewton_learning_events_delivered`.execute(db);
     },
   },
+  // Dead letters (eventOutboxSchema.ts): events the platform refused for good, with its answer, kept until
+  // the host purges them. Keyed by (app user, event id) like the outbox, so a learner's rows are found
+  // (and erased) by app user id; indexed by refusal time for listing and purging the oldest.
+  '2026-12-05-001-knewton-dead-letter-events': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('knewton_dead_letter_events')
+        .addColumn('app_user_id', 'text', (col) =>
+          col.notNull().references('knewton_accounts.app_user_id'),
+        )
+        .addColumn('event_id', 'text', (col) => col.notNull())
+        .addColumn('payload', 'text', (col) => col.notNull())
+        .addColumn('accepted_at', 'timestamptz', (col) => col.notNull())
+        .addColumn('refused_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .addColumn('status', 'integer', (col) => col.notNull())
+        .addColumn('answer', 'text', (col) => col.notNull())
+        .addPrimaryKeyConstraint('knewton_dead_letter_events_pkey', ['app_user_id', 'event_id'])
+        .execute();
+      await sql`create index knewton_dead_letter_events_refused on knewton_dead_letter_events (refused_at)`.execute(
+        db,
+      );
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('knewton_dead_letter_events').execute();
+    },
+  },
   // The external id a create is made with, committed before the platform call: a create whose answer
   // was lost is repaired under the id (and key) it was made with, even after the pseudonym key rotated.
   '2026-12-05-002-knewton-external-ids': {

@@ -18,6 +18,7 @@ export interface KnewtonTelemetry {
   accountsRepaired: ReturnType<ReturnType<typeof metrics.getMeter>['createCounter']>;
   platformRateLimited: ReturnType<ReturnType<typeof metrics.getMeter>['createCounter']>;
   queueDepth: ReturnType<ReturnType<typeof metrics.getMeter>['createUpDownCounter']>;
+  eventsDeadLettered: ReturnType<ReturnType<typeof metrics.getMeter>['createCounter']>;
 }
 
 /**
@@ -44,6 +45,10 @@ export function createKnewtonTelemetry(): KnewtonTelemetry {
     }),
     queueDepth: meter.createUpDownCounter('knewton.provisioning.queue_depth', {
       description: 'Ensures waiting or in progress',
+    }),
+    eventsDeadLettered: meter.createCounter('knewton.learning.events_dead_lettered', {
+      description:
+        'Learning events the platform refused for good, moved to the dead letters (attribute: http.response.status_code)',
     }),
   };
 }

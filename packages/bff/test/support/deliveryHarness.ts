@@ -79,6 +79,11 @@ export interface DeliveryHarness {
   logged(): string[];
   /** Provisions each learner and accepts one event for each, in this order (oldest first). */
   acceptOneEventEach(learners: readonly string[]): Promise<void>;
+  /**
+   * Provisions and registers the learner, as a learner who asked for a recommendation before is (delivery
+   * otherwise registers them first, in the background, and takes them in a later pass).
+   */
+  register(learner: string): Promise<void>;
 }
 
 /**
@@ -131,8 +136,12 @@ export const deliveryTest = test.extend<{
       intercept: undefined,
       logged: () => lines.map((line) => (JSON.parse(line) as { msg: string }).msg),
       async acceptOneEventEach(learners) {
-        await Promise.all(learners.map((learner) => provisioner.ensureAccount(learner)));
+        await Promise.all(learners.map((learner) => harness.register(learner)));
         for (const learner of learners) await outbox.accept(learner, [ungradedEvent()]);
+      },
+      async register(learner) {
+        const { accountId } = (await provisioner.ensureAccount(learner)).account;
+        await learning.registrar.registrationId({ appUserId: learner, accountId });
       },
     };
     try {
