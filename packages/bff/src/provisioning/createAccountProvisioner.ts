@@ -10,7 +10,7 @@ import { AccountCreationQueue } from './AccountCreationQueue.js';
 import type { AccountProvisionerOptions } from './AccountProvisionerOptions.js';
 import type { CreationResult, SubmittedCreation } from './CreationJob.js';
 import { type HeldProvisioning, holdForAccountOrQueue } from './holdForAccountOrQueue.js';
-import { ResolvedAccountCache } from './ResolvedAccountCache.js';
+import { defaultAccountCacheBytes, ResolvedAccountCache } from './ResolvedAccountCache.js';
 import type {
   AccountProvisioner,
   EnsureAccountContext,
@@ -64,7 +64,7 @@ export async function createAccountProvisioner(
     externalIds,
     logger = silentLogger,
     closeStore = true,
-    cacheSize = 10_000,
+    cacheMaxBytes = defaultAccountCacheBytes,
     maxQueuedCreations = 20_000,
     maxConcurrentCreations = 8,
     clock = systemClock,
@@ -80,8 +80,8 @@ export async function createAccountProvisioner(
   if (!isClock(clock))
     throw new TypeError('`clock` must have now, setTimeout and clearTimeout functions');
   if (typeof closeStore !== 'boolean') throw new TypeError('`closeStore` must be a boolean');
-  if (!Number.isInteger(cacheSize) || cacheSize < 0)
-    throw new TypeError('`cacheSize` must be a non-negative integer');
+  if (!Number.isInteger(cacheMaxBytes) || cacheMaxBytes < 0)
+    throw new TypeError('`cacheMaxBytes` must be a non-negative integer');
   for (const [key, value] of [
     ['maxQueuedCreations', maxQueuedCreations],
     ['maxConcurrentCreations', maxConcurrentCreations],
@@ -91,7 +91,7 @@ export async function createAccountProvisioner(
   }
   const mapExternalId = createExternalIdMapper(externalIds);
   const platform: PlatformClient = createPlatformClient({ clock, ...options.platform, logger });
-  const cache = new ResolvedAccountCache(cacheSize);
+  const cache = new ResolvedAccountCache(cacheMaxBytes);
   const queue = new AccountCreationQueue({
     platform,
     store,
