@@ -1,11 +1,19 @@
 /**
  * Which optional sections `pnpm bench` runs. The herd and backfill rows take about 25 minutes (a herd of
  * 20,000 and two backfills of 50,000 at the platform's ceiling), so a quick run can leave them out:
- * `BENCH_SKIP=herd,backfill pnpm bench` (`learning` leaves out the learning rows). The default runs everything.
+ * `BENCH_SKIP=herd,backfill pnpm bench` (`learning`, `sweep` (the warm path at 1,000 to 100,000 users),
+ * `outage` and `memory` leave out those rows). The default runs everything.
  */
-export type OptionalSection = 'herd' | 'backfill' | 'learning';
+export type OptionalSection = 'herd' | 'backfill' | 'learning' | 'sweep' | 'outage' | 'memory';
 
-const known: readonly OptionalSection[] = ['herd', 'backfill', 'learning'];
+const known: readonly OptionalSection[] = [
+  'herd',
+  'backfill',
+  'learning',
+  'sweep',
+  'outage',
+  'memory',
+];
 
 export function skippedSections(env: NodeJS.ProcessEnv = process.env): Set<OptionalSection> {
   const raw = env.BENCH_SKIP?.trim();
