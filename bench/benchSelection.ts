@@ -26,7 +26,7 @@ export function skippedSections(env: NodeJS.ProcessEnv = process.env): Set<Optio
   return new Set(names as OptionalSection[]);
 }
 
-/** A positive integer list from the environment, e.g. `BENCH_HERD_USERS=2000,20000`. */
+/** A positive integer list from the environment, e.g. `BENCH_SWEEP_USERS=1000,12000`. */
 export function envIntList(name: string, fallback: readonly number[]): number[] {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === '') return [...fallback];

@@ -191,8 +191,8 @@ const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 export function renderSweepRows(rows: SweepRow[]): string {
   const lines = [
-    '| users | server | best round (req/s) | each round (req/s) | non-2xx | best / bare best | goal ≥ 45% of bare | peak RSS | load |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| users | server | best round (req/s) | each round (req/s) | CPU per request (µs, each round) | non-2xx | best / bare best | goal ≥ 45% of bare | peak RSS | load |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const row of rows) {
     for (const side of row.sides) {
@@ -204,7 +204,7 @@ export function renderSweepRows(rows: SweepRow[]): string {
             ? 'met'
             : `**missed** by ${Math.round((0.45 - side.ratio) * 100)} points`;
       lines.push(
-        `| ${int(row.users)} | ${side.name} | ${int(side.best)} | ${side.rounds.map((r) => int(r.requestsPerSecond)).join(' / ')} | ${non2xx} | ${side.ratio === undefined ? '–' : `${Math.round(side.ratio * 100)}%`} | ${goal} | ${side.peakRssMiB === undefined ? '–' : `${side.peakRssMiB.toFixed(0)} MiB`} | ${row.load.toFixed(2)} |`,
+        `| ${int(row.users)} | ${side.name} | ${int(side.best)} | ${side.rounds.map((r) => int(r.requestsPerSecond)).join(' / ')} | ${side.rounds.map((r) => r.cpuUsPerRequest?.toFixed(1) ?? '?').join(' / ')} | ${non2xx} | ${side.ratio === undefined ? '–' : `${Math.round(side.ratio * 100)}%`} | ${goal} | ${side.peakRssMiB === undefined ? '–' : `${side.peakRssMiB.toFixed(0)} MiB`} | ${row.load.toFixed(2)} |`,
       );
     }
   }
