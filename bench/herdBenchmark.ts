@@ -10,6 +10,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bffEnvironment, generateBffSecrets } from '../chaos/src/bffEnvironment.js';
 import { spawnBff } from '../chaos/src/spawnBff.js';
+import { createTestDatabase, type TestDatabase } from '../chaos/src/testDatabase.js';
 import { createHerdClient, type HerdClient } from './herdClient.js';
 import { startSimProcess } from './startSimProcess.js';
 
@@ -135,6 +136,8 @@ export async function runHerdBenchmark(options: {
   log?: (line: string) => void;
   /** Spreads the users' first PUTs evenly over this long instead of all at once. @default 0 */
   arrivalSpreadMs?: number;
+  /** Runs the BFF on PostgreSQL: a database of its own on this server, dropped after. @default PGlite */
+  databaseUrl?: string;
   /** Keep-alive connections to the BFF. @default 512 */
   connections?: number;
   /** Give up on users still without an account after this long. @default twice the ceiling's time + 2 min */
@@ -157,6 +160,8 @@ export async function runHerdBenchmark(options: {
   const loadBefore = loadavg()[0] ?? 0;
   const sim = await startSimProcess();
   const dataDir = await mkdtemp(join(tmpdir(), 'kk-herd-'));
+  const database: TestDatabase | undefined =
+    options.databaseUrl === undefined ? undefined : await createTestDatabase(options.databaseUrl);
   const secrets = generateBffSecrets();
   let bff: Awaited<ReturnType<typeof spawnBff>> | undefined;
   let client: HerdClient | undefined;
@@ -166,7 +171,11 @@ export async function runHerdBenchmark(options: {
     const warnings: string[] = [];
     bff = await spawnBff(
       {
-        ...bffEnvironment({ url: sim.url, sim }, secrets, { dataDir }),
+        ...bffEnvironment(
+          { url: sim.url, sim },
+          secrets,
+          database === undefined ? { dataDir } : { databaseUrl: database.url },
+        ),
         LOG_LEVEL: options.logRequests ? 'info' : 'warn',
       },
       {
@@ -319,23 +328,43 @@ export async function runHerdBenchmark(options: {
     client?.close();
     await bff?.stop().catch(() => {});
     await sim.stop();
+    await database?.drop();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The herd goal: every user answered within 1.25× the ceiling's time (a spread herd: its arrival time or
+ * the ceiling's, whichever is longer), no request over 5 s, 0 provoked 429s, 0 duplicates, none left out.
+ */
+export function herdVerdict(r: HerdResult): string {
+  const boundMs = 1.25 * Math.max(r.ceilingMs, r.arrivalSpreadMs);
+  const misses = [
+    r.allProvisionedMs > boundMs
+      ? `answered ${(r.allProvisionedMs / boundMs).toFixed(2)}× the bound`
+      : '',
+    r.requestsOver5s > 0 ? `${r.requestsOver5s} requests > 5 s` : '',
+    r.provoked429 > 0 ? `${r.provoked429} 429s` : '',
+    r.duplicates > 0 ? `${r.duplicates} duplicates` : '',
+    r.unprovisioned > 0 ? `${r.unprovisioned} without account` : '',
+  ].filter(Boolean);
+  const bound = `≤ ${(boundMs / 1000).toFixed(1)} s`;
+  return misses.length === 0 ? `${bound}: met` : `${bound}: **missed** (${misses.join(', ')})`;
 }
 
 /** The rows for BENCHMARKS.md. */
 export function renderHerdRows(results: HerdResult[]): string {
   const s = (ms: number) => (ms / 1000).toFixed(1);
   const lines = [
-    '| herd | platform held every account | every user answered with it | ceiling (5,250/min) | longest request held | requests > 5 s / > 10 s | user wait p50 / p99 / max | answers | BFF-provoked 429s | duplicates | without account | platform calls | BFF RSS: peak (start-up included) / at the herd start / most during it | BFF CPU | load avg before / after |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| herd | platform held every account | every user answered with it | ceiling (5,250/min) | goal | 202s per user | longest request held | requests > 5 s / > 10 s | user wait p50 / p99 / max | answers | BFF-provoked 429s | duplicates | without account | platform calls | BFF RSS: peak (start-up included) / at the herd start / most during it | BFF CPU | load avg before / after |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
     const answers = Object.entries(r.answers)
       .map(([status, count]) => `${status}×${count}`)
       .join(' ');
     lines.push(
-      `| ${r.users.toLocaleString('en-US')} new users${r.arrivalSpreadMs > 0 ? ` over ${s(r.arrivalSpreadMs)} s` : ''} | ${s(r.allCreatedMs)} s | ${s(r.allProvisionedMs)} s | ${s(r.ceilingMs)} s | ${s(r.longestRequestMs)} s (goal ≤ ~5 s)${r.longestHandlerMs === undefined ? '' : `, in the handler ${s(r.longestHandlerMs)} s`} | ${r.requestsOver5s} / ${r.requestsOver10s} | ${s(r.userWaitMs.p50)} / ${s(r.userWaitMs.p99)} / ${s(r.userWaitMs.max)} s | ${answers} | ${r.provoked429} (goal 0) | ${r.duplicates} (goal 0) | ${r.unprovisioned} | ${r.batchCalls} batch + ${r.singleCalls} single | ${r.peakRssMiB.toFixed(0)} / ${r.rssAtStartMiB.toFixed(0)} / ${r.herdPeakRssMiB.toFixed(0)} MiB | ${r.bffCpuSeconds.toFixed(1)} s | ${r.load.before.toFixed(2)} / ${r.load.after.toFixed(2)} |`,
+      `| ${r.users.toLocaleString('en-US')} new users${r.arrivalSpreadMs > 0 ? ` over ${s(r.arrivalSpreadMs)} s` : ''} | ${s(r.allCreatedMs)} s | ${s(r.allProvisionedMs)} s | ${s(r.ceilingMs)} s | ${herdVerdict(r)} | ${((r.answers['202'] ?? 0) / r.users).toFixed(2)} | ${s(r.longestRequestMs)} s (goal ≤ ~5 s)${r.longestHandlerMs === undefined ? '' : `, in the handler ${s(r.longestHandlerMs)} s`} | ${r.requestsOver5s} / ${r.requestsOver10s} | ${s(r.userWaitMs.p50)} / ${s(r.userWaitMs.p99)} / ${s(r.userWaitMs.max)} s | ${answers} | ${r.provoked429} (goal 0) | ${r.duplicates} (goal 0) | ${r.unprovisioned} | ${r.batchCalls} batch + ${r.singleCalls} single | ${r.peakRssMiB.toFixed(0)} / ${r.rssAtStartMiB.toFixed(0)} / ${r.herdPeakRssMiB.toFixed(0)} MiB | ${r.bffCpuSeconds.toFixed(1)} s | ${r.load.before.toFixed(2)} / ${r.load.after.toFixed(2)} |`,
     );
   }
   return lines.join('\n');

@@ -9,11 +9,14 @@ import { cpus, freemem, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 // The benchmark code lives in apps/bff, whose dependencies it needs; the root has none of its own.
 import { runBffBenchmarks } from '../apps/bff/bench/bffBench.js';
+import { renderSweepRows, warmPathSweep } from '../apps/bff/bench/warmPathSweep.js';
 import { warmOptionsFromEnv } from '../apps/bff/bench/warmPathWrk.js';
 import { backfillSection } from './backfillRows.js';
-import { skippedSections } from './benchSelection.js';
+import { envIntList, skippedSections } from './benchSelection.js';
 import { herdSection } from './herdRows.js';
 import { renderLearningRows, runLearningBenchmark } from './learningRows.js';
+import { memorySection } from './memoryRows.js';
+import { outageSection } from './outageRows.js';
 
 const root = resolve(import.meta.dirname, '..');
 const simBench = resolve(root, 'packages/platform-sim/bench/accountCreations.ts');
@@ -26,6 +29,16 @@ const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const loadBefore = loadavg()[0] ?? 0;
+
+/** A section that fails says so in its place instead of losing the whole run's figures. */
+async function orFailure(name: string, section: () => Promise<string>): Promise<string> {
+  try {
+    return await section();
+  } catch (error) {
+    log(`${name} failed: ${error instanceof Error ? error.stack : String(error)}`);
+    return `_${name}: the run failed (${error instanceof Error ? error.message : String(error)})._\n`;
+  }
+}
 
 // Read before the long rows start, so a mistyped section name fails at once.
 const skip = skippedSections();
@@ -51,7 +64,42 @@ if (existsSync(simBench)) {
 
 // Herd and backfill rows are long, so `BENCH_SKIP=herd,backfill` leaves them out of a quick run.
 const skippedNote = (name: string) => `_${name} rows left out of this run (\`BENCH_SKIP\`)._\n`;
-const herdMarkdown = skip.has('herd') ? skippedNote('Herd') : await herdSection(log);
+const sweep = skip.has('sweep')
+  ? undefined
+  : await warmPathSweep({
+      sizes: envIntList('BENCH_SWEEP_USERS', [1_000, 12_000, 100_000]),
+      databaseUrl,
+      log,
+    });
+const sweepMarkdown = sweep
+  ? `## Warm path at several working-set sizes: the library on PGlite and PostgreSQL
+
+\`apps/bff/bench/warmPathSweep.ts\` (alone: \`pnpm bench:sweep 1000 12000 100000\`): the library alone
+(\`libraryServer.ts\`, its defaults but the per-user rate limit off) on PGlite and on PostgreSQL, each store
+seeded directly with the users' mappings, against a bare Hono route, all in the same run: wrk in its own process
+(1 thread, 32 connections) rotating through every user, every user asked once per server in a warm-up, then
+3 rounds of 5 s per side, alternating. The provisioner's cache of resolved accounts is bounded by memory
+(64 MiB by default, about 170,000 users of these ids), so at 100,000 users every account is still answered
+from memory: a ratio far below the 1,000-user row's would mean the warm path waits on the store again.
+Goal: ≥ 45% of bare at 12,000 and 100,000 users on both stores.
+
+${renderSweepRows(sweep)}
+`
+  : skippedNote('Warm-path sweep');
+const outageMarkdown = skip.has('outage')
+  ? skippedNote('Outage')
+  : await orFailure('Outage rows', () => outageSection(log));
+const herd = skip.has('herd') ? undefined : await herdSection(log);
+const herdMarkdown = herd?.markdown ?? skippedNote('Herd');
+const memoryMarkdown = skip.has('memory')
+  ? skippedNote('Memory')
+  : await orFailure('Memory rows', () =>
+      memorySection({
+        databaseUrl,
+        pgliteHerd: herd?.results.find((r) => r.users === 2_000 && r.arrivalSpreadMs === 0),
+        log,
+      }),
+    );
 const backfillMarkdown = skip.has('backfill')
   ? skippedNote('Backfill')
   : await backfillSection(log);
@@ -165,7 +213,10 @@ ${learning ? renderLearningRows(learning) : skippedNote('Learning')}
 
 ${simTable}
 
+${sweepMarkdown}
 ${herdMarkdown}
+${outageMarkdown}
+${memoryMarkdown}
 ${backfillMarkdown}`;
 
 await writeFile(resolve(root, 'BENCHMARKS.md'), markdown);

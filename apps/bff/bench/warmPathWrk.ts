@@ -113,14 +113,14 @@ export function requireWrk(): string {
   return `${probe.stdout}${probe.stderr}`.split('\n')[0]?.trim() ?? 'wrk';
 }
 
-interface Child {
+export interface Child {
   process: ChildProcess;
   output: () => string;
   stop(): Promise<void>;
 }
 
 /** Starts `node --import tsx <file>` and waits until its output matches `ready`. */
-async function startNode(
+export async function startNode(
   file: string,
   env: Record<string, string>,
   ready: RegExp,
@@ -240,7 +240,7 @@ function cpuUs(pid: number | undefined, mainThreadOnly = false): number | undefi
 const clockTicksPerSecond =
   Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
 
-function runWrk(
+export function runWrk(
   url: string,
   cookieFile: string,
   connections: number,
@@ -289,7 +289,7 @@ function runWrk(
   };
 }
 
-function peakRssMiB(pid: number | undefined): number | undefined {
+export function peakRssMiB(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   try {
     const status = spawnSync('cat', [`/proc/${pid}/status`], { encoding: 'utf8' }).stdout;

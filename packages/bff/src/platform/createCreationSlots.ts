@@ -16,10 +16,14 @@ export interface CreationSlots {
   tryTakeBatch(): PacerSlot | undefined;
   /** Accounts the two windows can start within `horizonMs` (single creates + 50 per batch). */
   accountsStartableWithin(horizonMs: number): number;
+  /** Calls each window can start within `horizonMs` (`batches` 0 once `/batch` was refused). */
+  callsStartableWithin(horizonMs: number): { singles: number; batches: number };
   /** Milliseconds until either window has a free slot. */
   nextFreeInMs(): number;
   /** The ceiling: accounts a minute the two windows allow together. */
   accountsPerMinute(): number;
+  /** Calls a minute each window allows. */
+  callsPerMinute(): { singles: number; batches: number };
   /** The batch window's sustained pace: one call every window ÷ limit (about 667 ms at 90 a minute). */
   readonly batchIntervalMs: number;
 }
@@ -56,6 +60,14 @@ export function createCreationSlots(
       timeScale,
     tryTakeSingle: () => single.tryTake(),
     tryTakeBatch: () => (batchAvailable ? batch.tryTake() : undefined),
+    callsStartableWithin: (horizonMs) => ({
+      singles: single.freeWithin(horizonMs),
+      batches: batchAvailable ? batch.freeWithin(horizonMs) : 0,
+    }),
+    callsPerMinute: () => ({
+      singles: accountCreatesPerMinute * timeScale,
+      batches: batchAvailable ? batchCallsPerMinute * timeScale : 0,
+    }),
     accountsStartableWithin: (horizonMs) =>
       single.freeWithin(horizonMs) +
       (batchAvailable ? batch.freeWithin(horizonMs) * maxBatchSize : 0),

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import { type Clock, systemClock } from '../clock.js';
 import { KnewtonUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PlatformClient } from '../platform/createPlatformClient.js';
@@ -8,7 +8,14 @@ import { CreationLine } from './CreationLine.js';
 import { type CreationCall, CreationScheduler } from './CreationScheduler.js';
 import { createBatch } from './createBatch.js';
 import { createSingle } from './createSingle.js';
-import { estimateCreationWaitMs, toRetryAfterSeconds } from './estimateCreationWait.js';
+import {
+  type CallConcurrency,
+  estimateCreationWaitMs,
+  toRetryAfterSeconds,
+} from './estimateCreationWait.js';
+
+/** Calls whose durations make the estimate's `callMs`: recent enough to follow a platform slowing down. */
+const callsAveraged = 16;
 
 export interface AccountCreationQueueOptions {
   platform: PlatformClient;
@@ -34,12 +41,16 @@ export class AccountCreationQueue {
   readonly #options: AccountCreationQueueOptions;
   readonly #line: CreationLine;
   readonly #scheduler: CreationScheduler;
-  readonly #inFlight = new Set<Promise<void>>();
+  /** Each call in flight, with when it started on the clock. */
+  readonly #inFlight = new Map<Promise<void>, number>();
+  readonly #recentCallMs: number[] = [];
+  readonly #clock: Clock;
   #closed = false;
   #platformFailing = false;
 
   constructor(options: AccountCreationQueueOptions) {
     this.#options = options;
+    this.#clock = options.clock ?? systemClock;
     this.#line = new CreationLine(options.clock);
     this.#scheduler = new CreationScheduler({
       slots: options.platform.creationSlots,
@@ -97,7 +108,27 @@ export class AccountCreationQueue {
   }
 
   #estimateMs(position: number, horizonMs: number): number {
-    return estimateCreationWaitMs(this.#options.platform.creationSlots, position, horizonMs);
+    return estimateCreationWaitMs(
+      this.#options.platform.creationSlots,
+      position,
+      horizonMs,
+      this.#concurrency(),
+    );
+  }
+
+  /** The bound on calls in flight, with the recent calls' average duration as each one's expected length. */
+  #concurrency(): CallConcurrency {
+    const recent = this.#recentCallMs;
+    const callMs =
+      recent.length === 0 ? 0 : recent.reduce((sum, ms) => sum + ms, 0) / recent.length;
+    const now = this.#clock.now();
+    return {
+      max: this.#options.maxConcurrent,
+      inFlightEndsInMs: [...this.#inFlight.values()].map((startedAt) =>
+        Math.max(0, startedAt + callMs - now),
+      ),
+      callMs,
+    };
   }
 
   /** Sends what the windows and the concurrency bound allow now; the scheduler wakes it for the rest. */
@@ -124,13 +155,16 @@ export class AccountCreationQueue {
               for (const job of jobs) job.reject(error);
             },
           );
+    const startedAt = this.#clock.now();
     const tracked = run.finally(() => {
       // Any other failure (a store error, a refused mapping) says nothing about the platform.
       this.#platformFailing = jobs.some((job) => job.failedUnavailable);
       this.#inFlight.delete(tracked);
+      this.#recentCallMs.push(this.#clock.now() - startedAt);
+      if (this.#recentCallMs.length > callsAveraged) this.#recentCallMs.shift();
       if (!this.#closed) this.#pump();
     });
-    this.#inFlight.add(tracked);
+    this.#inFlight.set(tracked, startedAt);
   }
 
   #putBack(jobs: QueuedJob[]): void {

@@ -19,8 +19,13 @@ export interface AccountProvisionerOptions {
   logger?: Logger;
   /** Close the store in `close()`. @default true */
   closeStore?: boolean;
-  /** Resolved accounts kept in memory (they never change once written); 0 turns the cache off. @default 10000 */
-  cacheSize?: number;
+  /**
+   * Memory for resolved accounts kept in memory (they never change once written), least recently used out
+   * first: each user is charged 240 bytes plus two per character of its app user id and account id, an
+   * upper estimate of its heap cost, so the default keeps about 170,000 users with 37-character ids without a store query. 0 turns the
+   * cache off. @default 67108864 (64 MiB)
+   */
+  cacheMaxBytes?: number;
   /**
    * Users that may wait at once for the platform's rate limits (the line is shared by the routes and
    * `backfillAccounts`); beyond it an ensure fails with `KnewtonUnavailableError` (503, `Retry-After`) and

@@ -21,6 +21,8 @@ function windows(free: { singles: number; batches: number; nextFreeInMs?: number
     tryTakeSingle: () => take('singles'),
     tryTakeBatch: () => take('batches'),
     accountsStartableWithin: () => free.singles + free.batches * 50,
+    callsStartableWithin: () => ({ singles: free.singles, batches: free.batches }),
+    callsPerMinute: () => ({ singles: 750, batches: 90 }),
     nextFreeInMs: () => free.nextFreeInMs ?? Number.POSITIVE_INFINITY,
     accountsPerMinute: () => 5_250,
     batchIntervalMs: 667,

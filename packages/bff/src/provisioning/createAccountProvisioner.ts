@@ -14,7 +14,7 @@ import type { CreationResult, SubmittedCreation } from './CreationJob.js';
 import { createEraser } from './createEraser.js';
 import { createOptOutFunctions } from './createOptOutFunctions.js';
 import { type HeldProvisioning, holdForAccountOrQueue } from './holdForAccountOrQueue.js';
-import { ResolvedAccountCache } from './ResolvedAccountCache.js';
+import { defaultAccountCacheBytes, ResolvedAccountCache } from './ResolvedAccountCache.js';
 import type {
   AccountProvisioner,
   EnsureAccountContext,
@@ -75,7 +75,7 @@ export async function createAccountProvisioner(
     externalIds,
     logger = silentLogger,
     closeStore = true,
-    cacheSize = 10_000,
+    cacheMaxBytes = defaultAccountCacheBytes,
     maxQueuedCreations = 20_000,
     maxConcurrentCreations = 8,
     clock = systemClock,
@@ -92,8 +92,8 @@ export async function createAccountProvisioner(
   if (!isClock(clock))
     throw new TypeError('`clock` must have now, setTimeout and clearTimeout functions');
   if (typeof closeStore !== 'boolean') throw new TypeError('`closeStore` must be a boolean');
-  if (!Number.isInteger(cacheSize) || cacheSize < 0)
-    throw new TypeError('`cacheSize` must be a non-negative integer');
+  if (!Number.isInteger(cacheMaxBytes) || cacheMaxBytes < 0)
+    throw new TypeError('`cacheMaxBytes` must be a non-negative integer');
   if (!Number.isInteger(optOutWatchMs) || optOutWatchMs < 0)
     throw new TypeError('`optOutWatchMs` must be a non-negative integer');
   for (const [key, value] of [
@@ -108,7 +108,7 @@ export async function createAccountProvisioner(
   // Over PostgreSQL another process may erase a user this one has cached: entries are trusted for at
   // most `erasedAccountVisibleMs`, the longest another process may still answer an erased account.
   const cache = new ResolvedAccountCache(
-    cacheSize,
+    cacheMaxBytes,
     store.kind === 'postgres' ? erasedAccountVisibleMs : undefined,
   );
   const eraser = createEraser({ store, platform, mapper: mapExternalId, logger });

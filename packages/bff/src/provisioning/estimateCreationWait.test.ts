@@ -61,6 +61,51 @@ describe('estimateCreationWaitMs', () => {
   });
 });
 
+describe('estimateCreationWaitMs with the bound on calls in flight', () => {
+  const roomyWindows = () =>
+    createCreationSlots(
+      { accountCreatesPerMinute: 750, batchCallsPerMinute: 0, timeScale: 1 },
+      createTestClock(),
+    ).slots;
+
+  it('waits for a call slot when every one is busy, though the windows have room', () => {
+    const busy = { max: 2, inFlightEndsInMs: [10_000, 10_000], callMs: 10_000 };
+    expect(estimateCreationWaitMs(roomyWindows(), 0, 4_500)).toBe(0);
+    // Found to the millisecond, rounded up.
+    const first = estimateCreationWaitMs(roomyWindows(), 0, 4_500, busy);
+    expect(first).toBeGreaterThanOrEqual(10_000);
+    expect(first).toBeLessThanOrEqual(10_001);
+    // Two places a slot-turn: the third and fourth start when the first two calls end, 10 s later.
+    const third = estimateCreationWaitMs(roomyWindows(), 2, 4_500, busy);
+    expect(third).toBeGreaterThanOrEqual(20_000);
+    expect(third).toBeLessThanOrEqual(20_001);
+  });
+
+  it('is 0 while a slot is free, and leaves the bound out while no call has ended yet', () => {
+    expect(
+      estimateCreationWaitMs(roomyWindows(), 0, 0, {
+        max: 2,
+        inFlightEndsInMs: [10_000],
+        callMs: 10_000,
+      }),
+    ).toBe(0);
+    expect(
+      estimateCreationWaitMs(roomyWindows(), 5, 0, { max: 2, inFlightEndsInMs: [0, 0], callMs: 0 }),
+    ).toBe(0);
+  });
+
+  it("past a whole window: the slots' rate when it is below the ceiling", () => {
+    // 8 slots of 2 s: 248 single calls within the window (60.02 s), then 240 a minute (the window: 750).
+    const slow = { max: 8, inFlightEndsInMs: [], callMs: 2_000 };
+    expect(estimateCreationWaitMs(roomyWindows(), 1_000, 0, slow)).toBeCloseTo(
+      60_020 + ((1_000 - 248 + 1) / 240) * 60_000,
+    );
+    expect(estimateCreationWaitMs(roomyWindows(), 1_000, 0)).toBeCloseTo(
+      60_020 + ((1_000 - 750 + 1) / 750) * 60_000,
+    );
+  });
+});
+
 describe('toRetryAfterSeconds', () => {
   it('rounds up to whole seconds between 1 and 60', () => {
     expect(toRetryAfterSeconds(0)).toBe(1);
