@@ -63,7 +63,11 @@ export function createRegistrar(options: RegistrarOptions): Registrar {
   const { store, calls, graphId, logger } = options;
   const perInstance = options.registrationsPerInstance ?? maxRegistrationsPerInstance;
   const queries = createLearningQueries(store);
-  const registrations = new LRUCache<string, string>({ max: options.cacheSize ?? 10_000 });
+  // By app user id, with the account the registration belongs to: a learner erased and provisioned again
+  // has a new account and needs a new registration, so an entry for another account is not an answer.
+  const registrations = new LRUCache<string, { accountId: string; registrationId: string }>({
+    max: options.cacheSize ?? 10_000,
+  });
   const registering = new Map<string, Promise<string>>();
   // The lock key lives in the same space as app user ids; sharing one with an app user only serializes
   // that user's provisioning with the graph's allocations.
@@ -211,16 +215,15 @@ export function createRegistrar(options: RegistrarOptions): Registrar {
   }
 
   return {
-    knownRegistrationId: (appUserId) => registrations.get(appUserId),
+    knownRegistrationId: (appUserId) => registrations.get(appUserId)?.registrationId,
     async registrationId(learner, context) {
-      // By account id: a learner erased and provisioned again has a new account and a new registration.
-      const cached = registrations.get(learner.accountId);
-      if (cached) return cached;
+      const cached = registrations.get(learner.appUserId);
+      if (cached?.accountId === learner.accountId) return cached.registrationId;
       const running = registering.get(learner.appUserId);
       if (running) return running;
       const pending = (async () => {
         const id = await register(learner, context);
-        registrations.set(learner.accountId, id);
+        registrations.set(learner.appUserId, { accountId: learner.accountId, registrationId: id });
         return id;
       })().finally(() => registering.delete(learner.appUserId));
       registering.set(learner.appUserId, pending);
