@@ -393,6 +393,32 @@ describe('production mode never falls back to development', () => {
     }
   });
 
+  it('opens for a command-line tool (servesBrowsers: false) without origins or a session secret', async () => {
+    const platformSim = createPlatformSim();
+    const { url } = await platformSim.listen({ port: 0 });
+    const { sessionSecret: _s, ...withoutSession } = config;
+    const cli = await openExampleBff({
+      ...withoutSession,
+      platform: {
+        kind: 'remote',
+        baseUrl: url,
+        apiKey: platformSim.apiKey,
+        apiSecret: platformSim.apiSecret,
+        systemExternalUserId: platformSim.systemExternalUserId,
+      },
+      allowedOrigins: [],
+      servesBrowsers: false,
+      production: true,
+    });
+    try {
+      const { account } = await cli.bff.provisioner.ensureAccount('cli-user');
+      expect(account.accountId).toMatch(/^[0-9a-f-]{36}$/);
+    } finally {
+      await cli.close();
+      await platformSim.close();
+    }
+  });
+
   it('/readyz is not ready until the real platform gives a token (no simulator behind it)', async () => {
     // The platform's address, with nothing listening on it yet.
     const probe = createPlatformSim();
