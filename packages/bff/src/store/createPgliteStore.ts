@@ -1,17 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely } from 'kysely';
 import { StoreUnavailableError } from '../errors.js';
-import type { AccountStore, NewAccountRow } from './AccountStore.js';
-import { findAccountByAppUserId, guardStore, insertAccount, pingStore } from './accountQueries.js';
-import { acquirePgliteFolderLock, type PgliteFolderLock } from './acquirePgliteFolderLock.js';
+import type { AccountStore } from './AccountStore.js';
+import { acquirePgliteFolderLock } from './acquirePgliteFolderLock.js';
 import { describeCause } from './describeCause.js';
-import { findAccountsByAppUserIds, insertAccounts } from './findAccountsByAppUserIds.js';
-import { KeyedMutex } from './keyedMutex.js';
-import { migrateToLatest } from './migrations.js';
-import { createPgliteDialect } from './pgliteDialect.js';
-import type { AccountDatabase } from './schema.js';
+import { openPgliteStore } from './openPgliteStore.js';
 
 export interface PgliteStoreOptions {
   /**
@@ -59,114 +53,4 @@ export async function createPgliteStore(options: PgliteStoreOptions = {}): Promi
       { cause: error },
     );
   }
-}
-
-/**
- * Wraps an already open PGlite instance (tests use clones of a migrated template).
- * @internal
- */
-export async function openPgliteStore(
-  pglite: PGlite,
-  { ownsInstance, lock }: { ownsInstance: boolean; lock?: PgliteFolderLock | undefined },
-): Promise<AccountStore> {
-  const db = new Kysely<AccountDatabase>({ dialect: createPgliteDialect(pglite) });
-  await migrateToLatest(db as Kysely<unknown>);
-  const locks = new KeyedMutex();
-  let closed = false;
-
-  // Saves the re-check under a user's lock a query: this process owns the folder and writes every
-  // mapping, so a miss stays true until a write. Each write bumps `writes`, each miss remembers the count
-  // it started at, and a re-check whose miss is still current answers without asking PGlite.
-  let writes = 0;
-  const misses = new Map<string, number>();
-  const maxRememberedMisses = 10_000;
-
-  async function lookup(appUserId: string) {
-    const startedAt = writes;
-    const row = await findAccountByAppUserId(db, appUserId);
-    if (row !== undefined) misses.delete(appUserId);
-    else {
-      // Bounded: a flood of lookups for users who never get created forgets the oldest first.
-      if (misses.size >= maxRememberedMisses) misses.delete(misses.keys().next().value as string);
-      misses.set(appUserId, startedAt);
-    }
-    return row;
-  }
-
-  function recheck(appUserId: string) {
-    const missedAt = misses.get(appUserId);
-    misses.delete(appUserId);
-    if (missedAt !== undefined && missedAt === writes) return Promise.resolve(undefined);
-    return findAccountByAppUserId(db, appUserId);
-  }
-
-  // Counted when a write starts and again when it ends, so a lookup that overlapped a write in any way
-  // (it may reach PGlite's queue before the write does) never counts as current.
-  async function write<T>(operation: () => Promise<T>): Promise<T> {
-    writes++;
-    try {
-      return await operation();
-    } finally {
-      writes++;
-    }
-  }
-
-  const insert = (row: NewAccountRow) =>
-    guardStore('insert', () => write(() => insertAccount(db, row)));
-
-  return {
-    kind: 'pglite',
-    db,
-    findByAppUserId: (appUserId) => guardStore('lookup', () => lookup(appUserId)),
-    // No database transaction is held across `work` (which calls the platform): PGlite has one connection,
-    // and holding it would stall every other user's lookups behind one slow create. The statements inside
-    // are single auto-committed statements, so a crash leaves either no row or a whole one.
-    withUserLock: (appUserId, work) =>
-      locks.run(appUserId, () =>
-        work({
-          findByAppUserId: (id) =>
-            guardStore('lookup', () => (id === appUserId ? recheck(id) : lookup(id))),
-          insert,
-          insertLast: insert,
-        }),
-      ),
-    async withFreeUserLocks(appUserIds, work) {
-      const releases: Array<() => void> = [];
-      const locked: string[] = [];
-      for (const appUserId of new Set(appUserIds)) {
-        const release = locks.tryAcquire(appUserId);
-        if (release) {
-          releases.push(release);
-          locked.push(appUserId);
-        }
-      }
-      try {
-        return await work(
-          {
-            findByAppUserId: (id) => guardStore('lookup', () => findAccountByAppUserId(db, id)),
-            findManyByAppUserIds: (ids) =>
-              guardStore('lookup', () => findAccountsByAppUserIds(db, ids)),
-            insert,
-            insertLast: insert,
-            insertMany: (rows) => guardStore('insert', () => write(() => insertAccounts(db, rows))),
-          },
-          locked,
-        );
-      } finally {
-        for (const release of releases) release();
-      }
-    },
-    ping: () => guardStore('ping', () => pingStore(db)),
-    async close() {
-      if (closed) return;
-      closed = true;
-      try {
-        await db.destroy();
-        if (ownsInstance) await pglite.close();
-      } finally {
-        // Only after PGlite has flushed and closed may another process open the folder.
-        await lock?.release();
-      }
-    },
-  };
 }
