@@ -131,13 +131,12 @@ describe('parseConfig for a command-line tool (servesBrowsers: false, as pnpm ba
   });
 
   it('still requires what it uses, and still checks browser settings that are given', () => {
-    const missingKey = (() => {
-      try {
-        parseConfig({ ...withoutBrowserSettings, KNEWTON_PSEUDONYM_KEY: undefined }, cli);
-      } catch (error) {
-        return error as ConfigError;
-      }
-    })();
+    let missingKey: ConfigError | undefined;
+    try {
+      parseConfig({ ...withoutBrowserSettings, KNEWTON_PSEUDONYM_KEY: undefined }, cli);
+    } catch (error) {
+      missingKey = error as ConfigError;
+    }
     expect(missingKey?.problems.map((problem) => problem.variable)).toEqual([
       'KNEWTON_PSEUDONYM_KEY',
     ]);

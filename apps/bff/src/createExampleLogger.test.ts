@@ -96,7 +96,11 @@ describe('the example BFF logs through pino', () => {
     const own: string[] = [];
     const logger = createExampleLogger({ destination: { write: (l) => own.push(l) } });
     logger.warn(
-      { headers: { cookie: `${sessionCookieName}=tok-qwzy-secret` }, appUserId: email, apiSecret: 'sec-1' },
+      {
+        headers: { cookie: `${sessionCookieName}=tok-qwzy-secret` },
+        appUserId: email,
+        apiSecret: 'sec-1',
+      },
       'careless',
     );
     expect(own[0]).not.toContain(email);
