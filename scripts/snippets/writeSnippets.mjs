@@ -1,6 +1,6 @@
 // Writes the checked snippets of the project's Markdown files into a folder of a consumer app, one
-// sub-folder per Markdown file (so `@/server/knewton` and `./knewton.js` resolve among the blocks of that
-// file only), each with a tsconfig.json extending the app's `tsconfig.snippets.json`.
+// sub-folder per Markdown file, so `./knewton.js` and Next.js's `@/server/knewton` resolve among the
+// blocks of that file only, with one tsconfig.json over all of them extending `tsconfig.snippets.json`.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
@@ -9,6 +9,17 @@ import {
   snippetFolderName,
   snippetSource,
 } from './readSnippets.mjs';
+
+/**
+ * Next.js's `@/` alias (the app's root, as create-next-app sets it up), written as the relative path it
+ * stands for in the snippet's own folder, so every folder can share one compiler program. Line numbers
+ * are unchanged.
+ */
+function withRelativeAlias(source, file) {
+  const depth = file.split('/').length - 1;
+  const up = depth === 0 ? './' : '../'.repeat(depth);
+  return source.replace(/(from\s+|import\s*\(\s*)(['"])@\//g, `$1$2${up}`);
+}
 
 /** Writes every checked, not skipped snippet under `outDir`; returns the index it also writes there. */
 export function writeSnippets(root, outDir) {
@@ -23,7 +34,7 @@ export function writeSnippets(root, outDir) {
     for (const snippet of checked) {
       const path = join(outDir, folder, snippet.file);
       mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, snippetSource(snippet));
+      writeFileSync(path, withRelativeAlias(snippetSource(snippet), snippet.file));
       index.push({
         file: `${folder}/${snippet.file}`,
         markdownPath,
@@ -32,20 +43,12 @@ export function writeSnippets(root, outDir) {
         assumedLines: snippet.assumes.join('\n').split('\n').length * (snippet.assumes.length > 0),
       });
     }
-    writeFileSync(
-      join(outDir, folder, 'tsconfig.json'),
-      `${JSON.stringify(
-        {
-          extends: '../../tsconfig.snippets.json',
-          // Next.js's alias, as create-next-app sets it up; relative to this folder.
-          compilerOptions: { paths: { '@/*': ['./*'] } },
-          include: ['**/*.ts', '**/*.tsx', '../../types/*.d.ts'],
-        },
-        null,
-        2,
-      )}\n`,
-    );
   }
   writeFileSync(join(outDir, 'index.json'), `${JSON.stringify(index, null, 2)}\n`);
+  // One program for every folder: the libraries' declarations are checked once, not once per file.
+  writeFileSync(
+    join(outDir, 'tsconfig.json'),
+    `${JSON.stringify({ extends: '../tsconfig.snippets.json', include: ['**/*.ts', '**/*.tsx', '../types/*.d.ts'] }, null, 2)}\n`,
+  );
   return { index, problems };
 }

@@ -67,9 +67,11 @@ function start(file: string, args: string[], env: Record<string, string>, cwd: s
   return { child, log: () => log };
 }
 
-const simCli = require
-  .resolve('@knewton-kit/platform-sim/package.json')
-  .replace(/package\.json$/, 'dist/cli.js');
+// The CLI as npm installed it (the package's exports do not include its bin file).
+const simCli = resolve(
+  import.meta.dirname,
+  '../node_modules/@knewton-kit/platform-sim/dist/cli.js',
+);
 const credentials = { key: 'snippet-key', secret: 'snippet-secret', system: 'snippet-system' };
 let sim: ReturnType<typeof start>;
 let simUrl: string;
@@ -124,7 +126,8 @@ describe.each(hosts)('$folder/$file, run as written', ({ folder, file }) => {
     await answered(`${url}/api/knewton/healthz`, host.child, host.log);
   });
   afterAll(async () => {
-    if (host?.child.exitCode === null) {
+    // Still running (the SIGTERM test did not get to it): neither an exit code nor a signal yet.
+    if (host && host.child.exitCode === null && host.child.signalCode === null) {
       host.child.kill('SIGKILL');
       await once(host.child, 'exit');
     }
