@@ -6,8 +6,8 @@
 //   node consumers/run.mjs [--only <app>[,<app>]] [--reports <dir>] [--keep]
 //
 // Apps: the Vite + React template (`consumers/vite-react`) over React 19 and 18 and the lowest and the
-// latest @tanstack/react-query the peer range admits, the Next.js example (`apps/next`), and the README
-// snippets (`consumers/snippets`, docs/snippets.md).
+// latest @tanstack/react-query the peer range admits, the Next.js and React Router examples (`apps/next`,
+// `apps/react-router`), and the README snippets (`consumers/snippets`, docs/snippets.md).
 // A plain script rather than a test runner: each step is a command a user would type.
 import { spawn } from 'node:child_process';
 import {
@@ -206,17 +206,17 @@ function viteCompilerApp(queryVersion) {
   };
 }
 
-/** The Next.js example, built from the same tarballs: `apps/next` is not a workspace package. */
-function nextApp() {
-  const source = JSON.parse(readFileSync(join(root, 'apps/next/package.json'), 'utf8'));
+/** An example app of the repository (`apps/<dir>`), built from the same tarballs: not a workspace package. */
+function exampleApp(dir) {
+  const source = JSON.parse(readFileSync(join(root, 'apps', dir, 'package.json'), 'utf8'));
   for (const name of Object.keys(kit)) {
     for (const field of ['dependencies', 'devDependencies']) {
       if (source[field]?.[name]) source[field][name] = kit[name];
     }
   }
   return {
-    name: 'next',
-    templates: [join(root, 'apps/next')],
+    name: dir,
+    templates: [join(root, 'apps', dir)],
     packageJson: source,
     steps: source.consumerSteps,
   };
@@ -253,11 +253,13 @@ function snippetsApp() {
         '@tanstack/react-query': latestQuery,
         express: '^5',
         next: '^16',
+        'react-router': '^7',
         pino: '^10',
         react: '^19',
         'react-dom': '^19',
       },
       devDependencies: {
+        '@react-router/dev': '^7',
         '@testing-library/dom': '^10',
         '@testing-library/react': '^16',
         '@types/express': '^5',
@@ -277,8 +279,9 @@ function snippetsApp() {
 
 // The Next.js example first: the longest, so it does not start last and hold up the end.
 const apps = [
-  ...(existsSync(join(root, 'apps/next/package.json')) ? [nextApp()] : []),
+  ...(existsSync(join(root, 'apps/next/package.json')) ? [exampleApp('next')] : []),
   snippetsApp(),
+  exampleApp('react-router'),
   viteApp(19, latestQuery),
   viteApp(19, lowestQuery),
   viteApp(18, lowestQuery),
@@ -297,7 +300,8 @@ for (const app of selected) {
   for (const template of app.templates) {
     cpSync(template, dir, {
       recursive: true,
-      filter: (path) => !/[/\\](node_modules|\.next|dist|\.data)([/\\]|$)/.test(path),
+      filter: (path) =>
+        !/[/\\](node_modules|\.next|\.react-router|build|dist|\.data)([/\\]|$)/.test(path),
     });
   }
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(app.packageJson, null, 2)}\n`);
