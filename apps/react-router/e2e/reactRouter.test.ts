@@ -61,7 +61,7 @@ describe('the BFF contract through a resource route (react-router-serve)', () =>
 });
 
 /** A signed-in visit in its own browser context: the server's HTML, what the page showed, what it logged. */
-async function visit(userId: string) {
+async function visit(userId: string, path = '/') {
   const context = await browser.newContext();
   await context.addCookies([{ name: sessionCookie, value: app.sessionFor(userId), url: app.url }]);
   const page = await context.newPage();
@@ -74,7 +74,7 @@ async function visit(userId: string) {
   page.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
   page.on('pageerror', (error) => consoleLines.push(`pageerror: ${error.message}`));
   try {
-    const response = await page.goto(app.url, { waitUntil: 'networkidle' });
+    const response = await page.goto(`${app.url}${path}`, { waitUntil: 'networkidle' });
     expect(response?.status()).toBe(200);
     const html = ((await response?.text()) ?? '').replaceAll('<!-- -->', '');
     await expect
@@ -96,6 +96,18 @@ describe('server rendering with initialAccountId from the loader, in Chromium', 
     expect(seen.problems).toEqual([]);
     // The loader and the resource route share one BFF and one store: the account is found (200).
     expect(seen.shown).toBe(`Recommended for ${await accountIdOf('ssr-user')}`);
+  });
+
+  it('/lazy after /: the server renders from this request alone (the fallback), the browser asks once, no hydration warning', async () => {
+    const userId = 'lazy-after-bootstrap';
+    // The server has now rendered this user's id; a QueryClient shared between requests would keep it.
+    await visit(userId);
+    const seen = await visit(userId, '/lazy');
+    expect(seen.html).toContain('Lessons only');
+    expect(seen.html).not.toMatch(/Recommended for/);
+    expect(seen.shown).toBe(`Recommended for ${await accountIdOf(userId)}`);
+    expect(seen.knewtonRequests).toHaveLength(1);
+    expect(seen.problems).toEqual([]);
   });
 
   it('visitors rendered at the same time each get their own id only (no data across requests)', async () => {
