@@ -6,7 +6,8 @@
 //   node consumers/run.mjs [--only <app>[,<app>]] [--reports <dir>] [--keep]
 //
 // Apps: the Vite + React template (`consumers/vite-react`) over React 19 and 18 and the lowest and the
-// latest @tanstack/react-query the peer range admits, and the Next.js example (`apps/next`).
+// latest @tanstack/react-query the peer range admits, the Next.js and React Router examples (`apps/next`,
+// `apps/react-router`), and the README snippets (`consumers/snippets`, docs/snippets.md).
 // A plain script rather than a test runner: each step is a command a user would type.
 import { spawn } from 'node:child_process';
 import {
@@ -21,6 +22,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeSnippets } from '../scripts/snippets/writeSnippets.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
@@ -204,25 +206,82 @@ function viteCompilerApp(queryVersion) {
   };
 }
 
-/** The Next.js example, built from the same tarballs: `apps/next` is not a workspace package. */
-function nextApp() {
-  const source = JSON.parse(readFileSync(join(root, 'apps/next/package.json'), 'utf8'));
+/** An example app of the repository (`apps/<dir>`), built from the same tarballs: not a workspace package. */
+function exampleApp(dir) {
+  const source = JSON.parse(readFileSync(join(root, 'apps', dir, 'package.json'), 'utf8'));
   for (const name of Object.keys(kit)) {
     for (const field of ['dependencies', 'devDependencies']) {
       if (source[field]?.[name]) source[field][name] = kit[name];
     }
   }
   return {
-    name: 'next',
-    templates: [join(root, 'apps/next')],
+    name: dir,
+    templates: [join(root, 'apps', dir)],
     packageJson: source,
     steps: source.consumerSteps,
   };
 }
 
+/**
+ * The README snippets (docs/snippets.md) written into a fresh app over the tarballs: each Markdown file's
+ * blocks type-checked strictly, and the plain Node and Express host snippets run against the simulator.
+ */
+function snippetsApp() {
+  const bffPackage = JSON.parse(readFileSync(join(root, 'packages/bff/package.json'), 'utf8'));
+  return {
+    name: 'snippets',
+    templates: [join(root, 'consumers/snippets')],
+    prepare(dir) {
+      const { problems } = writeSnippets(root, join(dir, 'snippets'));
+      if (problems.length > 0) throw new Error(`snippet convention:\n${problems.join('\n')}`);
+      cpSync(
+        join(root, 'scripts/snippets/typecheckSnippets.mjs'),
+        join(dir, 'typecheckSnippets.mjs'),
+      );
+    },
+    packageJson: {
+      name: 'knewton-snippets',
+      private: true,
+      type: 'module',
+      scripts: {
+        typecheck: 'node typecheckSnippets.mjs snippets && tsc -p .',
+        test: 'vitest run',
+      },
+      dependencies: {
+        ...kit,
+        '@hono/node-server': bffPackage.dependencies['@hono/node-server'],
+        '@tanstack/react-query': latestQuery,
+        express: '^5',
+        next: '^16',
+        'react-router': '^7',
+        pino: '^10',
+        react: '^19',
+        'react-dom': '^19',
+      },
+      devDependencies: {
+        '@react-router/dev': '^7',
+        '@testing-library/dom': '^10',
+        '@testing-library/react': '^16',
+        '@types/express': '^5',
+        // next 16's own declarations name URLPattern, a global from Node 23's types on.
+        '@types/node': '^24',
+        '@types/react': '^19',
+        '@types/react-dom': '^19',
+        msw: '^2',
+        tsx: '^4',
+        typescript: '~5.9',
+        vitest: '~4.1',
+      },
+    },
+    steps: ['typecheck', 'test'],
+  };
+}
+
 // The Next.js example first: the longest, so it does not start last and hold up the end.
 const apps = [
-  ...(existsSync(join(root, 'apps/next/package.json')) ? [nextApp()] : []),
+  ...(existsSync(join(root, 'apps/next/package.json')) ? [exampleApp('next')] : []),
+  snippetsApp(),
+  exampleApp('react-router'),
   viteApp(19, latestQuery),
   viteApp(19, lowestQuery),
   viteApp(18, lowestQuery),
@@ -241,10 +300,12 @@ for (const app of selected) {
   for (const template of app.templates) {
     cpSync(template, dir, {
       recursive: true,
-      filter: (path) => !/[/\\](node_modules|\.next|dist|\.data)([/\\]|$)/.test(path),
+      filter: (path) =>
+        !/[/\\](node_modules|\.next|\.react-router|build|dist|\.data)([/\\]|$)/.test(path),
     });
   }
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(app.packageJson, null, 2)}\n`);
+  app.prepare?.(dir);
 }
 
 // One npm cache for every app (npm's default, kept between CI runs on this machine). Two apps at a time

@@ -47,6 +47,11 @@ export interface ExampleBffConfig {
   /** Origins allowed to send state-changing requests. */
   allowedOrigins: string[];
   /**
+   * `false` for a command-line tool (`pnpm backfill`): no browser is served, so no origin need be allowed
+   * and a missing `sessionSecret` is replaced by a random one no cookie ever carries. @default true
+   */
+  servesBrowsers?: boolean;
+  /**
    * `KNEWTON_GRAPH_ID`: the knowledge graph of the app's learning instance (recommendations).
    * @default undefined (the simulator's first seeded graph with the simulator; no recommendations otherwise)
    */

@@ -124,6 +124,36 @@ describe('parseConfig with a real platform', () => {
   });
 });
 
+describe('parseConfig for a command-line tool (servesBrowsers: false, as pnpm backfill reads it)', () => {
+  const cli = { servesBrowsers: false };
+  const { ALLOWED_ORIGINS: _origins, SESSION_SECRET: _session, ...withoutBrowserSettings } = remote;
+
+  it.each([
+    ['a real platform', withoutBrowserSettings],
+    ['NODE_ENV=production', { ...withoutBrowserSettings, NODE_ENV: 'production' }],
+  ] as const)('needs neither ALLOWED_ORIGINS nor SESSION_SECRET with %s', (_, env) => {
+    const config = parseConfig(env, cli);
+    expect(config.allowedOrigins).toEqual([]);
+    expect(config.sessionSecret).toBeUndefined();
+    expect(config.servesBrowsers).toBe(false);
+  });
+
+  it('still requires what it uses, and still checks browser settings that are given', () => {
+    let missingKey: ConfigError | undefined;
+    try {
+      parseConfig({ ...withoutBrowserSettings, KNEWTON_PSEUDONYM_KEY: undefined }, cli);
+    } catch (error) {
+      missingKey = error as ConfigError;
+    }
+    expect(missingKey?.problems.map((problem) => problem.variable)).toEqual([
+      'KNEWTON_PSEUDONYM_KEY',
+    ]);
+    expect(() =>
+      parseConfig({ ...withoutBrowserSettings, ALLOWED_ORIGINS: 'not an origin' }, cli),
+    ).toThrow(/ALLOWED_ORIGINS must be/);
+  });
+});
+
 describe('NODE_ENV=production: no development fallback', () => {
   const production: ExampleBffEnv = { ...remote, NODE_ENV: 'production' };
 

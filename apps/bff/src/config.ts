@@ -54,6 +54,15 @@ const platformVariables = [
   'KNEWTON_SYSTEM_EXTERNAL_USER_ID',
 ] as const;
 
+export interface ParseConfigOptions {
+  /**
+   * `false` for a command-line tool such as `pnpm backfill`: it answers no browser, so the browser-only
+   * settings (`ALLOWED_ORIGINS`, `SESSION_SECRET`) are optional there; given, they are still checked.
+   * @default true
+   */
+  servesBrowsers?: boolean;
+}
+
 /**
  * Reads the example BFF's configuration from the environment, or throws a `ConfigError` listing every
  * problem found, one line each, naming the variable at fault and never repeating a secret value.
@@ -64,7 +73,10 @@ const platformVariables = [
  * `NODE_ENV=production` there is no development fallback at all: `KNEWTON_API_URL` and everything it needs
  * are required, and `ALLOWED_ORIGINS` must be https origins that are not loopback.
  */
-export function parseConfig(env: ExampleBffEnv): ExampleBffConfig {
+export function parseConfig(
+  env: ExampleBffEnv,
+  { servesBrowsers = true }: ParseConfigOptions = {},
+): ExampleBffConfig {
   const problems: ConfigProblem[] = [];
   const problem = (variable: keyof ExampleBffEnv, message: string) => {
     problems.push({ variable, message });
@@ -96,8 +108,21 @@ export function parseConfig(env: ExampleBffEnv): ExampleBffConfig {
     rawKeys === undefined
       ? parseSecret(env, 'KNEWTON_PSEUDONYM_KEY', !simulator, because, problem)
       : undefined;
-  const sessionSecret = parseSecret(env, 'SESSION_SECRET', !simulator, because, problem);
-  const allowedOrigins = parseOrigins(env, simulator, production, because, port, problem);
+  const sessionSecret = parseSecret(
+    env,
+    'SESSION_SECRET',
+    !simulator && servesBrowsers,
+    because,
+    problem,
+  );
+  const allowedOrigins = parseOrigins(
+    env,
+    simulator || !servesBrowsers,
+    production,
+    because,
+    port,
+    problem,
+  );
   const logLevel = parseLogLevel(value(env, 'LOG_LEVEL'), problem);
   const signInsPerMinute = parseSignInLimit(value(env, 'SIGN_IN_RATE_LIMIT'), problem);
   const graphId = parseGraphId(value(env, 'KNEWTON_GRAPH_ID'), problem);
@@ -115,7 +140,9 @@ export function parseConfig(env: ExampleBffEnv): ExampleBffConfig {
     ...(pseudonymKey === undefined ? {} : { pseudonymKey }),
     ...(pseudonymKeys === undefined ? {} : { pseudonymKeys }),
     ...(sessionSecret === undefined ? {} : { sessionSecret }),
-    allowedOrigins,
+    allowedOrigins:
+      servesBrowsers || value(env, 'ALLOWED_ORIGINS') !== undefined ? allowedOrigins : [],
+    ...(servesBrowsers ? {} : { servesBrowsers }),
     ...(graphId === undefined ? {} : { graphId }),
     ...(moduleIds === undefined ? {} : { moduleIds }),
     production,

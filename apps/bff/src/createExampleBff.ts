@@ -1,5 +1,6 @@
 // Over 250 lines on purpose: this is the example a host copies from, so the wiring of store, sessions,
 // routes, logging and shutdown reads top to bottom in one file rather than across several.
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
   type AccountStore,
@@ -107,6 +108,8 @@ export async function createExampleBff(
     if (config.production) refuseDevelopmentFallbacks(config);
     let { pseudonymKey, sessionSecret } = config;
     const { pseudonymKeys } = config;
+    // A command-line tool signs no cookie: its session routes are never reached.
+    if (config.servesBrowsers === false) sessionSecret ??= randomBytes(32).toString('base64url');
     if (
       (pseudonymKey === undefined && pseudonymKeys === undefined) ||
       sessionSecret === undefined
@@ -266,7 +269,8 @@ function missingSecrets(config: ExampleBffConfig, because: string): ConfigError 
     ['KNEWTON_PSEUDONYM_KEY', config.pseudonymKey ?? config.pseudonymKeys],
     ['SESSION_SECRET', config.sessionSecret],
   ] as const) {
-    if (given === undefined)
+    const browserOnly = variable === 'SESSION_SECRET' && config.servesBrowsers === false;
+    if (given === undefined && !browserOnly)
       problems.push({ variable, message: `${variable} is required when ${because}.` });
   }
   return ConfigError.of(problems as [ConfigProblem, ...ConfigProblem[]]);
@@ -285,14 +289,15 @@ function refuseDevelopmentFallbacks(config: ExampleBffConfig): void {
         'KNEWTON_API_URL is required with NODE_ENV=production (the in-process simulator is for development only).',
     });
   }
+  const browsers = config.servesBrowsers !== false;
   if (
     (config.pseudonymKey === undefined && config.pseudonymKeys === undefined) ||
-    config.sessionSecret === undefined
+    (browsers && config.sessionSecret === undefined)
   ) {
     problems.push(...missingSecrets(config, 'NODE_ENV=production').problems);
   }
   const development = config.allowedOrigins.find(isDevelopmentOrigin);
-  if (development !== undefined || config.allowedOrigins.length === 0) {
+  if (development !== undefined || (browsers && config.allowedOrigins.length === 0)) {
     problems.push({
       variable: 'ALLOWED_ORIGINS',
       message: `ALLOWED_ORIGINS must list only public https origins with NODE_ENV=production${development === undefined ? '' : `; ${JSON.stringify(development)} is a development origin`}.`,

@@ -1,16 +1,22 @@
+import { KnewtonGate } from '@knewton-kit/react';
 import { currentUserId } from '@/server/currentUser';
 import { accountIdFor } from '@/server/knewton';
 import { Providers } from './Providers';
 import { Recommendations } from './Recommendations';
 
-/** Server rendering with `initialAccountId`: the server ensures the account, the browser asks nothing. */
+/**
+ * Server rendering with `initialAccountId`: the server ensures the account, the browser asks nothing. A
+ * server component renders the gate; its child is an element (a client component), not a function.
+ */
 export default async function Home() {
   const userId = await currentUserId();
   const initialAccountId = await accountIdFor(userId);
   return (
     <Providers userId={userId} initialAccountId={initialAccountId}>
       <h1>Lessons</h1>
-      <Recommendations />
+      <KnewtonGate fallback={<p>Lessons only</p>}>
+        <Recommendations />
+      </KnewtonGate>
     </Providers>
   );
 }

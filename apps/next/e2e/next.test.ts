@@ -80,42 +80,101 @@ describe.each(stores)('the example on %s', (store) => {
     });
   });
 
+  /** A signed-in visit in its own browser context: the server's HTML, what the page showed, what it logged. */
+  async function visit(userId: string, path: string) {
+    const context = await browser.newContext();
+    await context.addCookies([
+      { name: sessionCookie, value: app.sessionFor(userId), url: app.url },
+    ]);
+    const page = await context.newPage();
+    const knewtonRequests: string[] = [];
+    const consoleLines: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/api/knewton'))
+        knewtonRequests.push(request.url());
+    });
+    page.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
+    page.on('pageerror', (error) => consoleLines.push(`pageerror: ${error.message}`));
+    page.on('response', (answer) => {
+      if (answer.status() >= 400) consoleLines.push(`error: ${answer.status()} ${answer.url()}`);
+    });
+    try {
+      const response = await page.goto(`${app.url}${path}`, { waitUntil: 'networkidle' });
+      expect(response?.status()).toBe(200);
+      // React separates adjacent text nodes in server HTML with `<!-- -->`.
+      const html = ((await response?.text()) ?? '').replaceAll('<!-- -->', '');
+      await expect
+        .poll(() => page.getByTestId('recommendations').textContent())
+        .toMatch(/^Recommended for [0-9a-f-]{36}$/);
+      const shown = await page.getByTestId('recommendations').textContent();
+      const problems = consoleLines.filter((line) => /hydrat|did not match|error/i.test(line));
+      return { html, shown, knewtonRequests, problems };
+    } finally {
+      await context.close();
+    }
+  }
+
+  const accountIdOf = async (userId: string) => {
+    const answer = await ensure(userId);
+    expect(answer.status).toBe(200);
+    return ((await answer.json()) as { accountId: string }).accountId;
+  };
+
   describe('server rendering in Chromium', () => {
+    it('/lazy after /: the server renders from this request alone (the fallback), the browser asks once, no hydration warning', async () => {
+      const userId = 'lazy-after-bootstrap';
+      // The server has now rendered this user's id; a QueryClient shared between requests would keep it.
+      await visit(userId, '/');
+      const seen = await visit(userId, '/lazy');
+      expect(seen.html).toContain('Lessons only');
+      expect(seen.html).not.toMatch(/Recommended for/);
+      expect(seen.shown).toBe(`Recommended for ${await accountIdOf(userId)}`);
+      expect(seen.knewtonRequests).toHaveLength(1);
+      expect(seen.problems).toEqual([]);
+    });
+
     for (const path of ['/', '/prefetch']) {
       it(`${path}: the gate is open from the server's HTML, 0 browser requests to /api/knewton, no hydration warning`, async () => {
-        const context = await browser.newContext();
         const userId = `ssr-${path === '/' ? 'initial' : 'prefetch'}`;
-        await context.addCookies([
-          { name: sessionCookie, value: app.sessionFor(userId), url: app.url },
-        ]);
-        const page = await context.newPage();
-        const knewtonRequests: string[] = [];
-        const consoleLines: string[] = [];
-        page.on('request', (request) => {
-          if (new URL(request.url()).pathname.startsWith('/api/knewton'))
-            knewtonRequests.push(request.url());
-        });
-        page.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
-        page.on('pageerror', (error) => consoleLines.push(`pageerror: ${error.message}`));
-        page.on('response', (answer) => {
-          if (answer.status() >= 400)
-            consoleLines.push(`error: ${answer.status()} ${answer.url()}`);
-        });
-
-        const response = await page.goto(`${app.url}${path}`, { waitUntil: 'networkidle' });
-        expect(response?.status()).toBe(200);
-        // React separates adjacent text nodes in server HTML with `<!-- -->`.
-        const html = (await response?.text())?.replaceAll('<!-- -->', '');
-        expect(html).toMatch(/Recommended for [0-9a-f-]{36}/);
-        await expect
-          .poll(() => page.getByTestId('recommendations').textContent())
-          .toMatch(/^Recommended for [0-9a-f-]{36}$/);
-        expect(knewtonRequests).toEqual([]);
-        expect(consoleLines.filter((line) => /hydrat|did not match|error/i.test(line))).toEqual([]);
-        await context.close();
+        const seen = await visit(userId, path);
+        expect(seen.html).toMatch(/Recommended for [0-9a-f-]{36}/);
+        expect(seen.knewtonRequests).toEqual([]);
+        expect(seen.problems).toEqual([]);
         // The page (server components) and the route handlers are separate bundle layers: they share
-        // one BFF and one store, so the account the page created is found, not created again.
-        expect((await ensure(userId)).status).toBe(200);
+        // one BFF and one store, so the account the page created is found (200), not created again.
+        expect(seen.shown).toBe(`Recommended for ${await accountIdOf(userId)}`);
+      });
+
+      it(`${path}: visitors rendered at the same time each get their own id only (no data across requests)`, async () => {
+        const users = Array.from({ length: 8 }, (_, index) => `together-${path.length}-${index}`);
+        // Eight first visits at once: each page ensures its user's account while the others render.
+        const pages = await Promise.all(
+          users.map(async (userId) => {
+            const answer = await fetch(`${app.url}${path}`, { headers: asUser(userId) });
+            expect(answer.status).toBe(200);
+            return (await answer.text()).replaceAll('<!-- -->', '');
+          }),
+        );
+        const ids = await Promise.all(users.map(accountIdOf));
+        expect(new Set(ids).size).toBe(users.length);
+        pages.forEach((html, index) => {
+          expect(html).toContain(`Recommended for ${ids[index]}`);
+          // Nowhere in the page, its serialised props or cache included, is another visitor's id.
+          for (const [other, id] of ids.entries()) {
+            if (other !== index) expect(html).not.toContain(id);
+          }
+        });
+        // Two browsers at once: each hydrates with its own id, without a warning or a request.
+        const [first, second] = await Promise.all([
+          visit(users[0] as string, path),
+          visit(users[1] as string, path),
+        ]);
+        expect([first.shown, second.shown]).toEqual([
+          `Recommended for ${ids[0]}`,
+          `Recommended for ${ids[1]}`,
+        ]);
+        expect([...first.problems, ...second.problems]).toEqual([]);
+        expect([...first.knewtonRequests, ...second.knewtonRequests]).toEqual([]);
       });
     }
   });

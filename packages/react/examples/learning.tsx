@@ -1,4 +1,4 @@
-// The README's learning example, type-checked with the package (`pnpm --filter @knewton-kit/react typecheck`).
+// The README's learning example, type-checked with the package.
 import { type KnewtonAccountId, KnewtonGate } from '@knewton-kit/react';
 import { useKnewtonEvents, useKnewtonRecommendation } from '@knewton-kit/react/learning';
 

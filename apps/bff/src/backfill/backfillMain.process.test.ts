@@ -52,8 +52,7 @@ describe('pnpm backfill --users <file> (as a process, against the simulator as a
       KNEWTON_API_SECRET: sim.apiSecret,
       KNEWTON_SYSTEM_EXTERNAL_USER_ID: sim.systemExternalUserId,
       KNEWTON_PSEUDONYM_KEY: 'backfill-test-pseudonym-key-0123456789abcdef',
-      SESSION_SECRET: 'backfill-test-session-secret-0123456789abcdef',
-      ALLOWED_ORIGINS: 'https://app.example.com',
+      // No ALLOWED_ORIGINS or SESSION_SECRET: a command-line tool serves no browser.
     };
   });
   afterEach(async () => {

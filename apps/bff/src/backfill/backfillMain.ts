@@ -32,7 +32,8 @@ if (source === undefined || source === '') fail(usage);
 
 let config: ReturnType<typeof parseConfig>;
 try {
-  config = parseConfig(process.env);
+  // A command-line tool: no browser, so no ALLOWED_ORIGINS or SESSION_SECRET to ask for.
+  config = parseConfig(process.env, { servesBrowsers: false });
 } catch (error) {
   if (error instanceof ConfigError) fail(error.lines().join('\n'));
   throw error;

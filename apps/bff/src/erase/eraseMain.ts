@@ -32,7 +32,7 @@ if (source === undefined || source === '') fail(usage);
 
 let config: ReturnType<typeof parseConfig>;
 try {
-  config = parseConfig(process.env);
+  config = parseConfig(process.env, { servesBrowsers: false });
 } catch (error) {
   if (error instanceof ConfigError) fail(error.lines().join('\n'));
   throw error;

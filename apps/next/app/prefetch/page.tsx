@@ -1,4 +1,4 @@
-import { knewtonAccountQueryOptions } from '@knewton-kit/react';
+import { KnewtonGate, knewtonAccountQueryOptions } from '@knewton-kit/react';
 import { dehydrate, HydrationBoundary, QueryClient } from '@tanstack/react-query';
 import { currentUserId } from '@/server/currentUser';
 import { accountIdFor } from '@/server/knewton';
@@ -17,7 +17,9 @@ export default async function Prefetched() {
     <Providers userId={userId}>
       <HydrationBoundary state={dehydrate(queryClient)}>
         <h1>Lessons</h1>
-        <Recommendations />
+        <KnewtonGate fallback={<p>Lessons only</p>}>
+          <Recommendations />
+        </KnewtonGate>
       </HydrationBoundary>
     </Providers>
   );

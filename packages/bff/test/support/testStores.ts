@@ -7,13 +7,13 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
 import pg from 'pg';
 import type { AccountStore } from '../../src/store/AccountStore.js';
-import { openPgliteStore } from '../../src/store/createPgliteStore.js';
 import {
   createPostgresStore,
   type PostgresStoreOptions,
 } from '../../src/store/createPostgresStore.js';
 import type { LearningDatabase } from '../../src/store/learningSchema.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
+import { openPgliteStore } from '../../src/store/openPgliteStore.js';
 import type { OptOutDatabase } from '../../src/store/optOutSchema.js';
 import { createPgliteDialect } from '../../src/store/pgliteDialect.js';
 
