@@ -65,6 +65,11 @@ export interface PlatformClient {
    * platform no longer has it (deleted earlier, its answer lost), which an erasure counts as done.
    */
   deleteAccount(accountId: string, context?: PlatformCallContext): Promise<'deleted' | 'not found'>;
+  /** `DELETE /v0/registrations/{id}` with the partner-admin token, answered like `deleteAccount`. */
+  deleteRegistration(
+    registrationId: string,
+    context?: PlatformCallContext,
+  ): Promise<'deleted' | 'not found'>;
   /** Resolves when a system token is cached or obtainable (readiness). */
   checkToken(context?: PlatformCallContext): Promise<void>;
 }
@@ -91,6 +96,30 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
     scope: tokens.systemScope,
     context,
   });
+
+  /** An erasure's DELETE, paced in the one window of deletes; a 404 (deleted before, its answer lost) is done. */
+  async function deleteOne(
+    what: string,
+    path: string,
+    context: PlatformCallContext | undefined,
+  ): Promise<'deleted' | 'not found'> {
+    const response = await policy.send({
+      what,
+      pacer: deletes,
+      bearer: bearer(context),
+      attempt: (authorization) =>
+        transport.delete(path, {
+          headers: { authorization: authorization as string, ...requestLabelHeaders(context) },
+        }),
+    });
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return 'not found';
+    }
+    if (!response.ok) throw await refusal(response, what);
+    await response.body?.cancel();
+    return 'deleted';
+  }
 
   return {
     async createAccount(externalId, context, callOptions) {
@@ -187,25 +216,15 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
 
     abort: connection.abort,
 
-    async deleteAccount(accountId, context) {
-      const what = 'DELETE /v0/accounts/{id}';
-      const response = await policy.send({
-        what,
-        pacer: deletes,
-        bearer: bearer(context),
-        attempt: (authorization) =>
-          transport.delete(`accounts/${encodeURIComponent(accountId)}`, {
-            headers: { authorization: authorization as string, ...requestLabelHeaders(context) },
-          }),
-      });
-      if (response.status === 404) {
-        await response.body?.cancel();
-        return 'not found';
-      }
-      if (!response.ok) throw await refusal(response, what);
-      await response.body?.cancel();
-      return 'deleted';
-    },
+    deleteAccount: (accountId, context) =>
+      deleteOne('DELETE /v0/accounts/{id}', `accounts/${encodeURIComponent(accountId)}`, context),
+
+    deleteRegistration: (registrationId, context) =>
+      deleteOne(
+        'DELETE /v0/registrations/{id}',
+        `registrations/${encodeURIComponent(registrationId)}`,
+        context,
+      ),
 
     findAccountIdByExternalId: (externalId, context) => tokens.accountIdOf(externalId, context),
 

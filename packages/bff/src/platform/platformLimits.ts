@@ -9,6 +9,8 @@ export const accountCreatesPerMinute = 750;
 /**
  * `DELETE /v0/accounts/{id}`: no limit is documented; erasure assumes the create endpoint's 750 a minute
  * per token (the same resource), so a bulk erasure never outruns what the platform grants creates.
+ * `DELETE /v0/registrations/{id}` documents none either: erasure assumes the same 750 and paces both
+ * deletes in one window, so together they never exceed what one of them is assumed to allow.
  */
 export const accountDeletesPerMinute = 750;
 

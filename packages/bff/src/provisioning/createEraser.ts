@@ -18,8 +18,8 @@ export interface Eraser {
   /** Erases one learner (see `AccountProvisioner.eraseAccount`). */
   erase(appUserId: string, context?: ProvisioningContext): Promise<ErasureOutcome>;
   /**
-   * Finishes erasures whose platform deletion was not confirmed (a crash, an outage): deletes each account
-   * on the platform and clears its tombstone. Needs no user lock (the tombstone holds no app user id, and
+   * Finishes erasures whose platform deletion was not confirmed (a crash, an outage): deletes each
+   * account's registrations and then the account on the platform, and clears its tombstone. Needs no user lock (the tombstone holds no app user id, and
    * creates are refused while it is pending). Resolves with how many it finished.
    */
   finishPending(context?: ProvisioningContext): Promise<number>;
@@ -37,9 +37,11 @@ export interface Eraser {
  * 1. Find the account: the mapping, or for a create whose answer was lost, its recorded external id
  *    looked up on the platform (a scoped token request).
  * 2. One store transaction: the tombstone (keyed by a keyed hash of the user id, next generation, the
- *    account still to delete) is written and every row naming the user is deleted.
- * 3. `DELETE /v0/accounts/{id}`; a 404 (deleted before, its answer lost) counts as done.
- * 4. The tombstone forgets the account id.
+ *    account and the learner's platform registration ids still to delete) is written and every row
+ *    naming the user is deleted.
+ * 3. `DELETE /v0/registrations/{id}` for each recorded registration, then `DELETE /v0/accounts/{id}`;
+ *    a 404 (deleted before, its answer lost) counts as done, so a rerun repeats nothing the user sees.
+ * 4. The tombstone forgets the account and registration ids, only once all are confirmed.
  *
  * A kill at any point leaves either the old state (before 2: the next call starts over) or a pending
  * tombstone, which the next erase of the user, an ensure (refused 503 meanwhile) or a restart finishes.
@@ -53,15 +55,25 @@ export function createEraser(options: {
   const { store, platform, mapper, logger } = options;
   const db = store.db;
 
+  // Registrations first: they belong to the account, and the platform need not accept their deletion
+  // under an account it has already deleted.
   async function deleteOnPlatform(
-    userKey: string,
-    accountId: string,
+    erasure: { userKey: string; accountId: string; registrationIds: readonly string[] },
     context: ProvisioningContext | undefined,
   ): Promise<void> {
+    const { userKey, accountId, registrationIds } = erasure;
+    for (const registrationId of registrationIds) {
+      await platform.deleteRegistration(registrationId, context);
+    }
     const answer = await platform.deleteAccount(accountId, context);
     await finishErasure(db, userKey, accountId);
     logger.info(
-      { accountId, requestId: context?.requestId, platform: answer },
+      {
+        accountId,
+        registrations: registrationIds.length,
+        requestId: context?.requestId,
+        platform: answer,
+      },
       'knewton account erased',
     );
   }
@@ -94,7 +106,7 @@ export function createEraser(options: {
         const row = await tx.findByAppUserId(appUserId);
         const tombstone = await findErasure(db, userKeys);
         if (tombstone?.accountId) {
-          await deleteOnPlatform(tombstone.userKey, tombstone.accountId, context);
+          await deleteOnPlatform({ ...tombstone, accountId: tombstone.accountId }, context);
           if (!row) return 'erased';
         }
         let accountId = row?.accountId ?? null;
@@ -109,8 +121,14 @@ export function createEraser(options: {
         if (!found) return tombstone ? 'already erased' : 'no account';
         const userKey = tombstone?.userKey ?? (userKeys[0] as string);
         const generation = (tombstone?.generation ?? 0) + 1;
-        await beginErasure(db, { appUserId, userKey, generation, accountId });
-        if (accountId !== null) await deleteOnPlatform(userKey, accountId, context);
+        const registrationIds = await beginErasure(db, {
+          appUserId,
+          userKey,
+          generation,
+          accountId,
+        });
+        if (accountId !== null)
+          await deleteOnPlatform({ userKey, accountId, registrationIds }, context);
         return 'erased';
       });
     },
@@ -120,8 +138,8 @@ export function createEraser(options: {
       for (;;) {
         const pending = await pendingErasures(db, 100);
         if (pending.length === 0) return finished;
-        for (const { userKey, accountId } of pending) {
-          await deleteOnPlatform(userKey, accountId, context);
+        for (const erasure of pending) {
+          await deleteOnPlatform(erasure, context);
           finished++;
         }
       }

@@ -220,6 +220,21 @@ export const migrations: Record<string, Migration> = {
       await db.schema.dropTable('knewton_opt_outs').execute();
     },
   },
+  // An erasure's registrations (erasureQueries.ts): the platform registration ids recorded in the
+  // tombstone in the transaction that deletes the learner's rows, so a crash cannot lose what is still
+  // to delete on the platform. Pending stays `account_id is not null`: registrations exist only under a
+  // mapped account, so the ids are only recorded beside an account id.
+  '2026-12-05-004-knewton-erasure-registrations': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('knewton_erasures')
+        .addColumn('registration_ids', 'text')
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('knewton_erasures').dropColumn('registration_ids').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -32,6 +32,11 @@ export interface KnewtonErasureTable {
   user_key: string;
   generation: number;
   account_id: string | null;
+  /**
+   * While `account_id` is set: a JSON array of the learner's platform registration ids still to delete
+   * (never an app user id); `null` when there were none or all are confirmed.
+   */
+  registration_ids: string | null;
   requested_at: ColumnType<Date, Date | undefined, Date>;
   erased_at: Date | null;
 }

@@ -25,6 +25,8 @@ export interface ProvisioningHarness {
   sim: PlatformSim;
   testStore: TestStore;
   provisioner: AccountProvisioner;
+  /** The platform options the provisioners use (the simulator's credentials and fetch), e.g. for learning calls. */
+  platform: PlatformOptions;
   /** Every log line written so far. */
   logLines: string[];
   /** Every access and refresh token the simulator handed out, to check that none reached a log line. */
@@ -117,6 +119,7 @@ export async function createProvisioningHarness(
     sim,
     testStore,
     provisioner,
+    platform,
     logLines,
     issuedTokens,
     requestLabels,
