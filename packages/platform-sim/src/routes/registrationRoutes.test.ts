@@ -57,6 +57,24 @@ describe('registrations', () => {
     );
   });
 
+  it('a deleted registration takes no events and gives no recommendation; the account may register again', async () => {
+    const { call, token, register, createAccount, tokenFor } = await setUp();
+    const accountId = await createAccount('learner', token);
+    const created = await register(accountId);
+    const own = (await tokenFor('learner')).access_token;
+    const path = `/v0/registrations/${created.body.id}`;
+    expect((await call('GET', `${path}/recommendation`, { token: own })).status).toBe(200);
+    expect((await call('DELETE', path, { token })).status).toBe(204);
+    const events = { events: [] };
+    expect((await call('POST', `${path}/batch-events`, { token: own, json: events })).status).toBe(
+      404,
+    );
+    expect((await call('GET', `${path}/recommendation`, { token: own })).status).toBe(404);
+    const again = await register(accountId);
+    expect(again.status).toBe(201);
+    expect(again.body.id).not.toBe(created.body.id);
+  });
+
   it('validates fields with 422 and refuses duplicates', async () => {
     const { register, createAccount, token, sim } = await setUp();
     const accountId = await createAccount('learner', token);
