@@ -18,6 +18,11 @@ export interface FailureGateOptions {
   /** @default Math.random */
   random?: () => number;
   /**
+   * Failures in a row after which the pauses start; before, the gate only keeps requests to one at a
+   * time, so a single lost answer or blip costs the next caller nothing. @default 0
+   */
+  failuresBeforePause?: number;
+  /**
    * Whether requests go one at a time until the endpoint first answers (true), or all at once until it
    * first fails (false). @default true
    */
@@ -128,10 +133,11 @@ export class FailureGate {
   #failed(epoch: number, error: unknown): void {
     if (this.#options.signal?.aborted || epoch !== this.#epoch || !this.#isFailure(error)) return;
     const { clock, firstPauseMs = 1_000, maxPauseMs = 30_000, random } = this.#options;
+    const paused = this.#failures + 1 - (this.#options.failuresBeforePause ?? 0);
     this.#failures++;
     this.#epoch++;
     this.#lastStatus = (error as { status?: number } | undefined)?.status;
     this.#pauseEndsAt =
-      clock.now() + backoffDelayMs(this.#failures, firstPauseMs, maxPauseMs, random);
+      paused > 0 ? clock.now() + backoffDelayMs(paused, firstPauseMs, maxPauseMs, random) : 0;
   }
 }

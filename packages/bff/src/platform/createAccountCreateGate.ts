@@ -44,6 +44,9 @@ export function createAccountCreateGate(
     clock,
     signal,
     maxWaitMs: 0,
+    // A failure or two in a row (a lost answer, a blip, and the create that repairs it) only make
+    // the next create a probe: it goes at once. From the third the pauses begin.
+    failuresBeforePause: 2,
     probeBeforeFirstAnswer: false,
     isFailure: isUnavailability,
   });
