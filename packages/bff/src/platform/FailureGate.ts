@@ -40,9 +40,11 @@ export interface FailureGateOptions {
  * A success opens the gate again. Failures of requests sent before the gate closed count once between
  * them: a burst of callers failing together is one failure, not a 30 s pause.
  *
- * Written here rather than taken from a circuit-breaker library (opossum, cockatiel): those count
- * failures in wall-clock windows and half-open on a fixed timer, while this one must read the
- * injected clock and answer the remaining pause as `Retry-After`; it is under 100 lines.
+ * One class for the token requests (`TokenRequestGate`) and the account creates
+ * (`createAccountCreateGate`), so both endpoints back off alike and answer an outage the same way.
+ * Kept in the kit rather than taken from a circuit-breaker library (opossum, cockatiel): it must read
+ * the injected clock (the tests and the bench drive a fake one), answer the pause left as
+ * `Retry-After`, and hand one probe's failure to the callers waiting on it, in about 80 lines of logic.
  */
 export class FailureGate {
   readonly #options: FailureGateOptions;
