@@ -46,7 +46,9 @@ async function throughOutage(env: SimOnTestClock, users: number, token: 'cold' |
   const duringOutage = sent.length - before;
   if (process.env.OUTAGE_REPORT) console.info(`${users} users, ${token}: ${duringOutage} calls`);
   sim.setFaults({});
+  const backAt = clock.now();
   const accountIds = await env.drive(everyone, 50);
+  if (process.env.OUTAGE_REPORT) console.info(`  all answered ${clock.now() - backAt} ms after`);
   await env.drive(provisioner.close());
   return { duringOutage, accountIds };
 }
