@@ -20,7 +20,7 @@ async function throughOutage(
   env: SimOnTestClock,
   callers: number,
   call: (caller: number) => Promise<unknown>,
-): Promise<{ duringOutage: number; afterwards: number }> {
+): Promise<{ duringOutage: number; afterwards: number; answers: unknown[] }> {
   const { clock, sim, sent } = env;
   const before = sent.length;
   sim.setFaults({ errorRate: 1, errorStatus: 503 });
@@ -43,8 +43,8 @@ async function throughOutage(
   const duringOutage = sent.length - before;
   if (process.env.COLD_START_REPORT) console.info(`${callers} callers: ${duringOutage} calls`);
   sim.setFaults({});
-  await env.drive(everyone, 50);
-  return { duringOutage, afterwards: sent.length - before };
+  const answers = await env.drive(everyone, 50);
+  return { duringOutage, afterwards: sent.length - before, answers };
 }
 
 describe('an outage that starts before the BFF holds a token', () => {
@@ -92,4 +92,58 @@ describe('an outage that starts before the BFF holds a token', () => {
       expect(env.sim.stats().rateLimited).toBe(0);
     }, 60_000);
   }
+});
+
+describe('an outage that starts while the BFF holds a token', () => {
+  for (const callers of [50, 500]) {
+    it(`costs the platform at most ${boundPerSecond} calls a second for ${callers} users creating accounts`, async () => {
+      const env = simOnTestClock();
+      const platform = createPlatformClient(env.platform);
+      await env.drive(platform.checkToken());
+      const { duringOutage, answers } = await throughOutage(env, callers, (caller) =>
+        platform.createAccount(`user-${caller}`),
+      );
+      expect(duringOutage).toBeLessThanOrEqual((outageMs / 1000) * boundPerSecond);
+      // Once the platform is back every user got an account of its own, and none was made twice.
+      expect(answers.every((answer) => (answer as { kind: string }).kind === 'created')).toBe(true);
+      expect(env.sim.stats().accounts).toBe(callers);
+    });
+  }
+
+  it('turns callers away during the pause with its time left, and a success opens it again', async () => {
+    const env = simOnTestClock();
+    const platform = createPlatformClient(env.platform);
+    await env.drive(platform.checkToken());
+    env.sim.setFaults({ errorRate: 1, errorStatus: 503 });
+    // Two failures in a row make the next create a probe, sent at once; the third starts the pauses.
+    for (const user of ['first', 'second', 'third']) {
+      await expect(env.drive(platform.createAccount(user))).rejects.toMatchObject({ status: 503 });
+    }
+    const sentBefore = env.sent.length;
+    const turnedAway = await env.drive(platform.createAccount('second')).catch((error) => error);
+    expect(isKnewtonUnavailableError(turnedAway)).toBe(true);
+    expect(turnedAway.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(env.sent.length).toBe(sentBefore);
+    // The batch endpoint is behind the same gate.
+    await expect(env.drive(platform.createAccounts(['third']))).rejects.toMatchObject({
+      status: 503,
+    });
+    expect(env.sent.length).toBe(sentBefore);
+    env.sim.setFaults({});
+    await env.advance(turnedAway.retryAfterSeconds * 1_000);
+    expect(await env.drive(platform.createAccount('second'))).toMatchObject({ kind: 'created' });
+    const many = await env.drive(
+      Promise.all(['a', 'b', 'c'].map((id) => platform.createAccount(id))),
+    );
+    expect(many.map((outcome) => outcome.kind)).toEqual(['created', 'created', 'created']);
+  });
+
+  it('stays open after a refusal (4xx): the platform answered', async () => {
+    const env = simOnTestClock();
+    const platform = createPlatformClient(env.platform);
+    env.sim.setFaults({ errorRate: 1, errorStatus: 400 });
+    await expect(env.drive(platform.createAccount('first'))).rejects.toMatchObject({ status: 400 });
+    env.sim.setFaults({});
+    expect(await env.drive(platform.createAccount('second'))).toMatchObject({ kind: 'created' });
+  });
 });

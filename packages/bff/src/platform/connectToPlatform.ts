@@ -18,6 +18,8 @@ export interface PlatformConnection {
   transport: PlatformTransport;
   policy: CallPolicy;
   tokens: TokenSource;
+  /** Aborted by `abort()`: what a gate or wait of the client on top ends on. */
+  signal: AbortSignal;
   /** Cuts every request, pacing wait and back-off of this connection short; it is unusable afterwards. */
   abort(): void;
 }
@@ -61,5 +63,5 @@ export function connectToPlatform(
     clock,
     signal,
   });
-  return { config, clock, logger, transport, policy, tokens, abort: () => aborter.abort() };
+  return { config, clock, logger, transport, policy, tokens, signal, abort: () => aborter.abort() };
 }

@@ -51,6 +51,11 @@ export interface PlatformCall {
   bearer?: { tokens: BearerTokens; scope: string; context?: unknown } | undefined;
   /** A hard limit on the whole call (token wait, attempts and back-offs), from now. */
   budgetMs?: number | undefined;
+  /**
+   * Told of each attempt that failed for unavailability (a 5xx, a timeout, no connection) before the
+   * call backs off and resends or gives up: a gate can turn other callers away during the resends.
+   */
+  onUnavailable?: ((failure: { status: number | undefined }) => void) | undefined;
   /** One request; `authorization` is the bearer header when `bearer` is given. */
   attempt(authorization: string | undefined, limits: AttemptLimits): Promise<Response>;
 }
@@ -126,6 +131,7 @@ export function createCallPolicy(options: CallPolicyOptions): CallPolicy {
           // Timed out or cut: it may still have arrived, so it counts like an answered call.
           slot?.answered();
           throwIfAborted(what, error);
+          call.onUnavailable?.({ status: undefined });
           const reason = deadline?.signal.aborted
             ? `gave up: its budget of ${deadline.ms} ms ran out`
             : error instanceof PlatformTimeoutError
@@ -186,6 +192,7 @@ export function createCallPolicy(options: CallPolicyOptions): CallPolicy {
         }
         if (status >= 500) {
           await response.body?.cancel();
+          call.onUnavailable?.({ status });
           const waitMs = backoffDelayMs(failures + 1, retryBaseDelayMs, capDelayMs, random);
           if (failures >= retries.maxRetries || !fits(waitMs)) {
             throw new KnewtonUnavailableError(`Knewton ${what} answered ${status}`, {

@@ -1,6 +1,7 @@
 import { KnewtonUnavailableError } from '../errors.js';
 import { BatchUnavailableError } from './BatchUnavailableError.js';
 import { connectToPlatform } from './connectToPlatform.js';
+import { createAccountCreateGate } from './createAccountCreateGate.js';
 import { type CreationSlots, createCreationSlots } from './createCreationSlots.js';
 import type { PlatformCallContext } from './PlatformCallContext.js';
 import { requestLabelHeaders } from './PlatformCallContext.js';
@@ -86,6 +87,7 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
   }));
   const { config, logger, transport, policy, tokens } = connection;
   const pacing = createCreationSlots(config.rateLimits, connection.clock);
+  const creates = createAccountCreateGate(connection.clock, connection.signal);
   const deletes = new SlidingWindowPacer(
     accountDeletesPerMinute,
     (perTokenWindowMs + pacingSlackMs) / config.rateLimits.timeScale,
@@ -124,17 +126,20 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
   return {
     async createAccount(externalId, context, callOptions) {
       const what = 'POST /v0/accounts';
-      const response = await policy.send({
-        what,
-        pacer: pacing.single,
-        slot: callOptions?.slot,
-        bearer: bearer(context),
-        attempt: (authorization) =>
-          transport.post('accounts', {
-            headers: { authorization: authorization as string, ...requestLabelHeaders(context) },
-            json: { external_user_id: externalId },
-          }),
-      });
+      const response = await creates.send(what, callOptions?.slot, (onUnavailable) =>
+        policy.send({
+          what,
+          onUnavailable,
+          pacer: pacing.single,
+          slot: callOptions?.slot,
+          bearer: bearer(context),
+          attempt: (authorization) =>
+            transport.post('accounts', {
+              headers: { authorization: authorization as string, ...requestLabelHeaders(context) },
+              json: { external_user_id: externalId },
+            }),
+        }),
+      );
       if (response.status === 422) {
         const body = await readJsonObject(response, what).catch(
           () => ({}) as Record<string, unknown>,
@@ -166,23 +171,26 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
           retryAfterSeconds: 1,
         });
       }
-      const response = await policy.send({
-        what,
-        pacer: pacing.batch,
-        slot: callOptions?.slot,
-        bearer: bearer(context),
-        attempt: (authorization) =>
-          transport.post('batch', {
-            headers: { authorization: authorization as string, ...requestLabelHeaders(context) },
-            json: {
-              requests: externalIds.map((externalId) => ({
-                method: 'post',
-                relative_url: '/accounts',
-                body: { external_user_id: externalId },
-              })),
-            },
-          }),
-      });
+      const response = await creates.send(what, callOptions?.slot, (onUnavailable) =>
+        policy.send({
+          what,
+          onUnavailable,
+          pacer: pacing.batch,
+          slot: callOptions?.slot,
+          bearer: bearer(context),
+          attempt: (authorization) =>
+            transport.post('batch', {
+              headers: { authorization: authorization as string, ...requestLabelHeaders(context) },
+              json: {
+                requests: externalIds.map((externalId) => ({
+                  method: 'post',
+                  relative_url: '/accounts',
+                  body: { external_user_id: externalId },
+                })),
+              },
+            }),
+        }),
+      );
       const { status } = response;
       if (status === 404 || status === 405 || status === 410) {
         await response.body?.cancel();
