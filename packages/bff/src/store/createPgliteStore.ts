@@ -42,8 +42,17 @@ export async function createPgliteStore(options: PgliteStoreOptions = {}): Promi
   const where = lock === undefined ? 'in memory' : `in ${lock.dataDir}`;
   let pglite: PGlite | undefined;
   try {
-    if (lock !== undefined && !existsSync(join(lock.dataDir, 'PG_VERSION')))
-      await initialisePgliteFolder(lock.dataDir);
+    if (
+      lock !== undefined &&
+      !existsSync(join(lock.dataDir, 'PG_VERSION')) &&
+      !(await initialisePgliteFolder(lock.dataDir))
+    ) {
+      // Bundled (no PGlite file for a child to load): initdb here, then reopen, which at least drops
+      // the initialising instance's buffers (the process keeps more memory than with a child).
+      const initialising = new PGlite(lock.dataDir);
+      await initialising.waitReady;
+      await initialising.close();
+    }
     pglite =
       lock === undefined
         ? new PGlite({ startParams: pgliteStartParams })

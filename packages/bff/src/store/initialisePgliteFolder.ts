@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { isAbsolute } from 'node:path';
 import { describeCause } from './describeCause.js';
 
 /**
@@ -25,13 +27,30 @@ pglite.waitReady.then(() => pglite.close()).then(
 const initialiseTimeoutMs = 120_000;
 
 /**
- * Runs PGlite's initdb for a fresh folder in a short-lived child process. In the process that runs it,
- * initdb leaves about 760 MiB resident even after that instance is closed (WASM memory V8 does not give
- * back), against about 175 MiB for an instance that opens an initialised folder; so the serving process
- * only ever opens initialised folders. The caller holds the folder's lock meanwhile.
+ * PGlite's CommonJS entry as a file on disk, or `undefined` where a bundler took over module resolution
+ * (Next.js's server bundle answers `require.resolve` with a module id such as `93254`, which a child
+ * process cannot load).
  */
-export function initialisePgliteFolder(dataDir: string): Promise<void> {
-  const pgliteEntry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+function pgliteEntryOnDisk(): string | undefined {
+  try {
+    const entry = String(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
+    return isAbsolute(entry) && existsSync(entry) ? entry : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs PGlite's initdb for a fresh folder in a short-lived child process and resolves `true`; resolves
+ * `false`, having done nothing, when PGlite is not a file a child can load (a bundled server): the caller
+ * then initialises in process. In the process that runs it, initdb leaves about 760 MiB resident even
+ * after that instance is closed (WASM memory V8 does not give back), against about 175 MiB for an
+ * instance that opens an initialised folder; so the serving process only opens initialised folders when
+ * it can. The caller holds the folder's lock meanwhile.
+ */
+export function initialisePgliteFolder(dataDir: string): Promise<boolean> {
+  const pgliteEntry = pgliteEntryOnDisk();
+  if (pgliteEntry === undefined) return Promise.resolve(false);
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
@@ -43,7 +62,7 @@ export function initialisePgliteFolder(dataDir: string): Promise<void> {
         maxBuffer: 1 << 20,
       },
       (error, _stdout, stderr) => {
-        if (error === null) return resolve();
+        if (error === null) return resolve(true);
         const cause = childFailure(stderr) ?? error;
         reject(
           new Error(`initialising the folder in a child process failed: ${describeCause(cause)}`, {
