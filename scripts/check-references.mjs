@@ -13,7 +13,7 @@
 //   node scripts/check-references.mjs        (pnpm lint runs it)
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, normalize, relative, resolve } from 'node:path';
+import { basename, dirname, join, normalize, relative, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const tracked = execFileSync('git', ['ls-files', '-co', '--exclude-standard'], {
@@ -33,27 +33,33 @@ const repository = (() => {
   return url.replace(/^git\+/, '').replace(/\.git$/, '');
 })();
 
-// Documents that live outside the repository: naming them points a reader at a file they do not have.
-const outside = [
-  [
-    /\bDESIGN\.md\b/,
-    'DESIGN.md is not part of the repository; state the contract (docs/architecture.md)',
-  ],
-  [/\.\.\/shared\b/, '../shared is outside the repository'],
-  [/knewton-api-v0\.md/, 'knewton-api-v0.md is not part of the repository'],
-  [/\bshared notes\b/i, "the project's shared notes are not part of the repository"],
-  [/\/work\/(?!\.)/, 'an absolute path of one machine'],
-];
+// Pointers a reader cannot follow: a Markdown document the repository does not have (the project states
+// its contracts in docs/architecture.md, in its own words), a relative path that climbs out of the
+// repository, a path of one machine. Matched by shape, not by a list of names, so no file has to name
+// the documents it must not point at.
+const markdownNames = new Set(
+  tracked.filter((path) => path.endsWith('.md')).map((path) => basename(path)),
+);
+const markdownName = /(?<![\w.-])([\w.-]+\.md)\b/g;
+const climbing = /(?<![\w.])((?:\.\.\/)+)([\w-]+)/g;
 const textFile = /\.(md|ts|tsx|mts|cts|js|mjs|cjs|json|jsonc|ya?ml|sh|html|css)$|(^|\/)\.ci\/run$/;
-const self = relative(root, import.meta.filename);
 
 for (const path of tracked.filter((candidate) => textFile.test(candidate))) {
-  if (path === self || path === 'pnpm-lock.yaml') continue;
+  if (path === 'pnpm-lock.yaml') continue;
   const lines = readFileSync(join(root, path), 'utf8').split('\n');
   lines.forEach((text, index) => {
-    for (const [pattern, message] of outside) {
-      if (pattern.test(text)) problem(path, index + 1, message);
+    for (const [, name] of text.matchAll(markdownName)) {
+      if (!markdownNames.has(name))
+        problem(path, index + 1, `${name} is not part of the repository; state what it says here`);
     }
+    for (const [, ups, first] of text.matchAll(climbing)) {
+      const target = relative(root, resolve(root, dirname(path), ups, first));
+      if (target.startsWith('..'))
+        problem(path, index + 1, `${ups}${first} is outside the repository`);
+    }
+    if (/\bshared\s+notes\b/i.test(text))
+      problem(path, index + 1, 'notes kept outside the repository; state what they say here');
+    if (/\/work\/(?!\.)/.test(text)) problem(path, index + 1, 'an absolute path of one machine');
   });
 }
 
