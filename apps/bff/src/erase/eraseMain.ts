@@ -5,81 +5,12 @@
  * `DELETE`s are paced under its limits. Rerun it after a crash or Ctrl-C: what was left is finished.
  * Exit 0 when every line was done or refused as bad input, 1 when any user failed, 130 when interrupted.
  */
-import { parseArgs } from 'node:util';
 import { eraseAccounts } from '@knewton-kit/bff';
-import { createProgressReporter } from '../backfill/createProgressReporter.js';
-import { readUserLines } from '../backfill/readUserLines.js';
-import { ConfigError } from '../ConfigError.js';
-import { parseConfig } from '../config.js';
-import { createExampleBff } from '../createExampleBff.js';
-import { createExampleLogger } from '../createExampleLogger.js';
+import { runUserListCommand } from '../runUserListCommand.js';
 
-const usage = 'Usage: pnpm erase --users <file|->  (one app user id per line; - reads stdin)';
-
-function fail(line: string): never {
-  process.stderr.write(`${line}\n`);
-  process.exit(2);
-}
-
-let source: string | undefined;
-try {
-  const { values } = parseArgs({ options: { users: { type: 'string' } }, strict: true });
-  source = values.users;
-} catch (error) {
-  fail(`${(error as Error).message}\n${usage}`);
-}
-if (source === undefined || source === '') fail(usage);
-
-let config: ReturnType<typeof parseConfig>;
-try {
-  config = parseConfig(process.env, { servesBrowsers: false });
-} catch (error) {
-  if (error instanceof ConfigError) fail(error.lines().join('\n'));
-  throw error;
-}
-
-const input = await readUserLines(source).catch((error: NodeJS.ErrnoException) =>
-  fail(`Cannot read ${source}: ${error.code ?? error.message}`),
-);
-
-const say = (line: string) => process.stderr.write(`${line}\n`);
-const example = await createExampleBff(config, {
-  // Warnings and errors only: the per-account lines would drown the progress bar.
-  logger: createExampleLogger({
-    level: 'warn',
-    destination: { write: (line: string) => process.stderr.write(line) },
-  }),
-  notice: say,
-}).catch((error: unknown) => {
-  const { name, message } = error as Error;
-  return fail(`Start-up failed: ${name}: ${message}`);
+await runUserListCommand({
+  name: 'erase',
+  run: eraseAccounts,
+  describe: (summary, seconds) =>
+    `${summary.erased} erased, ${summary.alreadyErased} already erased, ${summary.noAccount} without an account, ${summary.refused} refused, ${summary.failed} failed; ${Math.round((summary.erased / Math.max(seconds, 0.1)) * 60)} erasures/min over ${Math.round(seconds)} s`,
 });
-
-const stop = new AbortController();
-process.on('SIGINT', () => {
-  if (stop.signal.aborted) process.exit(130);
-  say('\nSIGINT: reading no further users; finishing those in flight (Ctrl-C again to quit now).');
-  stop.abort();
-});
-process.on('SIGTERM', () => stop.abort());
-
-const progress = createProgressReporter(input.total, process.stderr, 2_000, 'erase');
-const startedAt = Date.now();
-const summary = await eraseAccounts({
-  provisioner: example.bff.provisioner,
-  users: input.lines,
-  signal: stop.signal,
-  onProgress: (state) => progress.update(state),
-  onProblem: ({ line, kind, reason }) => {
-    // Line numbers only: the ids themselves may be personal data.
-    process.stderr.write(`line ${line}: ${kind}: ${reason}\n`);
-  },
-});
-progress.stop();
-await example.close();
-
-const seconds = (Date.now() - startedAt) / 1000;
-process.stdout.write(
-  `erase ${summary.interrupted ? 'interrupted' : 'done'}: ${summary.done}/${input.total} users: ${summary.erased} erased, ${summary.alreadyErased} already erased, ${summary.noAccount} without an account, ${summary.refused} refused, ${summary.failed} failed; ${Math.round((summary.erased / Math.max(seconds, 0.1)) * 60)} erasures/min over ${Math.round(seconds)} s\n`,
-);
-process.exit(summary.interrupted ? 130 : summary.failed > 0 ? 1 : 0);
