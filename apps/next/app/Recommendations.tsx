@@ -1,15 +1,12 @@
 'use client';
 
-import { useKnewtonAccount } from '@knewton-kit/react';
+import type { KnewtonGatedProps } from '@knewton-kit/react';
 
 /**
- * A Knewton-powered feature, as a client component a server component can put inside `<KnewtonGate>`:
- * elements cross from server to client components, functions do not, so it reads the id with a hook
- * instead of taking the gate's `(accountId) => ...` render prop.
+ * A Knewton-powered feature, as a client component a server component hands to
+ * `<KnewtonGate component={Recommendations} />`: the gate renders it with the ready id. A reference to a
+ * client component crosses from a server component to a client one; a function child would not.
  */
-export function Recommendations() {
-  const account = useKnewtonAccount();
-  // Inside the gate the account is always ready; the check narrows the type.
-  if (account.status !== 'ready') return null;
-  return <p data-testid="recommendations">Recommended for {account.accountId}</p>;
+export function Recommendations({ accountId }: KnewtonGatedProps) {
+  return <p data-testid="recommendations">Recommended for {accountId}</p>;
 }

@@ -6,7 +6,8 @@ import { Recommendations } from './Recommendations';
 
 /**
  * Server rendering with `initialAccountId`: the server ensures the account, the browser asks nothing. A
- * server component renders the gate; its child is an element (a client component), not a function.
+ * server component renders the gate, and gives it a client component to render with the id (a function
+ * child cannot cross to the client gate).
  */
 export default async function Home() {
   const userId = await currentUserId();
@@ -14,9 +15,7 @@ export default async function Home() {
   return (
     <Providers userId={userId} initialAccountId={initialAccountId}>
       <h1>Lessons</h1>
-      <KnewtonGate fallback={<p>Lessons only</p>}>
-        <Recommendations />
-      </KnewtonGate>
+      <KnewtonGate fallback={<p>Lessons only</p>} component={Recommendations} />
     </Providers>
   );
 }

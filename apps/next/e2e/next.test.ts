@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
@@ -177,6 +177,23 @@ describe.each(stores)('the example on %s', (store) => {
         expect([...first.knewtonRequests, ...second.knewtonRequests]).toEqual([]);
       });
     }
+  });
+});
+
+describe("the kit's react-server entry", () => {
+  /** Whether any file `next build` wrote under `.next/<folder>` contains `text`. */
+  const built = (folder: string, text: string) =>
+    readdirSync(join(import.meta.dirname, '..', '.next', folder), {
+      recursive: true,
+      withFileTypes: true,
+    })
+      .filter((entry) => entry.isFile() && /\.(js|mjs|cjs)$/.test(entry.name))
+      .some((entry) => readFileSync(join(entry.parentPath, entry.name), 'utf8').includes(text));
+  const checkingGate = 'React cannot pass a function from a server component to a client component';
+
+  it('is what the server components were built with (the gate that names the fix for a function prop), and the browser never gets it', () => {
+    expect(built('server', checkingGate)).toBe(true);
+    expect(built('static', checkingGate)).toBe(false);
   });
 });
 

@@ -1,4 +1,9 @@
-import { isKnewtonAccountError, KnewtonGate, useKnewtonAccount } from '@knewton-kit/react';
+import {
+  isKnewtonAccountError,
+  KnewtonGate,
+  type KnewtonGatedProps,
+  useKnewtonAccount,
+} from '@knewton-kit/react';
 
 declare function reportToMonitoring(error: Error): void;
 
@@ -24,6 +29,15 @@ export function RecommendedNext() {
       {(accountId) => <a href={`/next?account=${accountId}`}>Your next lesson</a>}
     </KnewtonGate>
   );
+}
+
+/** The same link as a component: what a server component passes, as it cannot pass a function. */
+export function NextLessonLink({ accountId }: KnewtonGatedProps) {
+  return <a href={`/next?account=${accountId}`}>Your next lesson</a>;
+}
+
+export function RecommendedNextLink() {
+  return <KnewtonGate fallback={null} component={NextLessonLink} />;
 }
 
 export function AccountBadge() {

@@ -31,6 +31,12 @@ function Counter() {
   );
 }
 
+const recommendationsRendered = vi.fn<(accountId: string) => void>();
+function Recommendations({ accountId }: { accountId: string }) {
+  recommendationsRendered(accountId);
+  return <p>recommended for {accountId}</p>;
+}
+
 describe('KnewtonGate', () => {
   it('shows pending, then the children, and adds no element of its own', async () => {
     const answer = deferred();
@@ -58,6 +64,29 @@ describe('KnewtonGate', () => {
       provider: { userId: 'u1' },
     });
     expect((await screen.findByText(/^for /)).textContent).toBe('for acc-fn');
+  });
+
+  it('renders a component with the account id as its prop, and only once the id is ready', async () => {
+    const answer = deferred();
+    msw.server.use(
+      http.put(accountUrl, async () => {
+        await answer.promise;
+        return HttpResponse.json(account('acc-component'));
+      }),
+    );
+    const { container } = renderWithClient(
+      <KnewtonGate component={Recommendations} pending="loading" />,
+      { provider: { userId: 'u1' } },
+    );
+    expect(container.innerHTML).toBe('loading');
+    answer.resolve();
+    expect((await screen.findByText(/^recommended/)).textContent).toBe(
+      'recommended for acc-component',
+    );
+    expect(container.innerHTML).toBe('<p>recommended for acc-component</p>');
+    expect(recommendationsRendered.mock.calls.map(([accountId]) => accountId)).toEqual([
+      'acc-component',
+    ]);
   });
 
   it('renders nothing by default, and the fallback when signed out', () => {

@@ -1,13 +1,12 @@
 'use client';
 
-import { type ReactNode, useEffect, useRef } from 'react';
+import { type ComponentType, type ReactNode, useEffect, useRef } from 'react';
 import type { KnewtonAccountError } from './errors/KnewtonAccountError.js';
 import type { KnewtonAccountId } from './KnewtonAccountId.js';
 import { useKnewtonAccount } from './useKnewtonAccount.js';
 
-export interface KnewtonGateProps {
-  /** Shown only once the account id is ready; a function receives the id. */
-  children: ReactNode | ((accountId: KnewtonAccountId) => ReactNode);
+/** The renderings of every state but ready. */
+interface KnewtonGateStates {
   /** Shown whenever the children are not: signed out, opted out, pending, failed. @default null */
   fallback?: ReactNode;
   /** Shown while the id is being fetched. @default fallback */
@@ -24,6 +23,23 @@ export interface KnewtonGateProps {
   onError?: (error: KnewtonAccountError) => void;
 }
 
+/** What `<KnewtonGate component={...}>` renders: the ready account's id as a prop. */
+export interface KnewtonGatedProps {
+  accountId: KnewtonAccountId;
+}
+
+/**
+ * What the gate shows once the account id is ready: `children` (an element, or a function of the id),
+ * or `component`, rendered with the id as its `accountId` prop. A server component cannot pass a
+ * function to a client component, so from one it passes `component` (a client component's reference
+ * crosses where a function does not) or element children.
+ */
+type KnewtonGateContent =
+  | { children: ReactNode | ((accountId: KnewtonAccountId) => ReactNode); component?: undefined }
+  | { component: ComponentType<KnewtonGatedProps>; children?: undefined };
+
+export type KnewtonGateProps = KnewtonGateStates & KnewtonGateContent;
+
 /**
  * Renders its children only when the signed-in user's account id is ready, and `fallback` otherwise.
  * Never throws to an error boundary, never shows its children and then hides them for the same
@@ -31,6 +47,7 @@ export interface KnewtonGateProps {
  */
 export function KnewtonGate({
   children,
+  component: Gated,
   fallback = null,
   pending = fallback,
   error: failed = fallback,
@@ -54,6 +71,7 @@ export function KnewtonGate({
   }, [inError]);
   switch (account.status) {
     case 'ready':
+      if (Gated) return <Gated accountId={account.accountId} />;
       return typeof children === 'function' ? children(account.accountId) : children;
     case 'error':
       return typeof failed === 'function' ? failed(account.error, account.retry) : failed;

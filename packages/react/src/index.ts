@@ -9,7 +9,7 @@ export type { KnewtonErrorCode, KnewtonErrorDetails } from './errors/KnewtonErro
 export { KnewtonError } from './errors/KnewtonError.js';
 export type { KnewtonAccountId } from './KnewtonAccountId.js';
 export type { KnewtonClientOptions, KnewtonMode } from './KnewtonClientOptions.js';
-export type { KnewtonGateProps } from './KnewtonGate.js';
+export type { KnewtonGatedProps, KnewtonGateProps } from './KnewtonGate.js';
 export { KnewtonGate } from './KnewtonGate.js';
 export type { KnewtonProviderProps } from './KnewtonProvider.js';
 export { KnewtonProvider } from './KnewtonProvider.js';

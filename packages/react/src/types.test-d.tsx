@@ -3,7 +3,7 @@ import { describe, expectTypeOf, it } from 'vitest';
 import { isKnewtonAccountError } from './errors/isKnewtonAccountError.js';
 import type { KnewtonAccountError } from './errors/KnewtonAccountError.js';
 import type { KnewtonAccountId } from './KnewtonAccountId.js';
-import { KnewtonGate } from './KnewtonGate.js';
+import { KnewtonGate, type KnewtonGatedProps } from './KnewtonGate.js';
 import { KnewtonProvider } from './KnewtonProvider.js';
 import { knewtonAccountQueryOptions } from './knewtonAccountQueryOptions.js';
 import { KnewtonTestProvider } from './testing/KnewtonTestProvider.js';
@@ -77,6 +77,13 @@ describe('isKnewtonAccountError', () => {
   });
 });
 
+const ById = ({ accountId }: { accountId: string }) => <p>{accountId}</p>;
+const Branded = ({ accountId }: KnewtonGatedProps) => {
+  expectTypeOf(accountId).toEqualTypeOf<KnewtonAccountId>();
+  return null;
+};
+const WrongProps = ({ id }: { id: number }) => <p>{id}</p>;
+
 describe('components', () => {
   it('gives a function child the id, and the error rendering the error and a retry', () => {
     <KnewtonGate
@@ -91,6 +98,17 @@ describe('components', () => {
         return null;
       }}
     </KnewtonGate>;
+  });
+
+  it('takes a component that receives the id instead of children, never both or neither', () => {
+    <KnewtonGate component={ById} fallback="off" />;
+    <KnewtonGate component={Branded} />;
+    // @ts-expect-error children or component, not both
+    <KnewtonGate component={ById}>also</KnewtonGate>;
+    // @ts-expect-error the gate needs something to show
+    <KnewtonGate fallback="off" />;
+    // @ts-expect-error the component receives { accountId }
+    <KnewtonGate component={WrongProps} />;
   });
 
   it('requires userId on the provider, and refuses null and unknown modes', () => {

@@ -12,9 +12,7 @@ export default async function Lazy() {
   return (
     <Providers userId={userId}>
       <h1>Lessons</h1>
-      <KnewtonGate fallback={<p>Lessons only</p>}>
-        <Recommendations />
-      </KnewtonGate>
+      <KnewtonGate fallback={<p>Lessons only</p>} component={Recommendations} />
     </Providers>
   );
 }

@@ -17,9 +17,7 @@ export default async function Prefetched() {
     <Providers userId={userId}>
       <HydrationBoundary state={dehydrate(queryClient)}>
         <h1>Lessons</h1>
-        <KnewtonGate fallback={<p>Lessons only</p>}>
-          <Recommendations />
-        </KnewtonGate>
+        <KnewtonGate fallback={<p>Lessons only</p>} component={Recommendations} />
       </HydrationBoundary>
     </Providers>
   );
