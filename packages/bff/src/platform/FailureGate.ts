@@ -8,7 +8,10 @@ export interface FailureGateOptions {
   signal?: AbortSignal | undefined;
   /** The first pause after a failed request; each further failure doubles it. @default 1000 */
   firstPauseMs?: number;
-  /** @default 30000 */
+  /**
+   * The longest pause: how late, at worst, the gate notices that the endpoint is back. At 8 s a long
+   * outage costs one probe every 4–8 s (equal jitter), far below the platform's limits. @default 8000
+   */
   maxPauseMs?: number;
   /**
    * A caller meeting a pause that ends within this waits for it (and for the request that follows)
@@ -134,7 +137,7 @@ export class FailureGate {
   /** Counts a failure of a request sent in `epoch`, unless one of that epoch was counted already. */
   #failed(epoch: number, error: unknown): void {
     if (this.#options.signal?.aborted || epoch !== this.#epoch || !this.#isFailure(error)) return;
-    const { clock, firstPauseMs = 1_000, maxPauseMs = 30_000, random } = this.#options;
+    const { clock, firstPauseMs = 1_000, maxPauseMs = 8_000, random } = this.#options;
     const paused = this.#failures + 1 - (this.#options.failuresBeforePause ?? 0);
     this.#failures++;
     this.#epoch++;

@@ -7,7 +7,7 @@ export interface TokenRequestGateOptions {
   signal?: AbortSignal | undefined;
   /** The first pause after a failed token request; each further failure doubles it. @default 1000 */
   firstPauseMs?: number;
-  /** @default 30000 */
+  /** The longest pause (see `FailureGateOptions`). @default 8000 */
   maxPauseMs?: number;
   /**
    * A caller meeting a pause that ends within this waits for it (and for the request that follows)

@@ -38,7 +38,7 @@ export function createAccountCreateGate(
   clock: Clock,
   signal: AbortSignal | undefined,
 ): AccountCreateGate {
-  // The same pauses as the token gate's (1 s doubling to 30 s); `maxWaitMs` 0: a caller is answered at
+  // The same pauses as the token gate's (1 s doubling to 8 s); `maxWaitMs` 0: a caller is answered at
   // once rather than held, since the provisioner's line and the route's Retry-After already pace users.
   const gate = new FailureGate({
     clock,
