@@ -244,7 +244,8 @@ function snippetsApp() {
       private: true,
       type: 'module',
       scripts: {
-        typecheck: 'node typecheckSnippets.mjs snippets && tsc -p .',
+        typecheck:
+          'node typecheckSnippets.mjs snippets && node typecheckSnippets.mjs snippets --typescript typescript-latest --project tsconfig.latest.json && tsc -p .',
         test: 'vitest run',
       },
       dependencies: {
@@ -270,6 +271,8 @@ function snippetsApp() {
         msw: '^2',
         tsx: '^4',
         typescript: '~5.9',
+        // What `npm i -D typescript` gives a newcomer today; typecheckSnippets.mjs checks with both.
+        'typescript-latest': 'npm:typescript@latest',
         vitest: '~4.1',
       },
     },

@@ -46,9 +46,11 @@ export function writeSnippets(root, outDir) {
   }
   writeFileSync(join(outDir, 'index.json'), `${JSON.stringify(index, null, 2)}\n`);
   // One program for every folder: the libraries' declarations are checked once, not once per file.
-  writeFileSync(
-    join(outDir, 'tsconfig.json'),
-    `${JSON.stringify({ extends: '../tsconfig.snippets.json', include: ['**/*.ts', '**/*.tsx', '../types/*.d.ts'] }, null, 2)}\n`,
-  );
+  const config = (include) =>
+    `${JSON.stringify({ extends: '../tsconfig.snippets.json', include: ['**/*.ts', '**/*.tsx', ...include] }, null, 2)}\n`;
+  writeFileSync(join(outDir, 'tsconfig.json'), config(['../types/*.d.ts']));
+  // TypeScript 7's own libraries declare the URL Pattern names that ../types supplies for 5.9 (Next's
+  // declarations use them); there the shim would declare them twice.
+  writeFileSync(join(outDir, 'tsconfig.latest.json'), config([]));
   return { index, problems };
 }

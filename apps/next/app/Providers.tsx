@@ -7,7 +7,7 @@ import { type ReactNode, useState } from 'react';
 export interface ProvidersProps {
   userId: string | undefined;
   /** The id the server rendered the page with: the gate opens with no request. */
-  initialAccountId?: string;
+  initialAccountId?: string | undefined;
   children?: ReactNode;
 }
 

@@ -20,7 +20,7 @@ interface KnewtonGateStates {
    * Called once when the gate reaches its error state (after the last retry), for logging; not again
    * for the background attempts that follow.
    */
-  onError?: (error: KnewtonAccountError) => void;
+  onError?: ((error: KnewtonAccountError) => void) | undefined;
 }
 
 /** What `<KnewtonGate component={...}>` renders: the ready account's id as a prop. */

@@ -10,7 +10,7 @@ export interface KnewtonProviderProps extends KnewtonClientOptions {
   /** The signed-in user's id in the host app (never PII); `undefined` when signed out. */
   userId: string | undefined;
   /** The account id the server rendered the page with, for `userId`: gates open with no request. */
-  initialAccountId?: string;
+  initialAccountId?: string | undefined;
   children?: ReactNode;
 }
 

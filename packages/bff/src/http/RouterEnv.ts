@@ -8,7 +8,7 @@ export interface NodeServerBindings {
 
 /** The Hono environment of every router built by `createBffRouter`. */
 export interface RouterEnv {
-  Bindings: NodeServerBindings | undefined;
+  Bindings?: NodeServerBindings;
   Variables: {
     /** Accepted from a sane incoming `X-Request-Id`, else generated; echoed and logged. */
     requestId: string;

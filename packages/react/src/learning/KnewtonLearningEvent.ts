@@ -3,11 +3,11 @@ export type KnewtonLearningEvent = {
   /** The module (`mref-…`) the learner worked on. */
   moduleId: string;
   /** When the interaction ended (ISO-8601 with a time zone). @default now */
-  interactionEndTime?: string;
+  interactionEndTime?: string | undefined;
   /** Time spent, in milliseconds (a non-negative integer). */
-  durationMs?: number;
+  durationMs?: number | undefined;
   /** Whether the learner finished the module's content. */
-  isComplete?: boolean;
+  isComplete?: boolean | undefined;
 } & (
   | {
       /** A checked answer. */

@@ -23,18 +23,18 @@ const maxBackoffMs = 30_000;
 
 export interface KnewtonEventQueueOptions extends KnewtonClientOptions {
   /** How long a new event waits for others to join its batch. @default 250 */
-  batchDelayMs?: number;
+  batchDelayMs?: number | undefined;
   /** Called after every accepted batch (the recommendation refreshes). */
-  onAccepted?: () => void;
+  onAccepted?: (() => void) | undefined;
   /** Called when the BFF refused a batch for good (401, 403, 404…): those events are dropped. */
-  onRejected?: (error: KnewtonEventsError, events: LearningEventInput[]) => void;
+  onRejected?: ((error: KnewtonEventsError, events: LearningEventInput[]) => void) | undefined;
   /**
    * Whether the learner these events belong to is still the signed-in one. Checked before every
    * request: the BFF takes the learner from the session cookie, so after a sign-out the queue's
    * events would be credited to whoever signs in next. When it says no, the queue is dropped.
    * @default always
    */
-  isSignedIn?: () => boolean;
+  isSignedIn?: (() => boolean) | undefined;
 }
 
 export interface KnewtonEventQueue {
