@@ -420,6 +420,21 @@ describe('production mode never falls back to development', () => {
     }
   });
 
+  it('tells a server, not a command-line tool, about its development routes', async () => {
+    const { sessionSecret: _s, ...withoutSession } = config;
+    const noticesOf = async (servesBrowsers: boolean) => {
+      const notices: string[] = [];
+      const example = await openExampleBff(
+        { ...withoutSession, servesBrowsers, sessionSecret: config.sessionSecret },
+        { notice: (line) => notices.push(line) },
+      );
+      await example.close();
+      return notices.filter((line) => line.includes('/api/dev/'));
+    };
+    expect(await noticesOf(true)).toHaveLength(1);
+    expect(await noticesOf(false)).toEqual([]);
+  });
+
   it('/readyz is not ready until the real platform gives a token (no simulator behind it)', async () => {
     // The platform's address, with nothing listening on it yet.
     const probe = createPlatformSim();

@@ -129,8 +129,9 @@ export async function createExampleBff(
     let sim: ExampleBff['sim'];
     let platform: Parameters<typeof createKnewtonBff>[0]['platform'];
     if (config.platform.kind === 'simulator') {
-      // The simulator's accounts must outlive a restart exactly as long as the store's mappings to
-      // them do, so they are kept beside the store in DATA_DIR (and in memory only without one).
+      // The simulator's accounts must outlive a restart as long as the store's mappings to them do, so
+      // they are kept in DATA_DIR (in memory only without one), which the README asks to keep one per
+      // store: another store would not know which of these accounts it erased.
       const stateFile =
         config.dataDir === undefined ? undefined : join(config.dataDir, 'platform-sim.json');
       const instance = createPlatformSim(stateFile === undefined ? {} : { stateFile });
@@ -232,7 +233,9 @@ export async function createExampleBff(
     registerOptOutRoutes(router, bff, (request) => sessions.authenticate(request));
     if (sim && !config.production) {
       registerDevRoutes(router, sim);
-      notice('Development routes on: PUT /api/dev/platform-faults, GET /api/dev/platform-stats.');
+      // A command-line tool serves no HTTP: telling its user about routes would mislead.
+      if (config.servesBrowsers !== false)
+        notice('Development routes on: PUT /api/dev/platform-faults, GET /api/dev/platform-stats.');
     }
 
     const knewtonPrefix = `${KNEWTON_BFF_BASE_PATH}/`;
