@@ -73,6 +73,39 @@ describe.each(stores)('the example on %s', (store) => {
       expect((await again.json()).accountId).toBe((await created.json()).accountId);
     });
 
+    it('signs in through the example route: 403 without X-CSRF, 400 without a user id, then a cookie that ensures an account, and signs out', async () => {
+      const signIn = (headers: Record<string, string>, body: unknown) =>
+        fetch(`${app.url}/api/session`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', ...headers },
+          body: JSON.stringify(body),
+        });
+      const refused = await signIn({}, { userId: 'route-user' });
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('set-cookie')).toBeNull();
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe(
+        'csrf_rejected',
+      );
+      const malformed = await signIn({ 'X-CSRF': '1' }, { userId: 42 });
+      expect(malformed.status).toBe(400);
+      expect(malformed.headers.get('set-cookie')).toBeNull();
+      const signedIn = await signIn({ 'X-CSRF': '1' }, { userId: 'route-user' });
+      expect(signedIn.status).toBe(200);
+      const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0] as string;
+      expect(cookie).toMatch(new RegExp(`^${sessionCookie}=.+`));
+      const created = await fetch(`${app.url}/api/knewton/account`, {
+        method: 'PUT',
+        headers: { Cookie: cookie, 'X-CSRF': '1', Origin: app.url },
+      });
+      expect(created.status).toBe(201);
+      const signedOut = await fetch(`${app.url}/api/session`, {
+        method: 'DELETE',
+        headers: { Cookie: cookie, 'X-CSRF': '1' },
+      });
+      expect(signedOut.status).toBe(204);
+      expect(signedOut.headers.get('set-cookie')).toMatch(new RegExp(`^${sessionCookie}=;`));
+    });
+
     it('answers unknown paths 404 in the JSON error shape', async () => {
       const response = await fetch(`${app.url}/api/knewton/nope`, { headers: asUser('http-user') });
       expect(response.status).toBe(404);

@@ -2,8 +2,11 @@ import type { ActionFunctionArgs } from 'react-router';
 import { sessionCookie, signSession } from '../session.server';
 
 // Demo sign-in only, a stand-in for the host's own authentication: it signs anyone in.
-// POST {"userId": "..."} sets the signed session cookie; DELETE clears it.
+// POST {"userId": "..."} sets the signed session cookie; DELETE clears it. Both need `X-CSRF: 1`, as
+// the kit's routes do.
 export async function action({ request }: ActionFunctionArgs) {
+  const refused = refusedWithoutCsrf(request);
+  if (refused) return refused;
   const attributes = `Path=/; HttpOnly; SameSite=Lax${
     process.env.NODE_ENV === 'production' && !request.url.startsWith('http://') ? '; Secure' : ''
   }`;
@@ -34,5 +37,21 @@ export async function action({ request }: ActionFunctionArgs) {
   return Response.json(
     { userId },
     { headers: { 'Set-Cookie': `${sessionCookie}=${signSession(userId)}; ${attributes}` } },
+  );
+}
+
+/** A sign-in is a state change like any other: a page of another site must not sign the browser in. */
+function refusedWithoutCsrf(request: Request): Response | undefined {
+  if (request.headers.get('x-csrf') === '1') return undefined;
+  return Response.json(
+    {
+      error: {
+        code: 'csrf_rejected',
+        message: 'State-changing requests need the X-CSRF: 1 header.',
+        retryable: false,
+        requestId: crypto.randomUUID(),
+      },
+    },
+    { status: 403 },
   );
 }

@@ -1,8 +1,11 @@
 import { cookies } from 'next/headers';
 import { sessionCookie, signSession } from '@/server/session';
 
-// Demo sign-in only, a stand-in for the host's own authentication: it signs anyone in.
+// Demo sign-in only, a stand-in for the host's own authentication: it signs anyone in. Both methods
+// need `X-CSRF: 1`, as the kit's routes do.
 export async function POST(request: Request) {
+  const refused = refusedWithoutCsrf(request);
+  if (refused) return refused;
   const body = (await request.json().catch(() => undefined)) as { userId?: unknown } | undefined;
   const userId = body?.userId;
   if (typeof userId !== 'string' || userId.length === 0 || userId.length > 200) {
@@ -27,7 +30,25 @@ export async function POST(request: Request) {
   return Response.json({ userId });
 }
 
-export async function DELETE() {
+export async function DELETE(request: Request) {
+  const refused = refusedWithoutCsrf(request);
+  if (refused) return refused;
   (await cookies()).delete(sessionCookie);
   return new Response(null, { status: 204 });
+}
+
+/** A sign-in is a state change like any other: a page of another site must not sign the browser in. */
+function refusedWithoutCsrf(request: Request): Response | undefined {
+  if (request.headers.get('x-csrf') === '1') return undefined;
+  return Response.json(
+    {
+      error: {
+        code: 'csrf_rejected',
+        message: 'State-changing requests need the X-CSRF: 1 header.',
+        retryable: false,
+        requestId: crypto.randomUUID(),
+      },
+    },
+    { status: 403 },
+  );
 }
