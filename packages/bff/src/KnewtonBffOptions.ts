@@ -17,7 +17,7 @@ import type { AccountStore } from './store/AccountStore.js';
 
 export interface KnewtonBffLimits {
   /** Largest accepted request body in bytes; larger ones get 413 `payload_too_large`. @default 65536 */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /**
    * Per-user request budget of each route, per process, or `false` for none; over it, 429 `rate_limited`
    * with `Retry-After` to that user only. One `{ requests, windowMs }` (or `false`) sets every route; an
@@ -34,7 +34,7 @@ export interface KnewtonBffLimits {
    * `knewton_unavailable` with `Retry-After` (nothing is lost: the next `PUT` queues again). Only used when
    * the BFF creates its provisioner. @default 20000
    */
-  maxQueuedCreations?: number;
+  maxQueuedCreations?: number | undefined;
 }
 
 export interface KnewtonBffOptions {
@@ -47,26 +47,26 @@ export interface KnewtonBffOptions {
    * A provisioner you created with `createAccountProvisioner` (and close yourself), e.g. to share it with
    * an eager sign-up handler. Give either this or `platform`, `store` and `externalIds`. @default undefined
    */
-  provisioner?: AccountProvisioner;
+  provisioner?: AccountProvisioner | undefined;
   /** Knewton Platform URL and credentials; required without `provisioner`. @default undefined */
-  platform?: PlatformOptions;
+  platform?: PlatformOptions | undefined;
   /** From `createPgliteStore()` or `createPostgresStore()`; required without `provisioner`. @default undefined */
-  store?: AccountStore;
+  store?: AccountStore | undefined;
   /** HMAC key (or your own mapper) for external ids; required without `provisioner`. @default undefined */
-  externalIds?: ExternalIdOptions;
+  externalIds?: ExternalIdOptions | undefined;
   /** Origins (`https://app.example.com`) allowed to send state-changing requests and to use CORS. @default [] */
-  allowedOrigins?: string[];
+  allowedOrigins?: string[] | undefined;
   /** Request size and per-user rate limits. @default { maxBodyBytes: 65536, rateLimit: { requests: 30, windowMs: 10000 } } */
-  limits?: KnewtonBffLimits;
+  limits?: KnewtonBffLimits | undefined;
   /** Receives one structured line per request, without personal data or secrets. @default silentLogger */
-  logger?: Logger;
+  logger?: Logger | undefined;
   /** Where the routes are mounted; `''` for the root. @default '/api/knewton' */
-  basePath?: string;
+  basePath?: string | undefined;
   /**
    * Learning features: with a knowledge graph id, `GET /recommendation` is served (registering each
    * learner once, on first use). Needs `platform` and `store`, not `provisioner`. @default undefined (off)
    */
-  learning?: KnewtonLearningOptions;
+  learning?: KnewtonLearningOptions | undefined;
 }
 
 /** What `createKnewtonBff` resolves to. */

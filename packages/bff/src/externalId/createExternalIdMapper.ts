@@ -32,7 +32,7 @@ export interface PseudonymKey {
 }
 
 export type ExternalIdMapperOptions =
-  | { key: string; keyVersion?: string }
+  | { key: string; keyVersion?: string | undefined }
   | { keys: readonly PseudonymKey[] }
   | { map: (appUserId: string) => string | Promise<string> };
 

@@ -9,18 +9,18 @@ export interface KnewtonLearningOptions {
    * Name of the learning instance; a random tag is appended so a create whose answer was lost can be found
    * again among the partner's instances. Must not contain an email address. @default 'knewton-kit'
    */
-  learningInstanceName?: string;
+  learningInstanceName?: string | undefined;
   /**
    * How old a learner's last recommendation may be and still be served when asking the platform again
    * would exceed its limit of 15 recommendation calls a minute per learner token; `0` serves none (429
    * `rate_limited` instead). @default 60000
    */
-  recommendationCacheMs?: number;
+  recommendationCacheMs?: number | undefined;
   /**
    * Undelivered events the outbox holds at most (over all learners); beyond, `POST /events` answers 503
    * with `Retry-After` and stores nothing. @default 100000
    */
-  maxPendingEvents?: number;
+  maxPendingEvents?: number | undefined;
   /**
    * Undelivered events one learner may have in the outbox; beyond, that learner's `POST /events` answers
    * 429 `rate_limited` with `Retry-After` and stores nothing, and nobody else is affected. Below
@@ -28,29 +28,29 @@ export interface KnewtonLearningOptions {
    * minutes of what the platform lets one learner deliver: 15 calls of 500 events a minute), or half of
    * `maxPendingEvents` when that is smaller
    */
-  maxPendingEventsPerLearner?: number;
+  maxPendingEventsPerLearner?: number | undefined;
   /**
    * The module ids (`mref-…`) of `graphId`, when the host knows them: `POST /events` then refuses an event
    * for any other module with 400 `bad_request` (stores nothing), since the platform would never take it.
    * The platform has no documented call listing a graph's modules. @default undefined (any `mref-…`)
    */
-  moduleIds?: readonly string[];
+  moduleIds?: readonly string[] | undefined;
   /**
    * Pause of the delivery loop when the outbox is empty; after a platform failure it backs off from
    * there up to 30 times this (at most 30 s). @default 1000
    */
-  deliveryIntervalMs?: number;
+  deliveryIntervalMs?: number | undefined;
   /**
    * How long a delivered event's id is remembered, so that the same id sent again (a browser retrying
    * after a lost 202) is accepted and not stored or delivered twice; delivered events older than this
    * are pruned from the outbox. At most 30 days. @default 86400000 (24 h)
    */
-  eventDedupWindowMs?: number;
+  eventDedupWindowMs?: number | undefined;
   /**
    * Learners registered in one learning instance before the BFF creates the graph's next one (the
    * platform allows at most 500 registrations per instance). Lower only for tests. @default 500
    */
-  registrationsPerInstance?: number;
+  registrationsPerInstance?: number | undefined;
 }
 
 export interface ResolvedLearningOptions {

@@ -22,7 +22,7 @@ export interface PgliteStoreOptions {
    * the lock `<dataDir>.lock` beside it refuses a second open, here or elsewhere, until `close()` or
    * the owner's exit or death. @default undefined (in memory, lost on close)
    */
-  dataDir?: string;
+  dataDir?: string | undefined;
 }
 
 /**

@@ -23,13 +23,13 @@ export interface PostgresStoreOptions {
   /** `postgres://user@host:port/database` */
   connectionString: string;
   /** Connections in the pool; at least 2 so lookups never wait behind provisioning. @default 10 */
-  max?: number;
+  max?: number | undefined;
   /** Schema holding the tables, created if missing. @default undefined (the server's `search_path`) */
-  schema?: string;
+  schema?: string | undefined;
   /** How long an ensure waits for another process provisioning the same user. @default 30000 */
-  lockTimeoutMs?: number;
+  lockTimeoutMs?: number | undefined;
   /** How long to wait for a pool connection before reporting the store unavailable. @default 5000 */
-  connectionTimeoutMs?: number;
+  connectionTimeoutMs?: number | undefined;
 }
 
 const identifierPattern = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
