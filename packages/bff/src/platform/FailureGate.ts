@@ -41,7 +41,7 @@ export interface FailureGateOptions {
  * share its failure. The next probe waits a pause (exponential with jitter); a caller arriving while
  * the pause has more than `maxWaitMs` to run fails at once with the time left as `retryAfterSeconds`.
  * A success opens the gate again. Failures of requests sent before the gate closed count once between
- * them: a burst of callers failing together is one failure, not a 30 s pause.
+ * them: a burst of callers failing together is one failure, not a jump to the longest pause.
  *
  * One class for the token requests (`TokenRequestGate`) and the account creates
  * (`createAccountCreateGate`), so both endpoints back off alike and answer an outage the same way.
