@@ -1,22 +1,13 @@
-import type { Clock } from '../clock.js';
-import { FailureGate } from './FailureGate.js';
+import { FailureGate, type FailureGateOptions } from './FailureGate.js';
 
-export interface TokenRequestGateOptions {
-  clock: Clock;
-  /** Aborting it ends a wait early and keeps the aborted request from counting as a failure. */
-  signal?: AbortSignal | undefined;
-  /** The first pause after a failed token request; each further failure doubles it. @default 1000 */
-  firstPauseMs?: number;
-  /** The longest pause (see `FailureGateOptions`). @default 8000 */
-  maxPauseMs?: number;
-  /**
-   * A caller meeting a pause that ends within this waits for it (and for the request that follows)
-   * rather than being told to come back: an outage answer's `Retry-After` would be as long. @default 2000
-   */
-  maxWaitMs?: number;
-  /** @default Math.random */
-  random?: () => number;
-}
+/**
+ * The failure gate's timing options; which rejections count and the probing before the first answer
+ * are the token endpoint's own (below).
+ */
+export type TokenRequestGateOptions = Omit<
+  FailureGateOptions,
+  'probeBeforeFirstAnswer' | 'failuresBeforePause' | 'isFailure'
+>;
 
 /**
  * Decides when a token request may go out. Once the token endpoint has answered, and as long as it
