@@ -1,3 +1,4 @@
+import { type ErrorBody, errorStatus } from '@knewton-kit/contract';
 import type { ActionFunctionArgs } from 'react-router';
 import { sessionCookie, signSession } from '../session.server';
 
@@ -22,17 +23,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const body = (await request.json().catch(() => undefined)) as { userId?: unknown } | undefined;
   const userId = body?.userId;
   if (typeof userId !== 'string' || userId.length === 0 || userId.length > 200) {
-    return Response.json(
-      {
-        error: {
-          code: 'bad_request',
-          message: '`userId` must be a non-empty string',
-          retryable: false,
-          requestId: crypto.randomUUID(),
-        },
-      },
-      { status: 400 },
-    );
+    return errorAnswer('bad_request', '`userId` must be a string of 1 to 200 characters');
   }
   return Response.json(
     { userId },
@@ -43,15 +34,13 @@ export async function action({ request }: ActionFunctionArgs) {
 /** A sign-in is a state change like any other: a page of another site must not sign the browser in. */
 function refusedWithoutCsrf(request: Request): Response | undefined {
   if (request.headers.get('x-csrf') === '1') return undefined;
-  return Response.json(
-    {
-      error: {
-        code: 'csrf_rejected',
-        message: 'State-changing requests need the X-CSRF: 1 header.',
-        retryable: false,
-        requestId: crypto.randomUUID(),
-      },
-    },
-    { status: 403 },
-  );
+  return errorAnswer('csrf_rejected', 'State-changing requests need the X-CSRF: 1 header.');
+}
+
+/** An answer in the kit's error shape (`ErrorBody`), so the page reads one shape for every failure. */
+function errorAnswer(code: 'bad_request' | 'csrf_rejected', message: string): Response {
+  const body: ErrorBody = {
+    error: { code, message, retryable: false, requestId: crypto.randomUUID() },
+  };
+  return Response.json(body, { status: errorStatus[code] });
 }
